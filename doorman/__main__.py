@@ -1,0 +1,3 @@
+from doorman.cli.app import main
+
+main()

@@ -1,0 +1,51 @@
+"""The ledger line: a contract auditors and other tools depend on.
+
+Never holds prompt text, completion text or placeholder mappings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Literal
+
+Status = Literal["ok", "error", "rejected", "cancelled"]
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    """RFC 3339 in UTC with milliseconds, e.g. 2026-11-22T13:16:00.123Z."""
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    ts: str
+    request_id: str
+    module_id: str | None
+    tier: str | None
+    model: str | None
+    duration_ms: int
+    cost_usd: float
+    sanitised_outbound: bool
+    status: Status
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    finish_reason: str | None = None
+    route_reason: str | None = None
+    error_code: str | None = None
+
+    @property
+    def day(self) -> str:
+        return self.ts[:10]
+
+    def to_line(self) -> str:
+        fields = {k: v for k, v in asdict(self).items() if v is not None or k in _REQUIRED}
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_REQUIRED = {
+    "ts", "request_id", "module_id", "tier", "model",
+    "duration_ms", "cost_usd", "sanitised_outbound", "status",
+}
