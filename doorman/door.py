@@ -9,19 +9,25 @@ cannot be written the call fails before any model is touched.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import closing, nullcontext
+from dataclasses import dataclass, replace
 
-from doorman.core.config import Config
-from doorman.core.errors import AdmissionError, DoormanError, InferenceFailed, InvalidRequest
+from doorman.boundary import Rehydrator, Sanitiser, must_sanitise, sanitiser_for
+from doorman.core.config import Config, ModuleConfig
+from doorman.core.errors import (
+    AdmissionError, Cancelled, DoormanError, InferenceFailed, InvalidRequest, QueueFull, SanitiseFailed,
+    TierNotAllowed, TierUnavailable,
+)
 from doorman.core.home import Home
-from doorman.core.types import Completion, Delta, Request, Usage
+from doorman.core.types import Completion, Delta, Request, Routed, Usage
 from doorman.ledger import LedgerEntry, LedgerWriter
 from doorman.ledger.entry import Status, utc_timestamp
 from doorman.modules import ModuleRegistry
 from doorman.router import Route, choose_tier
 from doorman.tiers.base import Finish, Tier
-from doorman.tiers.local import LocalTier
+from doorman.tiers.gate import FairGate
+from doorman.tiers.registry import build_tiers
 
 
 @dataclass
@@ -33,6 +39,7 @@ class _Outcome:
     usage: Usage | None = None
     finish_reason: str | None = None
     sanitised: bool = False
+    cost_usd: float = 0.0
 
 
 class Doorman:
@@ -40,8 +47,12 @@ class Doorman:
         self.config = config
         self.home = home
         self.modules = ModuleRegistry(config.modules)
-        self.tiers: dict[str, Tier] = tiers or {"A": LocalTier(config.local, home)}
+        self.tiers: dict[str, Tier] = tiers or build_tiers(config, home)
+        # Tier A runs one call at a time on the one loaded model; the rest wait in line.
+        self.gates = {"A": FairGate("A", capacity=1, max_waiting=config.local.max_queue)}
         self.ledger = LedgerWriter(home.ledger_dir)
+        self.sanitisers: dict[str, Sanitiser] = {}  # per module, its vault compiled once
+        self.observers: list[Callable[[LedgerEntry], None]] = []  # metrics, request logs
 
     def complete(self, request: Request) -> Completion:
         """Run the request to the end and return the whole answer."""
@@ -50,30 +61,56 @@ class Doorman:
                 return event
         raise AssertionError("the Doorman's stream ended without a Completion")
 
-    def stream(self, request: Request) -> Iterator[Delta | Completion]:
-        """Yield the answer as deltas, then the Completion once its ledger line is durable."""
+    def stream(self, request: Request) -> Iterator[Routed | Delta | Completion]:
+        """Yield Routed once the call has its tier, the answer as deltas, then the
+        Completion once its ledger line is durable."""
         started = time.monotonic()
         outcome = _Outcome()
         try:
             module = self.modules.admit(request.module_id)
             validate(request)
+            outcome.route = choose_tier(module, request, fits_local=lambda: self._fits_local(request))
+            tier = self._tier(outcome.route.tier)
         except (AdmissionError, InvalidRequest) as exc:
             self._record(request, outcome, started, "rejected", exc.code)
             raise
         self.ledger.check_writable()  # fail closed: no unlogged inference
 
-        outcome.route = choose_tier(module, request)
-        tier = self.tiers[outcome.route.tier]
+        gate = self.gates.get(tier.name)
+        try:
+            prepared = tier.prepare(request) if hasattr(tier, "prepare") else request
+            outbound, rehydrator = self._sanitise(module, tier, prepared, outcome)
+        except DoormanError as exc:
+            self._record(request, outcome, started, "error", exc.code)
+            raise
         parts: list[str] = []
         try:
             outcome.model = tier.model_name
-            for event in tier.stream(request):
-                if isinstance(event, Finish):
-                    outcome.usage, outcome.finish_reason = event.usage, event.finish_reason
-                else:
-                    parts.append(event.text)
-                    yield event
-        except (GeneratorExit, KeyboardInterrupt):
+            with gate.admit(request.cancel) if gate else nullcontext():
+                yield Routed(request.request_id, tier.name, outcome.model, outcome.route.reason)
+                sent = time.monotonic()
+                with closing(self._tier_stream(tier, outbound, request, outcome)) as events:
+                    for event in events:
+                        if request.cancel is not None and request.cancel.is_set():
+                            raise Cancelled(f"the caller went away; tier {tier.name} stopped")
+                        if isinstance(event, Finish):
+                            outcome.usage, outcome.finish_reason = event.usage, event.finish_reason
+                            outcome.cost_usd = event.cost_usd
+                        elif rehydrator is None:
+                            parts.append(event.text)
+                            yield event
+                        elif text := rehydrator.feed(event.text):
+                            parts.append(text)
+                            yield replace(event, text=text)
+                if rehydrator is not None and (text := rehydrator.flush()):
+                    parts.append(text)
+                    yield Delta(text)
+            if gate:
+                gate.observe(time.monotonic() - sent)
+        except (QueueFull, AdmissionError) as exc:  # a full queue, an exhausted budget
+            self._record(request, outcome, started, "rejected", exc.code)
+            raise
+        except (GeneratorExit, KeyboardInterrupt, Cancelled):
             self._record(request, outcome, started, "cancelled", "cancelled")
             raise
         except DoormanError as exc:
@@ -90,7 +127,7 @@ class Doorman:
         yield Completion(
             request_id=request.request_id,
             module_id=module.name,
-            tier=tier.name,
+            tier=outcome.route.tier,
             model=outcome.model,
             text="".join(parts),
             usage=outcome.usage,
@@ -98,29 +135,83 @@ class Doorman:
             duration_ms=duration_ms,
         )
 
+    def _tier(self, name: str) -> Tier:
+        if name not in self.tiers:
+            raise TierNotAllowed(f"tier {name} is not configured on this box")
+        return self.tiers[name]
+
+    def _fits_local(self, request: Request) -> bool:
+        local = self.tiers.get("A")
+        return local is not None and local.fits(request)
+
+    def _tier_stream(self, tier: Tier, outbound: Request, request: Request, outcome: _Outcome):
+        """The tier's answer; if Tier B cannot start in time, fall back to A when the prompt fits."""
+        try:
+            events = tier.stream(outbound)
+            first = next(events)
+        except TierUnavailable as exc:
+            if tier.name != "B" or "A" not in self.modules.modules[request.module_id].tiers \
+                    or not self._fits_local(request):
+                raise
+            outcome.route = Route("A", f"{outcome.route.reason}; tier B unavailable ({exc.message}), fell back to A")
+            outcome.model = self.tiers["A"].model_name
+            yield from self.tiers["A"].stream(outbound)
+            return
+        yield first
+        yield from events
+
+    def _sanitise(
+        self, module: ModuleConfig, tier: Tier, request: Request, outcome: _Outcome
+    ) -> tuple[Request, Rehydrator | None]:
+        """Step 3: values become placeholders before the text leaves the box; fails closed.
+
+        The mapping stays in the returned Rehydrator, in memory for this request only.
+        """
+        if not must_sanitise(getattr(tier, "leaves_box", True), module):  # unsaid: assume it leaves the box
+            return request, None
+        try:
+            if module.name not in self.sanitisers:
+                self.sanitisers[module.name] = sanitiser_for(module, self.home)
+            result = self.sanitisers[module.name].sanitise([m.content for m in request.messages])
+        except DoormanError as exc:
+            raise SanitiseFailed(f"module {module.name}: cannot sanitise, nothing was sent: {exc.message}") from exc
+        except Exception as exc:
+            raise SanitiseFailed(
+                f"module {module.name}: sanitising failed ({type(exc).__name__}), nothing was sent"
+            ) from exc
+        outcome.sanitised = True
+        messages = tuple(replace(m, content=text) for m, text in zip(request.messages, result.texts))
+        return replace(request, messages=messages), Rehydrator(result.mapping)
+
+    def reject(self, request_id: str, module_id: str | None, error: DoormanError, started: float) -> None:
+        """Log a call that an adapter (the HTTP API) refused before it reached the Doorman."""
+        request = Request(module_id=module_id, messages=(), request_id=request_id)
+        self._record(request, _Outcome(), started, "rejected", error.code)
+
     def _record(
         self, request: Request, outcome: _Outcome, started: float, status: Status, error_code: str | None
     ) -> int:
         duration_ms = round((time.monotonic() - started) * 1000)
         admitted = request.module_id if request.module_id in self.config.modules else None
-        self.ledger.append(
-            LedgerEntry(
-                ts=utc_timestamp(),
-                request_id=request.request_id,
-                module_id=admitted,
-                tier=outcome.route.tier if outcome.route else None,
-                model=outcome.model,
-                duration_ms=duration_ms,
-                cost_usd=0.0,
-                sanitised_outbound=outcome.sanitised,
-                status=status,
-                prompt_tokens=outcome.usage.prompt_tokens if outcome.usage else None,
-                completion_tokens=outcome.usage.completion_tokens if outcome.usage else None,
-                finish_reason=outcome.finish_reason,
-                route_reason=outcome.route.reason if outcome.route else None,
-                error_code=error_code,
-            )
+        entry = LedgerEntry(
+            ts=utc_timestamp(),
+            request_id=request.request_id,
+            module_id=admitted,
+            tier=outcome.route.tier if outcome.route else None,
+            model=outcome.model,
+            duration_ms=duration_ms,
+            cost_usd=round(outcome.cost_usd, 8),
+            sanitised_outbound=outcome.sanitised,
+            status=status,
+            prompt_tokens=outcome.usage.prompt_tokens if outcome.usage else None,
+            completion_tokens=outcome.usage.completion_tokens if outcome.usage else None,
+            finish_reason=outcome.finish_reason,
+            route_reason=outcome.route.reason if outcome.route else None,
+            error_code=error_code,
         )
+        self.ledger.append(entry)
+        for observer in self.observers:
+            observer(entry)
         return duration_ms
 
 

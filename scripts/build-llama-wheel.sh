@@ -12,7 +12,7 @@ recipe=2
 
 version="${LLAMA_CPP_PYTHON_VERSION:-0.3.36}"
 python="${PYTHON:-python3}"
-cache_root="${DOORMAN_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/doorman-build}"
+cache_root="${DOORMAN_BUILD_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/doorman-build}"
 
 if [ "${DOORMAN_PORTABLE:-0}" = 1 ]; then
   native=OFF

@@ -81,13 +81,52 @@ def declared_licences(dist: metadata.Distribution) -> list[str]:
 
 
 def allowed(expression: str, allow: set[str]) -> bool:
-    """Judge an SPDX expression: OR needs one allowed side, AND needs all."""
-    expression = expression.strip().strip("()")
-    if " OR " in expression:
-        return any(allowed(part, allow) for part in expression.split(" OR "))
-    if " AND " in expression:
-        return all(allowed(part, allow) for part in expression.split(" AND "))
-    return ALIASES.get(expression.lower(), expression) in allow
+    """Judge an SPDX expression: AND binds tighter than OR, parentheses group."""
+    if not re.search(r"[()]|\b(?:AND|OR|WITH)\b", expression):
+        return ALIASES.get(expression.strip().lower(), expression.strip()) in allow  # "Apache 2.0"
+    tokens = re.findall(r"\(|\)|[^\s()]+", expression)
+    position = 0
+
+    def peek() -> str | None:
+        return tokens[position] if position < len(tokens) else None
+
+    def take() -> str:
+        nonlocal position
+        position += 1
+        return tokens[position - 1]
+
+    def either() -> bool:
+        verdict = both()
+        while peek() == "OR":
+            take()
+            verdict = both() or verdict
+        return verdict
+
+    def both() -> bool:
+        verdict = single()
+        while peek() == "AND":
+            take()
+            verdict = single() and verdict
+        return verdict
+
+    def single() -> bool:
+        if peek() == "(":
+            take()
+            verdict = either()
+            if take() != ")":
+                raise ValueError(f"unbalanced parentheses in {expression!r}")
+            return verdict
+        name = take()
+        if peek() == "WITH":  # an exception only widens what the licence allows
+            take()
+            take()
+        return ALIASES.get(name.lower(), name) in allow
+
+    try:
+        verdict = either()
+        return verdict and position == len(tokens)
+    except (IndexError, ValueError):
+        return False
 
 
 def judge(names: list[str], settings: dict) -> list[tuple[str, str, bool]]:

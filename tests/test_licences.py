@@ -23,11 +23,12 @@ def test_the_embedded_model_is_judged_as_model_weights():
 
 def test_a_copyleft_package_fails_the_gate_by_name():
     settings = licence_gate.gate_settings()
-    # pytest-free check of the judging rules on real SPDX expressions.
     assert not licence_gate.allowed("GPL-3.0-only", set(settings["allow"]))
     assert not licence_gate.allowed("MIT AND GPL-2.0-or-later", set(settings["allow"]))
     assert licence_gate.allowed("Apache-2.0 OR BSD-2-Clause", set(settings["allow"]))
     assert licence_gate.allowed("Apache 2.0", set(settings["allow"]))
+    assert licence_gate.allowed("MPL-2.0 AND (Apache-2.0 OR MIT)", set(settings["allow"]))
+    assert not licence_gate.allowed("(GPL-3.0-only OR AGPL-3.0-only) AND MIT", set(settings["allow"]))
     verdicts = licence_gate.judge(["no-such-package-xyz"], settings)
     assert verdicts == [("no-such-package-xyz", "not installed", False)]
 

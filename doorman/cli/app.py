@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from doorman import __version__
-from doorman.cli import doctor, infer, ledger, modules
+from doorman.cli import compute, doctor, infer, keys, ledger, modules, sanitise, serve
+from doorman.cli import adapters
 from doorman.cli.context import state
 from doorman.core.errors import DoormanError
 
@@ -22,8 +23,13 @@ app = typer.Typer(
 )
 app.command()(infer.infer)
 app.command()(doctor.doctor)
+app.command()(sanitise.sanitise)
+app.command()(serve.serve)
+app.add_typer(keys.app, name="keys")
+app.add_typer(compute.app, name="compute")
 app.add_typer(modules.app, name="modules")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(adapters.app, name="adapters")
 
 
 def _show_version(value: bool) -> None:

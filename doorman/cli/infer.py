@@ -11,7 +11,7 @@ from rich.console import Console
 
 from doorman.cli.context import state
 from doorman.core.errors import Cancelled, InvalidRequest
-from doorman.core.types import Completion, Request
+from doorman.core.types import Completion, Delta, Request
 
 
 def infer(
@@ -21,6 +21,8 @@ def infer(
     max_tokens: Annotated[Optional[int], typer.Option(help="Most tokens to generate.")] = None,
     temperature: Annotated[Optional[float], typer.Option(help="Sampling temperature, 0 for greedy.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Sampling seed, for repeatable answers.")] = None,
+    tier: Annotated[Optional[str], typer.Option(help="Ask for a tier (A, B or C), if the module allows it.")] = None,
+    task: Annotated[Optional[str], typer.Option(help="A task kind the module maps to a tier.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of streaming.")] = False,
 ) -> None:
     """Answer PROMPT with the module's model, streaming tokens as they arrive."""
@@ -29,7 +31,8 @@ def infer(
             raise InvalidRequest("no prompt: pass it as an argument or pipe it on stdin")
         prompt = sys.stdin.read()
     request = Request.from_prompt(
-        module, prompt, system=system, max_tokens=max_tokens, temperature=temperature, seed=seed
+        module, prompt, system=system, max_tokens=max_tokens, temperature=temperature, seed=seed,
+        tier=tier.upper() if tier else None, task=task,
     )
     doorman = state.doorman()
     try:
@@ -49,7 +52,7 @@ def _run(doorman, request: Request, stream: bool) -> Completion:
                 sys.stdout.write("\n")
                 sys.stdout.flush()
             return event
-        if stream:
+        if stream and isinstance(event, Delta):
             sys.stdout.write(event.text)
             sys.stdout.flush()
     raise AssertionError("the Doorman's stream ended without a Completion")

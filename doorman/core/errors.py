@@ -13,9 +13,10 @@ class DoormanError(Exception):
     exit_code = 1
     http_status = 500
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, param: str | None = None):
         super().__init__(message)
         self.message = message
+        self.param = param  # the request field at fault, when there is one
 
 
 class InvalidRequest(DoormanError):
@@ -47,6 +48,37 @@ class UnknownModule(AdmissionError):
     http_status = 404
 
 
+class PayloadTooLarge(InvalidRequest):
+    code = "request_too_large"
+    http_status = 413
+
+
+class AuthenticationFailed(AdmissionError):
+    """No API key, or one that is not configured, where keys are required."""
+
+    code = "invalid_api_key"
+    http_status = 401
+
+
+class ModuleNotAllowed(AdmissionError):
+    """A valid API key used for a module it is not bound to."""
+
+    code = "module_not_allowed"
+    http_status = 403
+
+
+class QueueFull(DoormanError):
+    """The tier's waiting line is full; try again shortly."""
+
+    code = "queue_full"
+    exit_code = 6
+    http_status = 429
+
+    def __init__(self, message: str, retry_after_s: int = 1):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class ConfigError(DoormanError):
     """The config file is unreadable or names something invalid."""
 
@@ -63,10 +95,72 @@ class ModelUnavailable(DoormanError):
     http_status = 503
 
 
+class AdapterInvalid(DoormanError):
+    """A LoRA adapter file is not one the base model can use, or its stored copy changed."""
+
+    code = "adapter_invalid"
+    exit_code = 4
+    http_status = 503
+
+
+class AdapterNotFound(DoormanError):
+    """An adapter name that is not in the home's adapter store."""
+
+    code = "adapter_not_found"
+    exit_code = 2
+    http_status = 404
+
+
+class AdapterInUse(DoormanError):
+    """Removing an adapter that a module's config still names."""
+
+    code = "adapter_in_use"
+    exit_code = 2
+    http_status = 409
+
+
 class InferenceFailed(DoormanError):
     """The tier accepted the call but failed while running it."""
 
     code = "inference_failed"
+    exit_code = 4
+    http_status = 502
+
+
+class SanitiseFailed(DoormanError):
+    """Sanitising the outbound text failed: nothing is sent (fail closed)."""
+
+    code = "sanitise_failed"
+    exit_code = 4
+    http_status = 500
+
+
+class TierUnavailable(DoormanError):
+    """A remote tier could not be reached or started in time."""
+
+    code = "tier_unavailable"
+    exit_code = 4
+    http_status = 503
+
+
+class TierNotAllowed(AdmissionError):
+    """An explicit tier the module's policy does not allow, or that is not configured."""
+
+    code = "tier_not_allowed"
+    http_status = 403
+
+
+class BudgetExceeded(AdmissionError):
+    """A Tier C call whose estimated cost does not fit the module's daily budget."""
+
+    code = "budget_exceeded"
+    http_status = 429
+
+
+class HostNotAllowed(DoormanError):
+    """An outbound call to a host outside `[external] allow_hosts`: refused, nothing sent."""
+
+    code = "host_not_allowed"
     exit_code = 4
     http_status = 502
 
@@ -77,6 +171,29 @@ class LedgerUnavailable(DoormanError):
     code = "ledger_unavailable"
     exit_code = 5
     http_status = 503
+
+
+class LedgerTampered(DoormanError):
+    """The ledger does not verify: a line was edited, deleted, reordered or inserted, a day
+    file or seal is missing or bad, or an anchored head is gone."""
+
+    code = "ledger_tampered"
+    exit_code = 7
+    http_status = 500
+
+
+class LedgerTornTail(LedgerTampered):
+    """The newest day file ends in a partial line (a crash mid-write); the next append heals it."""
+
+    code = "ledger_torn_tail"
+
+
+class InvalidArgument(DoormanError):
+    """A command-line argument cannot be used: an unparseable date, an unknown choice."""
+
+    code = "invalid_argument"
+    exit_code = 2
+    http_status = 400
 
 
 class Cancelled(DoormanError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,6 +30,14 @@ class Request:
     temperature: float | None = None
     seed: int | None = None
     request_id: str = field(default_factory=new_request_id)
+    # A plain completion (/v1/completions): the one user message is the model's
+    # prompt verbatim, with no chat template or frame around it.
+    raw_prompt: bool = False
+    tier: str | None = None  # an explicit tier the caller asks for; the module's policy decides
+    task: str | None = None  # a declared task kind, which the module may map to a tier
+    # Set by an adapter whose caller went away (a closed connection): the call stops
+    # waiting or generating at the next step and is logged as cancelled.
+    cancel: threading.Event | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_prompt(
@@ -46,6 +55,16 @@ class Usage:
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class Routed:
+    """The first event of a call's stream, once it has a tier: who will answer."""
+
+    request_id: str
+    tier: str
+    model: str
+    reason: str
 
 
 @dataclass(frozen=True)

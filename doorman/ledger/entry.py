@@ -1,14 +1,15 @@
 """The ledger line: a contract auditors and other tools depend on.
 
-Never holds prompt text, completion text or placeholder mappings.
+Never holds prompt text, completion text or placeholder mappings. The chain fields
+(`seq`, `prev`, `hash`) are added by the writer (doorman/ledger/chain.py).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Any, Literal
 
 Status = Literal["ok", "error", "rejected", "cancelled"]
 
@@ -40,12 +41,17 @@ class LedgerEntry:
     def day(self) -> str:
         return self.ts[:10]
 
+    def fields(self) -> dict[str, Any]:
+        """The line's own fields in their fixed order; optional ones only when known."""
+        return {k: v for k in _FIELD_NAMES if (v := getattr(self, k)) is not None or k in _REQUIRED}
+
     def to_line(self) -> str:
-        fields = {k: v for k, v in asdict(self).items() if v is not None or k in _REQUIRED}
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
+        """The unchained (v1) line; the writer adds seq, prev and hash."""
+        return json.dumps(self.fields(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 _REQUIRED = {
     "ts", "request_id", "module_id", "tier", "model",
     "duration_ms", "cost_usd", "sanitised_outbound", "status",
 }
+_FIELD_NAMES = tuple(f.name for f in dataclass_fields(LedgerEntry))

@@ -1,50 +1,120 @@
-"""Durable appends: whole lines, one writer at a time across processes, fsynced."""
+"""Durable, chained appends: one writer at a time across processes, fsynced before return.
+
+Under the exclusive lock (ledger/.lock) a writer reads the chain head from the tail of
+the newest day file, heals a torn last line, seals the previous day on a new day's first
+line, and writes its line whole. With group commit (the default) the fsync happens after
+the lock is released, under a second lock (ledger/.sync): one fsync makes every line
+written before it durable, so writers queued behind a slow fsync share the next one. No
+caller returns before a fsync that covers its own line has finished.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from doorman.core.errors import LedgerUnavailable
-from doorman.ledger.entry import LedgerEntry
+from doorman.ledger import keys
+from doorman.ledger.chain import chained_line, fields_json, link_line
+from doorman.ledger.entry import LedgerEntry, utc_timestamp
+from doorman.ledger.reader import EMPTY_HEAD, FileTail, Head, NotALedgerLine, day_files, head_of, read_file_tail
+from doorman.ledger.seal import seal_fields
 
 LOCK_NAME = ".lock"
+SYNC_LOCK_NAME = ".sync"  # also holds "FILE SIZE": how much of FILE is known to be fsynced
+TORN_DIR = "torn"
+MIN_FREE_BYTES = 1 << 20
+_SYNC_RECORD = 64
+
+WriteFn = Callable[[int, bytes], int]
 
 
 def day_file(ledger_dir: Path, day: str) -> Path:
     return ledger_dir / f"{day}.jsonl"
 
 
-class LedgerWriter:
-    def __init__(self, ledger_dir: Path):
-        self.dir = ledger_dir
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    hash: str
+    path: Path
 
-    def append(self, entry: LedgerEntry) -> None:
+
+@dataclass(frozen=True)
+class Sealed:
+    day: str
+    lines: int
+    head: str
+    seq: int
+    hash: str
+    path: Path
+
+    def as_head(self) -> Head:
+        return Head(self.seq, self.hash, self.day, True, self.path)
+
+
+class LedgerWriter:
+    def __init__(
+        self,
+        ledger_dir: Path,
+        *,
+        key_path: Path | None = None,
+        group_commit: bool = True,
+        write: WriteFn = os.write,
+    ):
+        self.dir = ledger_dir
+        self.key_path = key_path or keys.default_key_path(ledger_dir)
+        self.group_commit = group_commit
+        self._write = write  # injectable, so tests can make the disk fill up mid-line
+        self.fsyncs = 0  # how many fsyncs this writer made (group commit shares them)
+
+    def append(self, entry: LedgerEntry) -> Appended:
         """Return only once the line is on disk; raise LedgerUnavailable otherwise."""
-        line = entry.to_line().encode("utf-8")
-        path = day_file(self.dir, entry.day)
+        path = self.dir
+        fields_part = fields_json(entry.fields())  # serialised before the lock: less time holding it
         try:
             self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            lock_fd = os.open(self.dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            with _locked(self.dir / LOCK_NAME):
+                head = self._healed_head()
+                # A late line (its day already closed by another process) joins the open day.
+                day = max(entry.day, head.day or entry.day)
+                if head.day is not None and day > head.day and not head.is_seal:
+                    head = self._seal(head).as_head()
+                path = day_file(self.dir, day)
+                opens_file = head.day is not None and day != head.day
+                line, line_hash = link_line(entry.ts, head.seq + 1, head.hash, fields_part,
+                                            prev_day=head.day if opens_file else None)
+                fd, end = self._write_line(path, line, sync_now=not self.group_commit)
             try:
-                # The lock keeps lines of concurrent processes from interleaving.
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
-                created = not path.exists()
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-                try:
-                    _write_all(fd, line)
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                if created:
-                    _fsync_dir(self.dir)
+                if self.group_commit:
+                    self._sync_through(fd, path, end)
             finally:
-                os.close(lock_fd)  # closing the descriptor releases the lock
+                os.close(fd)
+            return Appended(head.seq + 1, line_hash, path)
         except OSError as exc:
             raise LedgerUnavailable(
                 f"cannot write the ledger at {path}: {exc.strerror or exc}; the call was not run"
             ) from exc
+        except NotALedgerLine as exc:
+            raise LedgerUnavailable(f"{exc}; run `doorman ledger verify`; the call was not run") from exc
+
+    def seal(self) -> Sealed | None:
+        """Seal the newest day file now (heals a torn line first); None when there is nothing to seal."""
+        try:
+            self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with _locked(self.dir / LOCK_NAME):
+                head = self._healed_head()
+                if head.empty or head.is_seal:
+                    return None
+                return self._seal(head)
+        except OSError as exc:
+            raise LedgerUnavailable(f"cannot seal the ledger at {self.dir}: {exc.strerror or exc}") from exc
+        except NotALedgerLine as exc:
+            raise LedgerUnavailable(f"{exc}; run `doorman ledger verify`") from exc
 
     def check_writable(self) -> None:
         """Raise LedgerUnavailable unless a line could be appended now."""
@@ -54,17 +124,144 @@ class LedgerWriter:
             os.close(fd)
             if not os.access(self.dir, os.W_OK):
                 raise PermissionError(13, "Permission denied")
+            fs = os.statvfs(self.dir)
+            if fs.f_flag & os.ST_RDONLY:
+                raise OSError(30, "Read-only file system")
+            if fs.f_bavail * fs.f_frsize < MIN_FREE_BYTES:
+                raise OSError(28, f"No space left on device ({fs.f_bavail * fs.f_frsize} bytes free)")
         except OSError as exc:
             raise LedgerUnavailable(
                 f"cannot write the ledger at {self.dir}: {exc.strerror or exc}; the call was not run"
             ) from exc
 
+    # -- under the lock ------------------------------------------------------------
 
-def _write_all(fd: int, data: bytes) -> None:
+    def _healed_head(self) -> Head:
+        """The chain head, after moving a torn last line (a crash mid-write) aside."""
+        newest: FileTail | None = None
+        for path in reversed(day_files(self.dir)):
+            tail = read_file_tail(path)
+            if newest is None:
+                newest = tail
+                if tail.torn:
+                    self._move_torn_aside(tail)
+            head = head_of(tail)
+            if head is not None:
+                return head
+        return EMPTY_HEAD
+
+    def _move_torn_aside(self, tail: FileTail) -> None:
+        torn_dir = self.dir / TORN_DIR
+        torn_dir.mkdir(mode=0o700, exist_ok=True)
+        stamp = utc_timestamp().replace(":", "").replace("-", "").replace(".", "")
+        aside = torn_dir / f"{tail.path.name}.{tail.whole_end}.{stamp}.torn"
+        with tail.path.open("rb") as handle:
+            handle.seek(tail.whole_end)
+            torn = handle.read()
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _write_all(os.write, fd, torn)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_dir(torn_dir)
+        fd = os.open(tail.path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, tail.whole_end)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        # The file shrank: what .sync says was fsynced may no longer be true of its bytes.
+        with _locked(self.dir / SYNC_LOCK_NAME) as sync_fd:
+            os.pwrite(sync_fd, b" " * _SYNC_RECORD, 0)
+
+    def _seal(self, head: Head) -> Sealed:
+        assert head.path is not None and head.day is not None
+        try:
+            key = keys.load_or_create(self.key_path)
+        except ValueError as exc:
+            raise LedgerUnavailable(f"cannot use the ledger signing key {self.key_path}: {exc}") from exc
+        lines = _count_lines(head.path)
+        fields = seal_fields(key, head.day, lines, head.hash)
+        line, line_hash = chained_line(utc_timestamp(), head.seq + 1, head.hash, fields)
+        fd, _ = self._write_line(head.path, line, sync_now=True)  # a seal is rare: make it durable now
+        os.close(fd)
+        return Sealed(head.day, lines, head.hash, head.seq + 1, line_hash, head.path)
+
+    def _write_line(self, path: Path, line: bytes, *, sync_now: bool) -> tuple[int, int]:
+        """Append one whole line; on failure cut back any partial bytes. Returns (fd, end offset)."""
+        created = not path.exists()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            start = os.fstat(fd).st_size
+            try:
+                _write_all(self._write, fd, line)
+            except OSError:
+                _cut_back(fd, start)
+                raise
+            if sync_now:
+                os.fsync(fd)
+                self.fsyncs += 1
+            if created:
+                _fsync_dir(self.dir)
+            return fd, start + len(line)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    # -- after the lock: group commit ------------------------------------------------
+
+    def _sync_through(self, fd: int, path: Path, end: int) -> None:
+        """Return once `path` is fsynced through byte `end`, by this fsync or another's."""
+        with _locked(self.dir / SYNC_LOCK_NAME) as sync_fd:
+            synced_name, synced_size = _read_synced(sync_fd)
+            if synced_name == path.name and synced_size >= end:
+                return
+            size = os.fstat(fd).st_size  # every byte written before this fsync is covered
+            os.fsync(fd)
+            self.fsyncs += 1
+            # Fixed width, so no truncate (a journaled metadata change) per commit.
+            os.pwrite(sync_fd, f"{path.name} {size}".ljust(_SYNC_RECORD).encode(), 0)
+
+
+@contextmanager
+def _locked(lock_path: Path) -> Iterator[int]:
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _read_synced(sync_fd: int) -> tuple[str, int]:
+    raw = os.pread(sync_fd, _SYNC_RECORD, 0).decode("ascii", "replace").split()
+    if len(raw) == 2 and raw[1].isdigit():
+        return raw[0], int(raw[1])
+    return "", -1
+
+
+def _write_all(write: WriteFn, fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        written = write(fd, view)
         view = view[written:]
+
+
+def _cut_back(fd: int, size: int) -> None:
+    """Remove a partial line so the committed lines before it stay whole."""
+    try:
+        os.ftruncate(fd, size)
+    except OSError:
+        pass  # the next append finds the partial line torn and moves it aside
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -15,6 +15,7 @@ class Finish:
 
     usage: Usage
     finish_reason: str
+    cost_usd: float = 0.0
 
 
 class Tier(Protocol):

@@ -1,7 +1,9 @@
 """Tier A: a quantised GGUF model on this box, through llama-cpp-python.
 
 The model loads once per process, on first use; one lock serialises every
-generation, because a llama.cpp context serves one sequence at a time.
+generation, because a llama.cpp context serves one sequence at a time. Each call
+runs under its module's LoRA adapter stack (set on the context, no reload) and
+starts from its module's cached prompt prefix (kv_cache.py), never another's.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from doorman.core.config import EMBEDDED_MODEL, LocalConfig
+from doorman.adapters.registry import AdapterStore
+from doorman.core.config import EMBEDDED_MODEL, LocalConfig, ModuleConfig
 from doorman.core.errors import InvalidRequest, ModelUnavailable
 from doorman.core.home import Home
 from doorman.core.types import Delta, Request, Usage
@@ -33,14 +36,18 @@ class LocalTier:
     name = "A"
     leaves_box = False
 
-    def __init__(self, config: LocalConfig, home: Home):
+    def __init__(self, config: LocalConfig, home: Home, modules: dict[str, ModuleConfig] | None = None):
         self.config = config
         self.home = home
+        self.modules = dict(modules or {})  # their adapter stacks; a module not here runs the bare model
+        self.adapter_store = AdapterStore(home.root / "adapters")
         self._llm = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
         self.loads = 0
-        self._cached_module: str | None = None
+        self._adapters = None  # AdapterLoader, once the model is loaded
+        self.memory = None  # ContextMemory, once the model is loaded
+        self.last_reused_tokens = 0  # prompt tokens the last call took from its module's cache
 
     @property
     def model_path(self) -> Path:
@@ -67,7 +74,17 @@ class LocalTier:
         """Load the model if this process has not yet; return the llama_cpp.Llama."""
         with self._load_lock:
             if self._llm is None:
-                self._llm = self._load()
+                llm = self._load()
+                from doorman.adapters.loader import AdapterLoader
+                from doorman.tiers.kv_cache import ContextMemory, PrefixCache
+
+                self._adapters = AdapterLoader(llm, self.model_path)
+                self.memory = ContextMemory(PrefixCache(
+                    budget_bytes=self.config.prefix_cache_mb * 2**20,
+                    fingerprint=f"{self.model_path.name}:{self.model_path.stat().st_size}:{llm.n_ctx()}",
+                    persist_dir=self.home.root / "prefix-cache" if self.config.prefix_cache_persist else None,
+                ))
+                self._llm = llm
                 self.loads += 1
             return self._llm
 
@@ -87,12 +104,24 @@ class LocalTier:
                 n_threads=self.threads,
                 n_threads_batch=self.config.threads_batch or self.threads,
                 seed=random.randrange(2**31),
+                # Gemma 3's sliding-window layers otherwise keep too few cells to cut a
+                # cached prompt back to a shared prefix: every call would start cold.
+                swa_full=True,
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelUnavailable(f"cannot load the local model {path}: {exc}") from None
 
+    def fits(self, request: Request) -> bool:
+        """Whether the prompt and a full-length answer fit the local context (for routing)."""
+        llm = self.load()
+        text = self.prompt_for(request).text.encode("utf-8")
+        needed = len(llm.tokenize(text, add_bos=True, special=True)) + (request.max_tokens or self.config.max_tokens)
+        return needed <= llm.n_ctx()
+
     def prompt_for(self, request: Request) -> Prompt:
+        if request.raw_prompt:
+            return Prompt(text=request.messages[-1].content, stop=())
         llm = self.load()
         template = llm.metadata.get("tokenizer.chat_template")
         fmt = self.config.prompt_format
@@ -112,29 +141,49 @@ class LocalTier:
         return frame_prompt(request.messages, self.config.frame)
 
     def stream(self, request: Request) -> Iterator[Delta | Finish]:
+        from doorman.adapters.loader import stack_fingerprint
+        from doorman.tiers.kv_cache import Namespace
+
         llm = self.load()
         prompt = self.prompt_for(request)
+        module = request.module_id or ""
+        refs = self.modules[module].adapters if module in self.modules else ()
+        stack = self.adapter_store.resolve(module, refs)
+        tokens = self._tokens(llm, prompt)
         with self._run_lock:
-            if request.module_id != self._cached_module:
-                # llama.cpp reuses the KV state of a shared prompt prefix; it must
-                # never carry one module's evaluated prompt into another's call.
-                llm.reset()
-                self._cached_module = request.module_id
-            yield from self._generate(llm, request, prompt)
+            self._adapters.apply(module, stack)
+            # The cache namespace: a module's state, under exactly this adapter stack.
+            namespace = Namespace(module, stack_fingerprint(stack))
+            failed = True
+            try:
+                self.last_reused_tokens = self.memory.prepare(llm, namespace, tokens)
+                yield from self._generate(llm, request, prompt, tokens)
+                failed = False
+            except GeneratorExit:  # the caller left between tokens: the state is sound
+                failed = False
+                raise
+            finally:
+                if failed:
+                    self.memory.forget(llm)
+                else:
+                    self.memory.settle(llm, namespace, len(tokens))
 
-    def _generate(self, llm, request: Request, prompt: Prompt) -> Iterator[Delta | Finish]:
+    def _tokens(self, llm, prompt: Prompt) -> list[int]:
         bos_text = llm.detokenize([llm.token_bos()], special=True).decode("utf-8", "replace")
         tokens = llm.tokenize(
             prompt.text.encode("utf-8"),
             add_bos=not (bos_text and prompt.text.startswith(bos_text)),
             special=True,
         )
-        room = llm.n_ctx() - len(tokens)
-        if room < 1:
+        if llm.n_ctx() - len(tokens) < 1:
             raise InvalidRequest(
                 f"the prompt is {len(tokens)} tokens; the local model's context holds "
                 f"{llm.n_ctx()} ([local] context_size)"
             )
+        return tokens
+
+    def _generate(self, llm, request: Request, prompt: Prompt, tokens: list[int]) -> Iterator[Delta | Finish]:
+        room = llm.n_ctx() - len(tokens)
         max_tokens = min(request.max_tokens or self.config.max_tokens, room)
         temperature = self.config.temperature if request.temperature is None else request.temperature
         llm.set_seed(request.seed if request.seed is not None else random.randrange(2**31))
@@ -143,7 +192,9 @@ class LocalTier:
         stops = StopScanner(prompt.stop)
         generated = 0
         finish_reason = "length"
-        started = False  # the answer's leading whitespace (" Paris.") is dropped
+        # An answer's leading whitespace (" Paris.") is dropped; a plain completion
+        # (raw_prompt) continues its prompt's text exactly, so it keeps it.
+        started = request.raw_prompt
         for token in llm.generate(tokens, temp=temperature, repeat_penalty=self.config.repeat_penalty):
             if self._is_eog(llm._model.vocab, token):
                 finish_reason = "stop"

@@ -1,0 +1,138 @@
+"""What the door costs on the Tier C path: doorman serve (sanitising + ledger) vs direct.
+
+A fast OpenAI-protocol fake upstream runs on loopback; the same streamed chat calls
+go to it directly and through `doorman serve` at concurrency 1, 8 and 32 (bounded
+in count and time). Prints p50/p99 added latency, the throughput ratio, CPU
+milliseconds per call of the doorman process, its peak RSS, and its cold start.
+
+    python bench/gateway_overhead.py [--levels 1,8,32] [--calls 100] [--cap-s 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from remote_tiers import free_port, upstream_command, wait_healthy  # noqa: E402
+
+from doorman.testing import ServeProcess  # noqa: E402
+
+BODY = {"model": "frontier", "stream": True, "max_tokens": 16,
+        "messages": [{"role": "user", "content": "Summarise the ticket from Jane Doe (jane.doe@example.com) "
+                                                 "about invoice 4411 and the router at 10.0.0.12."}]}
+
+
+async def one(client: httpx.AsyncClient, url: str, headers: dict) -> float:
+    started = time.perf_counter()
+    async with client.stream("POST", url, json=BODY, headers=headers) as response:
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code} {await response.aread()!r}")
+        async for _ in response.aiter_bytes():
+            pass
+    return time.perf_counter() - started
+
+
+async def level(url: str, headers: dict, concurrency: int, calls: int, cap_s: float) -> dict:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + cap_s
+    remaining = iter(range(calls))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        async def worker() -> None:
+            while time.perf_counter() < deadline and next(remaining, None) is not None:
+                latencies.append(await one(client, url, headers))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+    latencies.sort()
+    return {"n": len(latencies), "p50": statistics.median(latencies),
+            "p99": latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))],
+            "rps": len(latencies) / wall}
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--calls", type=int, default=100, help="calls per concurrent client, at most")
+    parser.add_argument("--cap-s", type=float, default=60, help="time cap per level and path")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="doorman-gateway-bench-"))
+    port = free_port()
+    upstream = subprocess.Popen(upstream_command(port, tmp / "received.jsonl"), stdout=subprocess.DEVNULL)
+    try:
+        wait_healthy(port)
+        home = tmp / "home"
+        home.mkdir()
+        (home / "doorman.toml").write_text(f'''
+[server]
+preload_local = false
+
+[external]
+endpoint = "http://127.0.0.1:{port}/v1"
+model = "frontier"
+api_key_env = "DOORMAN_BENCH_KEY"
+allow_hosts = ["127.0.0.1"]
+price_prompt_per_1k = 0.0025
+price_completion_per_1k = 0.01
+
+[modules.bench]
+tiers = ["C"]
+daily_budget_usd = 1000000.0
+''')
+        os.environ["DOORMAN_BENCH_KEY"] = "bench-key"
+        started = time.perf_counter()
+        with ServeProcess(home) as server:
+            cold_start = time.perf_counter() - started
+            pid = server.process.pid
+            direct_url = f"http://127.0.0.1:{port}/v1/chat/completions"
+            door_url = server.url + "/v1/chat/completions"
+            headers = {"X-Doorman-Module": "bench"}
+            asyncio.run(level(door_url, headers, 1, 5, 30))  # warm-up: first outbound connection
+            print(f"{'conc':>4} {'calls':>6} {'direct p50 ms':>14} {'added p50 ms':>13} {'added p99 ms':>13} "
+                  f"{'direct rps':>11} {'door rps':>9} {'ratio':>6} {'door CPU ms/call':>17}")
+            for concurrency in (int(x) for x in args.levels.split(",")):
+                calls = args.calls * concurrency
+                direct = asyncio.run(level(direct_url, {}, concurrency, calls, args.cap_s))
+                cpu_before = cpu_seconds(pid)
+                door = asyncio.run(level(door_url, headers, concurrency, calls, args.cap_s))
+                cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / door["n"]
+                print(f"{concurrency:>4} {door['n']:>6} {direct['p50'] * 1000:>14.2f} "
+                      f"{(door['p50'] - direct['p50']) * 1000:>13.2f} {(door['p99'] - direct['p99']) * 1000:>13.2f} "
+                      f"{direct['rps']:>11.1f} {door['rps']:>9.1f} {door['rps'] / direct['rps']:>6.2f} {cpu_ms:>17.2f}")
+            rss = peak_rss_mb(pid)
+        print(f"doorman peak RSS: {rss:.0f} MB; cold start to ready (no local model): {cold_start:.2f} s")
+        print("targets: added p50 <= 3 ms at concurrency 1, <= 4 ms CPU per call, >= 300 calls/s at 32, "
+              "cold start <= 1 s")
+    finally:
+        upstream.terminate()
+        upstream.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""`doorman sanitise`: the dry run that shows exactly what would leave the box."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from doorman.boundary import Sanitised, sanitiser_for
+from doorman.cli.context import state
+from doorman.core.errors import InvalidRequest
+from doorman.modules import ModuleRegistry
+
+
+def sanitise(
+    text: Annotated[Optional[str], typer.Argument(help="The text; read from stdin when left out.")] = None,
+    module: Annotated[Optional[str], typer.Option("--module", "-m", help="The moduleId whose vault applies.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Also show a table of what was found (on stderr).")] = False,
+    show_values: Annotated[bool, typer.Option("--show-values", help="Show the values in --explain, unmasked.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read {"id", "text"} lines; write {"id", "sanitised", "mapping"}.')] = False,
+) -> None:
+    """Print TEXT as it would leave the box: values replaced by typed placeholders."""
+    config = state.config
+    sanitiser = sanitiser_for(ModuleRegistry(config.modules).admit(module), state.home)
+    if jsonl:
+        _jsonl(sanitiser)
+        return
+    if text is None:
+        if sys.stdin.isatty():
+            raise InvalidRequest("no text: pass it as an argument or pipe it on stdin")
+        text = sys.stdin.read()
+    result = sanitiser.sanitise_text(text)
+    sys.stdout.write(result.texts[0])
+    if not result.texts[0].endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+    if explain:
+        Console(stderr=True).print(explain_table(result, show_values))
+
+
+def _jsonl(sanitiser) -> None:
+    """One output line per input line, in order, flushed as it goes (constant memory)."""
+    out = sys.stdout
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        record = _record(line, number)
+        result = sanitiser.sanitise_text(record["text"])
+        out.write(
+            json.dumps({"id": record["id"], "sanitised": result.texts[0], "mapping": result.mapping.as_dict()},
+                       ensure_ascii=False)
+            + "\n"
+        )
+        out.flush()
+
+
+def _record(line: str, number: int) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(f"stdin line {number}: not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict) or "id" not in record:
+        raise InvalidRequest(f'stdin line {number}: expected an object with "id" and "text"')
+    if not isinstance(record.get("text"), str):
+        raise InvalidRequest(f'stdin line {number}: "text" must be a string')
+    return record
+
+
+def explain_table(result: Sanitised, show_values: bool) -> Table:
+    table = Table(title=f"{len(result.replacements)} values replaced, {len(result.mapping)} placeholders")
+    table.add_column("type")
+    table.add_column("placeholder")
+    table.add_column("position", justify="right")
+    table.add_column("value")
+    for r in result.replacements:
+        table.add_row(r.label, r.placeholder, f"{r.start}-{r.end}", r.value if show_values else mask(r.value))
+    return table
+
+
+def mask(value: str) -> str:
+    """Shape without content: the length and nothing of the value itself."""
+    return f"<{len(value)} chars>"

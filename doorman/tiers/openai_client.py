@@ -1,0 +1,185 @@
+"""The one OpenAI-protocol client for the remote tiers (B and C).
+
+Async (httpx) on one background event loop shared by every call, bridged to the
+Doorman's synchronous streams. Timeouts, bounded retries with backoff on connect
+errors and 502/503/504 (never once tokens were streamed), and every failure mapped
+into the doorman error tree here, at the edge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from doorman.core.errors import HostNotAllowed, InferenceFailed, TierUnavailable
+from doorman.core.types import Delta, Usage
+from doorman.tiers.base import Finish
+
+RETRY_STATUSES = (502, 503, 504)
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    endpoint: str  # e.g. http://127.0.0.1:9101/v1
+    api_key: str | None = None
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 120.0
+    retries: int = 2
+    backoff_s: float = 0.25
+    allow_hosts: tuple[str, ...] | None = None  # None: any host (Tier B's own nodes)
+
+
+class OpenAIClient:
+    def __init__(self, settings: ClientSettings, tier: str):
+        self.settings = settings
+        self.tier = tier
+        check_host(settings.endpoint, settings.allow_hosts, tier)
+        self._client: httpx.AsyncClient | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            s = self.settings
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
+                follow_redirects=False,  # a redirect could lead outside the allow-list
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+                event_hooks={"request": [self._check_request_host]},
+            )
+        return self._client
+
+    async def _check_request_host(self, request: httpx.Request) -> None:
+        check_host(str(request.url), self.settings.allow_hosts, self.tier)
+
+    def stream_chat(self, payload: dict) -> Iterator[Delta | Finish]:
+        """Stream a chat completion; yields Delta pieces, then one Finish."""
+        return LOOP.iterate(lambda: self._stream_chat(payload))
+
+    async def _stream_chat(self, payload: dict) -> AsyncIterator[Delta | Finish]:
+        body = {**payload, "stream": True, "stream_options": {"include_usage": True}}
+        headers = {"Authorization": f"Bearer {self.settings.api_key}"} if self.settings.api_key else {}
+        url = self.settings.endpoint.rstrip("/") + "/chat/completions"
+        streamed = False
+        usage, finish_reason = Usage(), "stop"
+        for attempt in range(self.settings.retries + 1):
+            try:
+                async with self._http().stream("POST", url, json=body, headers=headers) as response:
+                    if response.status_code in RETRY_STATUSES and attempt < self.settings.retries:
+                        await response.aread()
+                        await asyncio.sleep(self.settings.backoff_s * 2**attempt)
+                        continue
+                    await self._raise_for_status(response)
+                    async for line in response.aiter_lines():
+                        if not line.startswith("data:"):
+                            continue
+                        data = line[5:].strip()
+                        if data == "[DONE]":
+                            break
+                        chunk = _json(data, self.tier)
+                        if "error" in chunk:
+                            raise InferenceFailed(f"tier {self.tier} failed mid-answer: {_message(chunk)}")
+                        if chunk.get("usage"):
+                            usage = Usage(chunk["usage"].get("prompt_tokens", 0),
+                                          chunk["usage"].get("completion_tokens", 0))
+                        for choice in chunk.get("choices") or []:
+                            text = (choice.get("delta") or {}).get("content")
+                            if text:
+                                streamed = True
+                                yield Delta(text)
+                            if choice.get("finish_reason"):
+                                finish_reason = choice["finish_reason"]
+                    yield Finish(usage, finish_reason)
+                    return
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if attempt < self.settings.retries:
+                    await asyncio.sleep(self.settings.backoff_s * 2**attempt)
+                    continue
+                raise TierUnavailable(
+                    f"tier {self.tier} at {self.settings.endpoint} cannot be reached: {type(exc).__name__}"
+                ) from None
+            except httpx.TimeoutException:
+                raise TierUnavailable(f"tier {self.tier} timed out{' mid-answer' if streamed else ''}") from None
+            except httpx.HTTPError as exc:
+                raise InferenceFailed(f"tier {self.tier} failed: {type(exc).__name__}: {exc}") from None
+
+    async def _raise_for_status(self, response: httpx.Response) -> None:
+        if response.status_code == 200:
+            return
+        text = (await response.aread()).decode("utf-8", "replace")[:300]
+        if 300 <= response.status_code < 400:
+            raise HostNotAllowed(f"tier {self.tier}: the upstream redirected ({response.status_code}); refused")
+        if response.status_code in RETRY_STATUSES:
+            raise TierUnavailable(f"tier {self.tier} answered {response.status_code} after retries")
+        try:
+            detail = _message(json.loads(text))
+        except ValueError:
+            detail = text
+        raise InferenceFailed(f"tier {self.tier} refused the call ({response.status_code}): {detail}")
+
+    def get(self, path: str, timeout_s: float = 2.0) -> int:
+        """Status code of a GET (health checks); raises TierUnavailable when unreachable."""
+        async def fetch() -> int:
+            try:
+                response = await self._http().get(self.settings.endpoint.rstrip("/") + path, timeout=timeout_s)
+                return response.status_code
+            except httpx.HTTPError as exc:
+                raise TierUnavailable(f"tier {self.tier}: {type(exc).__name__}") from None
+        return LOOP.run(fetch())
+
+
+def check_host(url: str, allow_hosts: tuple[str, ...] | None, tier: str) -> None:
+    host = urlsplit(url).hostname or ""
+    if allow_hosts is not None and host.lower() not in {h.lower() for h in allow_hosts}:
+        raise HostNotAllowed(f"tier {tier}: host {host!r} is not in allow_hosts; nothing was sent")
+
+
+def _json(data: str, tier: str) -> dict:
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise InferenceFailed(f"tier {tier} sent a malformed stream chunk") from None
+
+
+def _message(body: dict) -> str:
+    error = body.get("error")
+    return str(error.get("message", error) if isinstance(error, dict) else error or body)[:300]
+
+
+class _Loop:
+    """One event loop in a daemon thread, shared by every remote call of the process."""
+
+    def __init__(self):
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(target=self._loop.run_forever, name="doorman-remote", daemon=True).start()
+            return self._loop
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._get()).result()
+
+    def iterate(self, factory: Callable[[], AsyncIterator]) -> Iterator:
+        """Drive an async iterator from a synchronous caller, one item at a time."""
+        loop = self._get()
+        agen = factory()
+        try:
+            while True:
+                try:
+                    yield asyncio.run_coroutine_threadsafe(agen.__anext__(), loop).result()
+                except StopAsyncIteration:
+                    return
+        finally:
+            # The caller stopped early (cancelled, or an error): close the upstream stream.
+            asyncio.run_coroutine_threadsafe(agen.aclose(), loop).result()
+
+
+LOOP = _Loop()
