@@ -85,7 +85,7 @@ def main() -> None:
     print(f"model: {tier.model_name}  load: {load_s:.2f} s  RSS after load: {rss_loaded / 1024:.0f} MB")
     thread_counts = [int(t) for t in args.threads.split(",") if t] or [tier.threads]
     for threads in thread_counts:
-        llama_cpp.llama_set_n_threads(llm.ctx, threads, threads)
+        tier.model_thread.call(llama_cpp.llama_set_n_threads, llm.ctx, threads, threads)
         figures = {"doorman": [], "direct": []}
         for run in range(args.runs + 1):  # run 0 warms up and is not counted
             prompt = prompt_for(run + 1000 * threads)
@@ -94,8 +94,11 @@ def main() -> None:
             n_prompt = len(llm.tokenize(framed.encode("utf-8"), add_bos=True, special=True))
 
             llm.reset()  # no KV prefix reuse between the two paths
-            direct = llm.create_completion(framed, max_tokens=args.max_tokens, temperature=0.0,
-                                           repeat_penalty=config.local.repeat_penalty, stream=True)
+            # On the tier's model thread too: llama.cpp's OpenMP team belongs to the calling
+            # thread, and switching threads between paths would slow whichever came second.
+            direct = tier.model_thread.iterate(lambda: llm.create_completion(
+                framed, max_tokens=args.max_tokens, temperature=0.0,
+                repeat_penalty=config.local.repeat_penalty, stream=True))
             d_first, d_rest = timed(direct, lambda chunk: chunk["choices"][0]["text"])
 
             events = []

@@ -206,7 +206,7 @@ class DoorApp:
 
         async def watch() -> None:
             while not await http.is_disconnected():
-                await anyio.sleep(0.25)
+                await anyio.sleep(1.0)
             cancel.set()
             for gate in self.doorman.gates.values():
                 gate.wake()  # a call waiting in line notices at once

@@ -23,6 +23,7 @@ from doorman.core.home import Home
 from doorman.core.types import Delta, Request, Usage
 from doorman.tiers.base import Finish
 from doorman.tiers.embedded_model import embedded_model_path
+from doorman.tiers.model_thread import ModelThread
 from doorman.tiers.prompt_format import Prompt, chat_template_prompt, frame_prompt
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class LocalTier:
         self._llm = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self.model_thread = ModelThread()
         self.loads = 0
         self._adapters = None  # AdapterLoader, once the model is loaded
         self.memory = None  # ContextMemory, once the model is loaded
@@ -141,6 +143,9 @@ class LocalTier:
         return frame_prompt(request.messages, self.config.frame)
 
     def stream(self, request: Request) -> Iterator[Delta | Finish]:
+        return self.model_thread.iterate(lambda: self._stream_on_model_thread(request))
+
+    def _stream_on_model_thread(self, request: Request) -> Iterator[Delta | Finish]:
         from doorman.adapters.loader import stack_fingerprint
         from doorman.tiers.kv_cache import Namespace
 
