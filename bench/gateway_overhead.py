@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from remote_tiers import free_port, upstream_command, wait_healthy  # noqa: E402
 
-from doorman.testing import ServeProcess  # noqa: E402
+from doorman.testing import ServeProcess, peak_rss_mb  # noqa: E402
 
 BODY = {"model": "frontier", "stream": True, "max_tokens": 16,
         "messages": [{"role": "user", "content": "Summarise the ticket from Jane Doe (jane.doe@example.com) "
@@ -66,13 +66,6 @@ async def level(url: str, headers: dict, concurrency: int, calls: int, cap_s: fl
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main() -> None:

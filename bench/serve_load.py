@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from doorman.testing import ServeProcess
+from doorman.testing import ServeProcess, peak_rss_mb
 
 # Plain completions with no stop sequence: every request generates exactly max_tokens,
 # so tokens/s compare like with like across concurrency levels.
@@ -84,13 +84,6 @@ def run_level(url: str, concurrency: int, total: int, max_tokens: int, cap_s: fl
         "aggregate": sum(r["tokens"] for r in ok) / wall,
         "single": statistics.median(r["tokens"] / r["latency"] for r in ok),
     }
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main() -> None:

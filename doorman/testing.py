@@ -14,6 +14,14 @@ from pathlib import Path
 import httpx
 
 
+def peak_rss_mb(pid: int) -> float:
+    """A running process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 class ServeProcess:
     """Start `doorman serve` for `home` in a subprocess; collect its JSON log lines."""
 
