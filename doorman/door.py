@@ -146,19 +146,21 @@ class Doorman:
 
     def _tier_stream(self, tier: Tier, outbound: Request, request: Request, outcome: _Outcome):
         """The tier's answer; if Tier B cannot start in time, fall back to A when the prompt fits."""
+        events = tier.stream(outbound)
         try:
-            events = tier.stream(outbound)
-            first = next(events)
+            first = next(events, None)
         except TierUnavailable as exc:
             if tier.name != "B" or "A" not in self.modules.modules[request.module_id].tiers \
                     or not self._fits_local(request):
                 raise
             outcome.route = Route("A", f"{outcome.route.reason}; tier B unavailable ({exc.message}), fell back to A")
             outcome.model = self.tiers["A"].model_name
+            # Outside A's queue: a rare path, and the local tier serialises its model itself.
             yield from self.tiers["A"].stream(outbound)
             return
-        yield first
-        yield from events
+        if first is not None:
+            yield first
+            yield from events
 
     def _sanitise(
         self, module: ModuleConfig, tier: Tier, request: Request, outcome: _Outcome
