@@ -89,7 +89,7 @@ class Doorman:
             with gate.admit(request.cancel) if gate else nullcontext():
                 yield Routed(request.request_id, tier.name, outcome.model, outcome.route.reason)
                 sent = time.monotonic()
-                with closing(self._tier_stream(tier, outbound, request, outcome)) as events:
+                with closing(self._tier_stream(module, tier, outbound, request, outcome)) as events:
                     for event in events:
                         if request.cancel is not None and request.cancel.is_set():
                             raise Cancelled(f"the caller went away; tier {tier.name} stopped")
@@ -144,14 +144,14 @@ class Doorman:
         local = self.tiers.get("A")
         return local is not None and local.fits(request)
 
-    def _tier_stream(self, tier: Tier, outbound: Request, request: Request, outcome: _Outcome):
+    def _tier_stream(self, module: ModuleConfig, tier: Tier, outbound: Request, request: Request,
+                     outcome: _Outcome):
         """The tier's answer; if Tier B cannot start in time, fall back to A when the prompt fits."""
         events = tier.stream(outbound)
         try:
             first = next(events, None)
         except TierUnavailable as exc:
-            if tier.name != "B" or "A" not in self.modules.modules[request.module_id].tiers \
-                    or not self._fits_local(request):
+            if tier.name != "B" or "A" not in module.tiers or not self._fits_local(request):
                 raise
             outcome.route = Route("A", f"{outcome.route.reason}; tier B unavailable ({exc.message}), fell back to A")
             outcome.model = self.tiers["A"].model_name

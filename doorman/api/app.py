@@ -48,7 +48,7 @@ class DoorApp:
         doorman.observers += [self.metrics.observe, log_call]
         # Calls waiting in a tier's line each hold a thread: room for a full queue.
         self.threads = anyio.CapacityLimiter(self.config.local.max_queue + 8)
-        self.model_loaded = False
+        self.started = False  # the lifespan has run: the local model is loaded if preloaded
 
     def app(self) -> Starlette:
         routes = [
@@ -67,7 +67,7 @@ class DoorApp:
         local = self.doorman.tiers.get("A")
         if local is not None and self.config.server.preload_local:
             await anyio.to_thread.run_sync(local.load)  # the first call should not wait for it
-        self.model_loaded = True
+        self.started = True
         log.info("ready", extra={"fields": {"tiers": sorted(self.doorman.tiers)}})
         yield
         log.info("stopped")
@@ -159,7 +159,7 @@ class DoorApp:
         return JSONResponse({"status": "ok"})
 
     async def readyz(self, http: HttpRequest) -> Response:
-        problems = [] if self.model_loaded else ["starting: the local model is not loaded yet"]
+        problems = [] if self.started else ["starting: the local model is not loaded yet"]
         try:
             await self.in_thread(self.doorman.ledger.check_writable)
         except DoormanError as exc:

@@ -141,60 +141,42 @@ def usage(u: Usage) -> dict[str, int]:
             "total_tokens": u.total_tokens}
 
 
+def _body(kind: str, request_id: str, model: str, created: int, choices: list,
+          body_usage: Usage | None) -> dict[str, Any]:
+    """The envelope every response and stream chunk shares."""
+    body = {"id": request_id, "object": kind, "created": created, "model": model, "choices": choices}
+    if body_usage is not None:
+        body["usage"] = usage(body_usage)
+    return body
+
+
 def chat_response(c: Completion, created: int) -> dict[str, Any]:
-    return {
-        "id": c.request_id,
-        "object": "chat.completion",
-        "created": created,
-        "model": c.model,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": c.text},
-            "finish_reason": c.finish_reason,
-            "logprobs": None,
-        }],
-        "usage": usage(c.usage),
-    }
+    message = {"role": "assistant", "content": c.text}
+    choice = {"index": 0, "message": message, "finish_reason": c.finish_reason, "logprobs": None}
+    return _body("chat.completion", c.request_id, c.model, created, [choice], c.usage)
 
 
 def completion_response(c: Completion, created: int) -> dict[str, Any]:
-    return {
-        "id": c.request_id,
-        "object": "text_completion",
-        "created": created,
-        "model": c.model,
-        "choices": [{"index": 0, "text": c.text, "finish_reason": c.finish_reason, "logprobs": None}],
-        "usage": usage(c.usage),
-    }
+    choice = {"index": 0, "text": c.text, "finish_reason": c.finish_reason, "logprobs": None}
+    return _body("text_completion", c.request_id, c.model, created, [choice], c.usage)
 
 
 def chat_chunk(request_id: str, model: str, created: int, *, text: str | None = None,
                role: bool = False, finish_reason: str | None = None,
                chunk_usage: Usage | None = None, no_choices: bool = False) -> dict[str, Any]:
-    delta: dict[str, Any] = {}
-    if role:
-        delta["role"] = "assistant"
+    delta: dict[str, Any] = {"role": "assistant"} if role else {}
     if text is not None:
         delta["content"] = text
-    choices = [] if no_choices else [{"index": 0, "delta": delta, "finish_reason": finish_reason,
-                                      "logprobs": None}]
-    chunk = {"id": request_id, "object": "chat.completion.chunk", "created": created,
-             "model": model, "choices": choices}
-    if chunk_usage is not None:
-        chunk["usage"] = usage(chunk_usage)
-    return chunk
+    choice = {"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}
+    return _body("chat.completion.chunk", request_id, model, created, [] if no_choices else [choice],
+                 chunk_usage)
 
 
 def completion_chunk(request_id: str, model: str, created: int, *, text: str = "",
                      finish_reason: str | None = None, chunk_usage: Usage | None = None,
                      no_choices: bool = False) -> dict[str, Any]:
-    choices = [] if no_choices else [{"index": 0, "text": text, "finish_reason": finish_reason,
-                                      "logprobs": None}]
-    chunk = {"id": request_id, "object": "text_completion", "created": created, "model": model,
-             "choices": choices}
-    if chunk_usage is not None:
-        chunk["usage"] = usage(chunk_usage)
-    return chunk
+    choice = {"index": 0, "text": text, "finish_reason": finish_reason, "logprobs": None}
+    return _body("text_completion", request_id, model, created, [] if no_choices else [choice], chunk_usage)
 
 
 def error_body(error: DoormanError) -> dict[str, Any]:
