@@ -6,6 +6,11 @@ vault dictionary as the module's vault, then on the Presidio adapter with the sa
 prints both tables and a one-line comparison.
 
     python bench/sanitise.py [--pii-dir ../shared/bench/pii] [--corpus dev.jsonl] [--limit N] [--no-presidio]
+                             [--large N]
+
+The scorer's MB per CPU-second is steady state (its clock starts after the first answer). `--large N` adds
+the same figure on N generated records (the tests' Faker generator, unlabelled, so speed only): the CPU of
+`doorman sanitise --jsonl` over all N less its CPU over the first record alone (start-up), medians of three runs.
 
 Presidio is a benchmark-only dependency (pip install presidio-analyzer presidio-anonymizer).
 """
@@ -15,8 +20,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import resource
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +40,27 @@ def score(pii_dir: Path, corpus: Path, command: str, summary: Path, limit: int) 
     return json.loads(summary.read_text())
 
 
+def child_cpu(command: list[str], lines: list[str]) -> float:
+    """CPU seconds (user + sys) of one run of `command` fed `lines` on stdin."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, input="".join(lines).encode(), stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def large_input(command: list[str], count: int) -> tuple[float, float]:
+    """(MB, steady MB per CPU-second) of `command` over `count` generated records."""
+    sys.path.insert(0, str(REPO / "tests" / "boundary"))
+    from pii_generator import records
+
+    texts = [r.text for r in records(count, seed=2024)]
+    lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)]
+    steady_bytes = sum(len(t.encode("utf-8")) for t in texts[1:])
+    whole = statistics.median(child_cpu(command, lines) for _ in range(3))
+    start_up = statistics.median(child_cpu(command, lines[:1]) for _ in range(3))
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6, steady_bytes / 1e6 / (whole - start_up)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pii-dir", default=str(REPO / ".." / "shared" / "bench" / "pii"),
@@ -40,6 +68,8 @@ def main() -> int:
     parser.add_argument("--corpus", default="dev.jsonl", help="corpus file, relative to --pii-dir")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N records")
     parser.add_argument("--no-presidio", action="store_true", help="skip the Presidio baseline")
+    parser.add_argument("--large", type=int, default=0, metavar="N",
+                        help="also time doorman alone on N generated records (steady MB per CPU-second)")
     a = parser.parse_args()
     pii_dir = Path(a.pii_dir).resolve()
     corpus = pii_dir / a.corpus
@@ -51,9 +81,11 @@ def main() -> int:
         home.mkdir()
         shutil.copy(pii_dir / "vault_entities.csv", home / "vault.csv")
         (home / "doorman.toml").write_text('[modules.bench]\nvault = "vault.csv"\n')
-        ours_cmd = shlex.join([sys.executable, "-m", "doorman", "--home", str(home), "sanitise", "--module", "bench", "--jsonl"])
+        ours_argv = [sys.executable, "-m", "doorman", "--home", str(home), "sanitise", "--module", "bench", "--jsonl"]
+        ours_cmd = shlex.join(ours_argv)
         print("== doorman:", ours_cmd.replace(tmp, "$TMP"), flush=True)
         ours = score(pii_dir, corpus, ours_cmd, Path(tmp) / "ours.json", a.limit)
+        large = large_input(ours_argv, a.large) if a.large else None
         theirs = None
         if a.no_presidio:
             pass
@@ -71,6 +103,9 @@ def main() -> int:
             vault = s["vault_recall_pct"] if s["vault_recall_pct"] is not None else float("nan")
             print(f"{name:<12}{s['leak_pct']:>8.2f}{s['partial_pct']:>10.2f}{s['overredact_pct']:>13.2f}"
                   f"{s['fidelity_pct']:>11.2f}{vault:>8.2f}{s['cpu_mb_per_s']:>10.3f}")
+    if large:
+        print(f"doorman on {a.large} generated records ({large[0]:.2f} MB): {large[1]:.3f} MB per CPU-second steady "
+              f"(start-up excluded, medians of 3 runs)")
     if theirs and theirs["cpu_mb_per_s"] and theirs["cpu_mb_per_s"] == theirs["cpu_mb_per_s"]:
         print(f"speed ratio doorman/presidio: {ours['cpu_mb_per_s'] / theirs['cpu_mb_per_s']:.1f}x per CPU-second")
     return 0

@@ -8,12 +8,19 @@ cannot be written the call fails before any model is touched.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing, nullcontext
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
+import anyio
+
+from doorman.apprentice.recorder import AttemptRecorder
 from doorman.boundary import Rehydrator, Sanitiser, must_sanitise, sanitiser_for
+from doorman.core.background_loop import BACKGROUND
 from doorman.core.config import Config, ModuleConfig
 from doorman.core.errors import (
     AdmissionError, Cancelled, DoormanError, InferenceFailed, InvalidRequest, QueueFull, SanitiseFailed,
@@ -21,6 +28,7 @@ from doorman.core.errors import (
 )
 from doorman.core.home import Home
 from doorman.core.types import Completion, Delta, Request, Routed, Usage
+from doorman.knowledge.grounding import Grounder
 from doorman.ledger import LedgerEntry, LedgerWriter
 from doorman.ledger.entry import Status, utc_timestamp
 from doorman.modules import ModuleRegistry
@@ -29,6 +37,7 @@ from doorman.tiers.base import Finish, Tier
 from doorman.tiers.gate import FairGate
 from doorman.tiers.registry import build_tiers
 
+T = TypeVar("T")
 
 @dataclass
 class _Outcome:
@@ -51,8 +60,18 @@ class Doorman:
         # Tier A runs one call at a time on the one loaded model; the rest wait in line.
         self.gates = {"A": FairGate("A", capacity=1, max_waiting=config.local.max_queue)}
         self.ledger = LedgerWriter(home.ledger_dir)
+        self.apprentice = AttemptRecorder(home)  # Tier A attempts of apprenticeship modules
         self.sanitisers: dict[str, Sanitiser] = {}  # per module, its vault compiled once
+        self.grounder = Grounder(config, home)  # the modules' ingested documents
         self.observers: list[Callable[[LedgerEntry], None]] = []  # metrics, request logs
+        # Worker threads for what blocks, per event loop: calls waiting in a line each hold one.
+        self._limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def close(self) -> None:
+        """Let go of what the tiers hold (the local model); the Doorman is not used after this."""
+        for tier in self.tiers.values():
+            if hasattr(tier, "close"):
+                tier.close()
 
     def complete(self, request: Request) -> Completion:
         """Run the request to the end and return the whole answer."""
@@ -62,6 +81,10 @@ class Doorman:
         raise AssertionError("the Doorman's stream ended without a Completion")
 
     def stream(self, request: Request) -> Iterator[Routed | Delta | Completion]:
+        """`astream` for synchronous callers (the CLI), driven on the background loop."""
+        return BACKGROUND.iterate(lambda: self.astream(request))
+
+    async def astream(self, request: Request) -> AsyncIterator[Routed | Delta | Completion]:
         """Yield Routed once the call has its tier, the answer as deltas, then the
         Completion once its ledger line is durable."""
         started = time.monotonic()
@@ -69,7 +92,10 @@ class Doorman:
         try:
             module = self.modules.admit(request.module_id)
             validate(request)
-            outcome.route = choose_tier(module, request, fits_local=lambda: self._fits_local(request))
+            if "B" in module.tiers:  # deciding may tokenize the prompt on the local model
+                outcome.route = await self._blocking(self._route, module, request)
+            else:
+                outcome.route = self._route(module, request)
             tier = self._tier(outcome.route.tier)
         except (AdmissionError, InvalidRequest) as exc:
             self._record(request, outcome, started, "rejected", exc.code)
@@ -78,39 +104,53 @@ class Doorman:
 
         gate = self.gates.get(tier.name)
         try:
+            grounded = None  # 3a ground: the module's passages into the prompt, when the call or the module asks
+            if self.grounder.wanted(module, request):
+                request, grounded = await self._blocking(self.grounder.ground, module, request)
             prepared = tier.prepare(request) if hasattr(tier, "prepare") else request
             outbound, rehydrator = self._sanitise(module, tier, prepared, outcome)
         except DoormanError as exc:
             self._record(request, outcome, started, "error", exc.code)
             raise
         parts: list[str] = []
+        admitted = False
         try:
             outcome.model = tier.model_name
-            with gate.admit(request.cancel) if gate else nullcontext():
-                yield Routed(request.request_id, tier.name, outcome.model, outcome.route.reason)
-                sent = time.monotonic()
-                with closing(self._tier_stream(module, tier, outbound, request, outcome)) as events:
-                    for event in events:
-                        if request.cancel is not None and request.cancel.is_set():
-                            raise Cancelled(f"the caller went away; tier {tier.name} stopped")
-                        if isinstance(event, Finish):
-                            outcome.usage, outcome.finish_reason = event.usage, event.finish_reason
-                            outcome.cost_usd = event.cost_usd
-                        elif rehydrator is None:
-                            parts.append(event.text)
-                            yield event
-                        elif text := rehydrator.feed(event.text):
-                            parts.append(text)
-                            yield replace(event, text=text)
-                if rehydrator is not None and (text := rehydrator.flush()):
-                    parts.append(text)
-                    yield Delta(text)
+            if gate:
+                await self._blocking(gate.enter, request.cancel)
+                admitted = True
+            yield Routed(request.request_id, tier.name, outcome.model, outcome.route.reason)
+            if grounded is not None:
+                yield grounded  # what was retrieved (`infer --show-context`)
+            sent = time.monotonic()
+            events = self._tier_stream(module, tier, outbound, request, outcome)
+            try:
+                async for event in events:
+                    if request.cancel is not None and request.cancel.is_set():
+                        raise Cancelled(f"the caller went away; tier {tier.name} stopped")
+                    if isinstance(event, Finish):
+                        outcome.usage, outcome.finish_reason = event.usage, event.finish_reason
+                        outcome.cost_usd = event.cost_usd
+                    elif rehydrator is None:
+                        parts.append(event.text)
+                        yield event
+                    elif text := rehydrator.feed(event.text):
+                        parts.append(text)
+                        yield replace(event, text=text)
+            finally:
+                await events.aclose()
+            if rehydrator is not None and (text := rehydrator.flush()):
+                parts.append(text)
+                yield Delta(text)
+            if grounded is not None:  # sources word for word: a small base model cannot be relied on to cite
+                parts.append(grounded.citation)
+                yield Delta(grounded.citation)
             if gate:
                 gate.observe(time.monotonic() - sent)
         except (QueueFull, AdmissionError) as exc:  # a full queue, an exhausted budget
             self._record(request, outcome, started, "rejected", exc.code)
             raise
-        except (GeneratorExit, KeyboardInterrupt, Cancelled):
+        except (GeneratorExit, KeyboardInterrupt, Cancelled, asyncio.CancelledError):
             self._record(request, outcome, started, "cancelled", "cancelled")
             raise
         except DoormanError as exc:
@@ -119,11 +159,22 @@ class Doorman:
         except Exception as exc:
             self._record(request, outcome, started, "error", InferenceFailed.code)
             raise InferenceFailed(f"tier {tier.name} failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            if admitted:
+                gate.leave()
         if outcome.usage is None:
             self._record(request, outcome, started, "error", InferenceFailed.code)
             raise InferenceFailed(f"tier {tier.name} ended its answer without finishing")
 
-        duration_ms = self._record(request, outcome, started, "ok", None)
+        if module.apprenticeship and outcome.route.tier == "A":  # 6: the attempt, kept for reviewers
+            try:
+                await self._blocking(self.apprentice.keep, request, module, outcome.model, "".join(parts),
+                                     outcome.finish_reason)
+            except DoormanError as exc:
+                self._record(request, outcome, started, "error", exc.code)
+                raise
+        # The durable append (an fsync, shared with concurrent calls) waits off the event loop.
+        duration_ms = await self._blocking(self._record, request, outcome, started, "ok", None)
         yield Completion(
             request_id=request.request_id,
             module_id=module.name,
@@ -135,6 +186,16 @@ class Doorman:
             duration_ms=duration_ms,
         )
 
+    async def _blocking(self, fn: Callable[..., T], *args) -> T:
+        """Run a call that blocks (a queue wait, an fsync, the model) on a worker thread."""
+        loop = asyncio.get_running_loop()
+        if loop not in self._limiters:
+            self._limiters[loop] = anyio.CapacityLimiter(self.config.local.max_queue + 64)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiters[loop])
+
+    def _route(self, module: ModuleConfig, request: Request) -> Route:
+        return choose_tier(module, request, fits_local=lambda: self._fits_local(request))
+
     def _tier(self, name: str) -> Tier:
         if name not in self.tiers:
             raise TierNotAllowed(f"tier {name} is not configured on this box")
@@ -144,23 +205,42 @@ class Doorman:
         local = self.tiers.get("A")
         return local is not None and local.fits(request)
 
-    def _tier_stream(self, module: ModuleConfig, tier: Tier, outbound: Request, request: Request,
-                     outcome: _Outcome):
+    async def _tier_stream(self, module: ModuleConfig, tier: Tier, outbound: Request, request: Request,
+                           outcome: _Outcome) -> AsyncIterator[Delta | Finish]:
         """The tier's answer; if Tier B cannot start in time, fall back to A when the prompt fits."""
-        events = tier.stream(outbound)
+        events = self._events(tier, outbound)
         try:
-            first = next(events, None)
-        except TierUnavailable as exc:
-            if tier.name != "B" or "A" not in module.tiers or not self._fits_local(request):
-                raise
-            outcome.route = Route("A", f"{outcome.route.reason}; tier B unavailable ({exc.message}), fell back to A")
-            outcome.model = self.tiers["A"].model_name
-            # Outside A's queue: a rare path, and the local tier serialises its model itself.
-            yield from self.tiers["A"].stream(outbound)
+            try:
+                first = await anext(events, None)
+            except TierUnavailable as exc:
+                if tier.name != "B" or "A" not in module.tiers or not await self._blocking(self._fits_local, request):
+                    raise
+                outcome.route = Route("A", f"{outcome.route.reason}; tier B unavailable ({exc.message}), fell back to A")
+                outcome.model = self.tiers["A"].model_name
+                # Outside A's queue: a rare path, and the local tier serialises its model itself.
+                fallback = self._events(self.tiers["A"], outbound)
+                try:
+                    async for event in fallback:
+                        yield event
+                finally:
+                    await fallback.aclose()
+                return
+            if first is not None:
+                yield first
+                async for event in events:
+                    yield event
+        finally:
+            await events.aclose()
+
+    async def _events(self, tier: Tier, request: Request) -> AsyncIterator[Delta | Finish]:
+        """A tier's events: its own `astream`, or its blocking `stream` stepped on a worker thread."""
+        if hasattr(tier, "astream"):
+            async for event in tier.astream(request):
+                yield event
             return
-        if first is not None:
-            yield first
-            yield from events
+        with closing(tier.stream(request)) as events:
+            while (event := await self._blocking(next, events, None)) is not None:
+                yield event
 
     def _sanitise(
         self, module: ModuleConfig, tier: Tier, request: Request, outcome: _Outcome

@@ -4,7 +4,9 @@
 #
 # The wheel is keyed by architecture and the CPU's feature flags: a native build
 # (-march=native) is fast here but may crash on an older CPU, so a machine with
-# other flags gets its own build. Set DOORMAN_PORTABLE=1 for a portable build.
+# other flags gets its own build. DOORMAN_LLAMA_BUILD=release takes the appliance's
+# portable build instead (every CPU variant, the best picked at load time), so one
+# compile serves both the tests and the frozen executable (CI does this).
 set -euo pipefail
 
 # Bump when the build recipe changes, so wheels built the old way are not reused.
@@ -14,13 +16,14 @@ version="${LLAMA_CPP_PYTHON_VERSION:-0.3.36}"
 python="${PYTHON:-python3}"
 cache_root="${DOORMAN_BUILD_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/doorman-build}"
 
-if [ "${DOORMAN_PORTABLE:-0}" = 1 ]; then
-  native=OFF
-  cpu_key=portable
-else
-  native=ON
-  cpu_key=$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo | sha256sum | cut -c1-12)
+if [ "${DOORMAN_LLAMA_BUILD:-native}" = release ]; then
+  "$python" -c 'import sys
+from appliance.llama_release import release_wheel
+print(release_wheel(sys.argv[1], say=lambda line: print(line, file=sys.stderr)).parent)' "$(uname -m)"
+  exit 0
 fi
+native=ON
+cpu_key=$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo | sha256sum | cut -c1-12)
 wheelhouse="$cache_root/wheels/$(uname -m)-$cpu_key-r$recipe"
 mkdir -p "$wheelhouse"
 

@@ -8,6 +8,7 @@ be told to fail, redirect, or demand a key. Run: python fake_upstream.py --port 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -30,6 +31,8 @@ def make_app(args) -> Starlette:
         record = {"body": body, "authorization": request.headers.get("authorization")}
         with open(args.record, "a") as handle:
             handle.write(json.dumps(record) + "\n")
+        if args.delay_s:
+            await asyncio.sleep(args.delay_s)
         if failures["left"] > 0:
             failures["left"] -= 1
             return JSONResponse({"error": {"message": "busy"}}, status_code=503)
@@ -66,6 +69,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--record", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--delay-s", type=float, default=0.0, help="wait this long before each answer")
     parser.add_argument("--redirect")
     parser.add_argument("--require-key")
     parser.add_argument("--started-file", help="append a line here each time this server starts")

@@ -55,3 +55,31 @@ def test_a_caller_that_stops_early_stops_the_producer():
     items.close()
     assert closed.is_set()
     assert len(produced) < 1_000  # it stopped a few items ahead, not at the end
+
+
+def test_an_event_loop_caller_gets_the_items_and_its_early_stop_frees_the_model_thread():
+    import asyncio
+
+    worker = ModelThread()
+    closed = threading.Event()
+    seen = set()
+
+    def produce():
+        try:
+            for n in range(100_000):
+                seen.add(threading.get_ident())
+                yield n
+        finally:
+            closed.set()
+
+    async def consume():
+        assert [n async for n in worker.aiterate(lambda: (n for n in range(3)))] == [0, 1, 2]
+        items = worker.aiterate(produce)
+        assert await anext(items) == 0
+        await items.aclose()
+        # aclose returns only once the model thread has let go of the generator
+        assert closed.is_set()
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(consume())
+    assert len(seen) == 1 and loop_thread not in seen

@@ -92,7 +92,9 @@ def test_a_call_over_the_daily_budget_is_rejected_before_anything_is_sent(home, 
     assert tail(home / "ledger", 5)[-1]["status"] == "rejected"
 
 
-def test_concurrent_calls_cannot_overspend(home, upstream, monkeypatch):
+def test_concurrent_calls_cannot_overspend(home, tmp_path, monkeypatch):
+    # A slow upstream: every call holds its reservation until all eight have asked.
+    upstream = Upstream(tmp_path, "--delay-s", "2")
     monkeypatch.setenv("DOORMAN_TEST_KEY", KEY)
     configure(home, upstream.url)
     tier = Doorman(load_config(home / "doorman.toml"), Home(home)).tiers["C"]
@@ -112,10 +114,13 @@ def test_concurrent_calls_cannot_overspend(home, upstream, monkeypatch):
             outcomes.append("over")
 
     threads = [threading.Thread(target=call) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        upstream.stop()
     assert outcomes.count("ok") == 3 and outcomes.count("over") == 5
     spent = sum(line["cost_usd"] for line in tail(home / "ledger", 20))
     assert 0 < spent <= budget

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import anyio
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request as HttpRequest
@@ -20,6 +20,7 @@ from doorman.api import wire
 from doorman.api.keys import authenticate
 from doorman.api.metrics import Metrics
 from doorman.api.request_log import log, log_call
+from doorman.api.verdicts import VerdictEndpoints
 from doorman.core.errors import DoormanError, InvalidRequest, PayloadTooLarge, QueueFull
 from doorman.core.types import Completion, Delta, Routed, new_request_id
 from doorman.door import Doorman
@@ -51,6 +52,7 @@ class DoorApp:
         self.started = False  # the lifespan has run: the local model is loaded if preloaded
 
     def app(self) -> Starlette:
+        verdicts = VerdictEndpoints(self)  # reviewers that are services
         routes = [
             Route("/v1/chat/completions", self.chat_completions, methods=["POST"]),
             Route("/v1/completions", self.completions, methods=["POST"]),
@@ -58,6 +60,8 @@ class DoorApp:
             Route("/healthz", self.healthz, methods=["GET"]),
             Route("/readyz", self.readyz, methods=["GET"]),
             Route("/metrics", self.metrics_text, methods=["GET"]),
+            Route("/v1/doorman/verdicts", verdicts.post, methods=["POST"]),
+            Route("/v1/doorman/attempts/{request_id}", verdicts.attempt, methods=["GET"]),
         ]
         return Starlette(routes=routes, lifespan=self.lifespan,
                          exception_handlers={HTTPException: self.http_exception})
@@ -70,6 +74,7 @@ class DoorApp:
         self.started = True
         log.info("ready", extra={"fields": {"tiers": sorted(self.doorman.tiers)}})
         yield
+        await anyio.to_thread.run_sync(self.doorman.close)
         log.info("stopped")
 
     async def chat_completions(self, http: HttpRequest) -> Response:
@@ -97,17 +102,20 @@ class DoorApp:
             return self.error(exc, request_id)
 
         cancel = threading.Event()
-        events = self.doorman.stream(replace(call.request, cancel=cancel))
+        events = self.doorman.astream(replace(call.request, cancel=cancel))
         try:
-            prelude = await self.watched(http, cancel, _until_answer, events)
+            prelude = await self.watched(http, cancel, _until_answer(events))
         except DoormanError as exc:
+            await events.aclose()
             return self.error(exc, request_id)
         if not call.stream:
             completion = prelude[-1] if isinstance(prelude[-1], Completion) else None
             try:
-                completion = completion or await self.watched(http, cancel, _drain, events)
+                completion = completion or await self.watched(http, cancel, _drain(events))
             except DoormanError as exc:
                 return self.error(exc, request_id)
+            finally:
+                await events.aclose()
             return JSONResponse(render[0](completion, wire.now()), headers={REQUEST_ID: request_id})
         return StreamingResponse(
             self.sse(events, prelude, call, render[1]),
@@ -115,36 +123,38 @@ class DoorApp:
             headers={REQUEST_ID: request_id, "Cache-Control": "no-cache"},
         )
 
-    async def sse(self, events: Iterator, prelude: list, call: wire.Call, chunk: Callable) -> AsyncIterator[str]:
+    async def sse(self, events: AsyncIterator, prelude: list, call: wire.Call,
+                  chunk: Callable) -> AsyncIterator[bytes]:
         routed = next(e for e in prelude if isinstance(e, Routed))
         created = wire.now()
 
-        def frame(**fields) -> str:
-            data = chunk(routed.request_id, routed.model, created, **fields)
-            return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+        def frame(**fields) -> bytes:
+            return b"data: " + orjson.dumps(chunk(routed.request_id, routed.model, created, **fields)) + b"\n\n"
+
+        async def answer() -> AsyncIterator:
+            for event in prelude:
+                yield event
+            async for event in events:
+                yield event
 
         try:
             if chunk is wire.chat_chunk:
                 yield frame(role=True, text="")
-            pending = [e for e in prelude if not isinstance(e, Routed)]
-            while True:
-                event = pending.pop(0) if pending else await self.in_thread(next, events, None)
-                if event is None:
-                    break
+            async for event in answer():
                 if isinstance(event, Delta):
                     yield frame(text=event.text)
                 elif isinstance(event, Completion):
                     yield frame(finish_reason=event.finish_reason)
                     if call.include_usage:
                         yield frame(no_choices=True, chunk_usage=event.usage)
-            yield "data: [DONE]\n\n"
+            yield b"data: [DONE]\n\n"
         except DoormanError as exc:
-            yield f"data: {json.dumps(wire.error_body(exc))}\n\n"
+            yield b"data: " + orjson.dumps(wire.error_body(exc)) + b"\n\n"
         finally:
             # A client that went away cancels its generation: closing the stream
             # logs it as cancelled and frees the model for the next caller.
             with anyio.CancelScope(shield=True):
-                await self.in_thread(events.close)
+                await events.aclose()
 
     async def models(self, http: HttpRequest) -> Response:
         try:
@@ -187,18 +197,18 @@ class DoorApp:
             if len(body) > limit:
                 raise too_large
         try:
-            return json.loads(body)
+            return orjson.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidRequest(f"the request body is not valid JSON: {exc}") from None
 
-    async def watched(self, http: HttpRequest, cancel: threading.Event, fn: Callable, *args):
-        """Run fn in a worker thread; if the client hangs up meanwhile, set `cancel` so a
+    async def watched(self, http: HttpRequest, cancel: threading.Event, step: Awaitable):
+        """Await a step of the call; if the client hangs up meanwhile, set `cancel` so a
         call still waiting in line, or generating an answer nobody reads, stops."""
         outcome: dict = {}
 
         async def run() -> None:
             try:
-                outcome["value"] = await self.in_thread(fn, *args)
+                outcome["value"] = await step
             except BaseException as exc:  # re-raised below, outside the task group
                 outcome["error"] = exc
             finally:
@@ -228,18 +238,18 @@ class DoorApp:
         return JSONResponse(wire.error_body(exc), status_code=exc.http_status, headers=headers)
 
 
-def _until_answer(events: Iterator) -> list:
+async def _until_answer(events: AsyncIterator) -> list:
     """Run the call up to its first answer event, so refusals still get a proper status."""
     prelude = []
-    for event in events:
+    async for event in events:
         prelude.append(event)
         if isinstance(event, (Delta, Completion)):
             break
     return prelude
 
 
-def _drain(events: Iterator) -> Completion:
-    for event in events:
+async def _drain(events: AsyncIterator) -> Completion:
+    async for event in events:
         if isinstance(event, Completion):
             return event
     raise AssertionError("the Doorman's stream ended without a Completion")

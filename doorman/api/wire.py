@@ -92,6 +92,7 @@ def _call(body, module_header, request_id, messages, raw_prompt, hints) -> Call:
         raw_prompt=raw_prompt,
         tier=(routing_hint(body, hints.get("tier"), "tier") or "").upper() or None,
         task=routing_hint(body, hints.get("task"), "task"),
+        context=_optional(body, "doorman_context", bool),  # ground in the module's documents (doorman ingest)
     )
     return Call(request=request, stream=stream, include_usage=bool(options.get("include_usage")))
 

@@ -22,12 +22,14 @@ _MONTHS = (
     r"|oct(?:ober|obre|\.)?|okt(?:ober)?|nov(?:ember|embre|\.)?|dec(?:ember|\.)?|d[ée]c(?:embre)?|dez(?:ember)?"
     r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
 )
+# A month name, after a look at its first letter: the long list of names is tried only where one can start.
+_MONTH = rf"(?=[adefjmnos])(?:{_MONTHS})"
 DATE = re.compile(
     r"(?<![\w\-/.])(?:"
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # 1984-03-14
     r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"  # 14/03/1984, 03-14-84
-    rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?[ \-](?:de )?(?:{_MONTHS})[ \-,]+(?:de )?\d{{4}}"  # 14 March 1984, 27-May-2002
-    rf"|(?:{_MONTHS})[ \-]\d{{1,2}}(?:st|nd|rd|th)?,?[ \-]\d{{4}}"  # March 14, 1984
+    rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?[ \-](?:de )?{_MONTH}[ \-,]+(?:de )?\d{{4}}"  # 14 March 1984, 27-May-2002
+    rf"|{_MONTH}[ \-]\d{{1,2}}(?:st|nd|rd|th)?,?[ \-]\d{{4}}"  # March 14, 1984
     r")(?![\w\-]|[/.]\d)",
     re.IGNORECASE,
 )

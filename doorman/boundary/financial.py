@@ -97,11 +97,49 @@ class AccountNumberRecogniser:
         for m in ACCOUNT_PREFIXED.finditer(text):
             yield Finding(m.start(), m.end(), "ACCOUNT", 5)
         lower = folded(text)
-        if lower is not None and not any(w in lower for w in _ACCOUNT_WORDS):
-            return  # no cue, so no token can be an account number
-        for m in ACCOUNT_TOKEN.finditer(text):
-            if not DATE_SHAPE.fullmatch(m.group()) and context_before(text, m.start(), ACCOUNT_CUE, 36):
+        if lower is None:
+            tokens = ACCOUNT_TOKEN.finditer(text)
+        else:  # a cue lies within the 36 characters before its token, and so does one of the cue's words
+            tokens = _tokens_after(text, _occurrences(lower, _ACCOUNT_WORDS), _CUE_WINDOW)
+        for m in tokens:
+            if not DATE_SHAPE.fullmatch(m.group()) and context_before(text, m.start(), ACCOUNT_CUE, _CUE_WINDOW):
                 yield Finding(m.start(), m.end(), "ACCOUNT", 4)
+
+
+_CUE_WINDOW = 36
+# An ACCOUNT_TOKEN match spans at most 33 characters and its look-aheads see two past its end: a scan cut this far
+# after a match's start finds it as a scan of the whole text does.
+_TOKEN_REACH = 40
+
+
+def _occurrences(haystack: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of each of `words` in `haystack`."""
+    found = []
+    for word in words:
+        pos = haystack.find(word)
+        while pos != -1:
+            found.append((pos, pos + len(word)))
+            pos = haystack.find(word, pos + 1)
+    return found
+
+
+def _tokens_after(text: str, cues: list[tuple[int, int]], window: int) -> Iterator[re.Match[str]]:
+    """ACCOUNT_TOKEN's matches that start from a cue word's end to `window` characters after the word's start.
+
+    A token holds only word characters and '-' and refuses one before it, so no match hides another: the
+    matches starting in a range are the same whether the scan starts at the range or at the text's start.
+    """
+    ranges: list[list[int]] = []
+    for low, high in sorted((end, start + window) for start, end in cues):
+        if ranges and low <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], high)
+        else:
+            ranges.append([low, high])
+    for low, high in ranges:
+        for m in ACCOUNT_TOKEN.finditer(text, low, high + _TOKEN_REACH):
+            if m.start() > high:
+                break
+            yield m
 
 
 def _uniform(digits: str) -> bool:

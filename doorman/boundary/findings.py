@@ -68,6 +68,18 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
+def by_first_character(words: Iterable[str]) -> str:
+    """An alternation of the literal `words` grouped by first character, in their order within each group.
+
+    It matches what `"|".join(words)` matches (only words opening with the character at hand can match there,
+    and they are tried in the same order), but no longer tries every word at every candidate character.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(re.escape(first) + "(?:" + "|".join(rest) + ")" for first, rest in groups.items())
+
+
 def windows(anchor: re.Pattern[str], text: str, before: int, after: int) -> list[tuple[int, int]]:
     """Merged (start, end) ranges around each match of a cheap `anchor`, for a costly pattern to scan alone."""
     spans: list[tuple[int, int]] = []

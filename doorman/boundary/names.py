@@ -14,6 +14,7 @@ from doorman.boundary.common_words import COMMON_WORDS
 from doorman.boundary.contact import address_starts
 from doorman.boundary.findings import (
     Finding,
+    by_first_character,
     folded,
     line_starts,
     match_at,
@@ -52,11 +53,13 @@ TITLE_CUE = re.compile(
 )
 # literal pieces of TITLE_CUE: a text with none of them has no greeting or title to scan for
 _TITLE_WORDS = tuple({w.split(" ")[0] for w in (_GREETINGS + "|" + _HONORIFICS).split("|") if len(w) > 1} | {"M."})
-_TITLE_GATE = re.compile("|".join(sorted(map(re.escape, _TITLE_WORDS), key=len, reverse=True)))
+_TITLE_GATE = re.compile(by_first_character(sorted(_TITLE_WORDS, key=len, reverse=True)))
 # Each of TITLE_CUE's first words (the one-letter "M" included): letters only, so where one starts inside
 # another no cue can start (a letter precedes it).
 _TITLE_START = re.compile(
-    "|".join(sorted({w.split(" ")[0] for w in (_GREETINGS + "|" + _HONORIFICS).split("|")}, key=len, reverse=True))
+    by_first_character(
+        sorted({w.split(" ")[0] for w in (_GREETINGS + "|" + _HONORIFICS).split("|")}, key=len, reverse=True)
+    )
 )
 HONORIFIC_PREFIX = re.compile(rf"(?:(?:{_HONORIFICS})\.? )+")
 # "this is Julie", "my name is ...": weaker, the word must be a known given name or surname
@@ -245,7 +248,7 @@ def find_terms(text: str, terms: Iterable[str]) -> Iterator[Finding]:
         variants.update({t, t.upper(), t.capitalize()} | ({t.lower()} if len(t) >= 4 else set()))
     for start, end in _whole_words(text, variants):
         # "Dorle Huhn" where only "Huhn" was known: take the name-like words beside it too
-        before = _WORD_BEFORE.search(text, max(0, start - 40), start) if text[start - 1:start] == " " else None
+        before = word_before(text, start) if text[start - 1:start] == " " else None
         if before and plain(before.group(1)) and not before.group(1).isupper():
             start = before.start(1)
         after = _WORD_AFTER.match(text, end)
@@ -268,4 +271,14 @@ def _whole_words(text: str, words: Iterable[str]) -> Iterator[tuple[int, int]]:
 
 
 _WORD_BEFORE = re.compile(rf"(?<![\w\-@.])({TOKEN}) $")
+
+
+def word_before(text: str, start: int) -> re.Match[str] | None:
+    """`_WORD_BEFORE` in the 40 characters before `start`, searched only after their last space or line break
+    but the one before `start`: a name word holds neither, so no match starts earlier."""
+    low = max(0, start - 40)
+    low = max(low, text.rfind(" ", low, start - 1) + 1, text.rfind("\n", low, start - 1) + 1)
+    return _WORD_BEFORE.search(text, low, start)
+
+
 _WORD_AFTER = re.compile(rf" ({TOKEN})(?![\w\-@])")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from doorman.boundary.findings import Finding, windows
+from doorman.boundary.findings import Finding, by_first_character, windows
 from doorman.boundary.name_words import LOW, TOKEN, UP, in_given, is_surname, plain
 
 _LEGAL_FORMS = (
@@ -38,12 +38,13 @@ _TYPE_WORDS = (
     "Groupe", "Cabinet", "Société", "Laboratoires", "Fondation", "Banque", "Agence", "Studio", "Atelier", "Kanzlei",
     "Praxis", "Autohaus", "Bäckerei", "Stiftung",
 )
-_TYPE_WORD = re.compile("|".join(_TYPE_WORDS))
+_TYPE_WORD = re.compile(by_first_character(_TYPE_WORDS))
 ORG_PREFIXED = re.compile(
     rf"(?<![\w\-])(?:{'|'.join(_TYPE_WORDS)}) {_ORG_NAME}(?:,? {_SUFFIX_CHAIN})?(?![\w])"
 )
 ORG_HYPHEN = re.compile(rf"(?<![\w\-])([{UP}][{LOW}]+)-([{UP}][{LOW}]+)(?![\w\-])")
-HYPHEN_ANCHOR = re.compile(rf"[{LOW}]-[{UP}]")
+# `[{LOW}]-[{UP}]` from its '-' (searched fast): its windows reach one character further on each side
+HYPHEN_ANCHOR = re.compile(rf"-(?<=[{LOW}]-)(?=[{UP}])")
 _CUE_WORDS = (
     "works at", "working at", "employed by", "employer", "company", "firm", "organisation", "organization",
     "société", "empresa", "firma", "arbeitgeber", "vendor", "supplier", "bill to", "sold to", "ship to",
@@ -69,7 +70,7 @@ class OrganisationRecogniser:
                 len(parts) >= 3 and all(plain(p) for p in parts)
             ):
                 yield Finding(m.start(1), m.end(1), "ORG", 2)
-        for m in _scan(ORG_HYPHEN, HYPHEN_ANCHOR, text, 40, 40):
+        for m in _scan(ORG_HYPHEN, HYPHEN_ANCHOR, text, 41, 41):
             first, second = m.group(1), m.group(2)
             if (is_surname(first) and is_surname(second) and (plain(first) or plain(second))) or (
                 len(first) > 2 and len(second) > 2 and plain(first) and plain(second)

@@ -11,6 +11,8 @@ import typer
 from doorman import __version__
 from doorman.cli import compute, doctor, infer, keys, ledger, modules, sanitise, serve
 from doorman.cli import adapters
+from doorman.cli import corpus, verdict
+from doorman.cli import ingest, knowledge
 from doorman.cli.context import state
 from doorman.core.errors import DoormanError
 
@@ -30,6 +32,10 @@ app.add_typer(compute.app, name="compute")
 app.add_typer(modules.app, name="modules")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(adapters.app, name="adapters")
+app.command()(verdict.verdict)
+app.add_typer(corpus.app, name="corpus")
+app.command()(ingest.ingest)
+app.add_typer(knowledge.app, name="knowledge")
 
 
 def _show_version(value: bool) -> None:

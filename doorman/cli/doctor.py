@@ -85,7 +85,7 @@ def model_probe_check() -> Check:
             reason = [f"crashed with signal {-child.returncode}"]
         return Check(
             "model runs", False,
-            f"{reason[0]}; if llama.cpp crashes here, rebuild it: DOORMAN_PORTABLE=1 scripts/setup.sh",
+            f"{reason[0]}; if llama.cpp crashes here, install the portable build: DOORMAN_LLAMA_BUILD=release scripts/setup.sh",
         )
     found = json.loads(child.stdout)
     return Check(

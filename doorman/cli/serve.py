@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from doorman.cli.context import state
+from doorman.frozen import clean_stale_unpack_dirs, is_frozen
 
 
 def serve(
@@ -24,6 +25,9 @@ def serve(
     from doorman.api.request_log import configure_logging, log
 
     configure_logging(log_level)
+    if is_frozen():
+        for folder in clean_stale_unpack_dirs():
+            log.info("removed a stale unpack folder", extra={"fields": {"path": str(folder)}})
     server_config = state.config.server
     host = host or server_config.host
     port = server_config.port if port is None else port

@@ -106,6 +106,8 @@ class ModuleConfig:
     task_tiers: dict[str, str] = field(default_factory=dict)  # declared task kind -> tier
     daily_budget_usd: float | None = None  # Tier C spend cap per UTC day; None: no Tier C spend
     ontology: str | None = None  # vocabulary file injected as a system message for Tier C
+    context: bool = False  # ground every call in the module's ingested documents (doorman ingest)
+    apprenticeship: bool = False  # keep every Tier A attempt in HOME/corpus for reviewers' verdicts
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,9 @@ def parse_config(
             declared_in=where if name in file_modules else "built-in",
             vault=table.optional_string("vault"),
             sanitise_local=table.boolean("sanitise_local", False),
+            context=table.boolean("context", False),
             adapters=table.adapter_refs("adapters"),
+            apprenticeship=table.boolean("apprenticeship", False),
             **_tier_policy(table, burst, external),
         )
         table.done()

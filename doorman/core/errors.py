@@ -87,6 +87,12 @@ class ConfigError(DoormanError):
     http_status = 500
 
 
+class HomeUnset(ConfigError):
+    """No state directory was named and there is no HOME to derive one from (a service)."""
+
+    code = "home_unset"
+
+
 class ModelUnavailable(DoormanError):
     """The model file is missing, corrupt or cannot be loaded."""
 
@@ -188,6 +194,22 @@ class LedgerTornTail(LedgerTampered):
     code = "ledger_torn_tail"
 
 
+class DocumentNotFound(DoormanError):
+    """A document name or id that the module's knowledge store does not hold."""
+
+    code = "document_not_found"
+    exit_code = 2
+    http_status = 404
+
+
+class KnowledgeUnavailable(DoormanError):
+    """A module knowledge store that cannot be opened or written (busy past the wait, or damaged)."""
+
+    code = "knowledge_unavailable"
+    exit_code = 4
+    http_status = 503
+
+
 class InvalidArgument(DoormanError):
     """A command-line argument cannot be used: an unparseable date, an unknown choice."""
 
@@ -202,3 +224,59 @@ class Cancelled(DoormanError):
     code = "cancelled"
     exit_code = 130
     http_status = 499
+
+
+class AttemptNotFound(DoormanError):
+    """A request id with no attempt in any module's apprenticeship corpus."""
+
+    code = "attempt_not_found"
+    exit_code = 2
+    http_status = 404
+
+
+class ApprenticeshipOff(DoormanError):
+    """A verdict on a call of a module that does not keep attempts (`apprenticeship = false`)."""
+
+    code = "apprenticeship_off"
+    exit_code = 2
+    http_status = 409
+
+
+class ReviewerKeyMissing(DoormanError):
+    """A reviewer with no key pair (or only a public key where signing needs the private one)."""
+
+    code = "reviewer_key_missing"
+    exit_code = 2
+    http_status = 403
+
+
+class InvalidSignature(DoormanError):
+    """A verdict whose signature does not verify against the reviewer's listed public key."""
+
+    code = "invalid_signature"
+    exit_code = 2
+    http_status = 401
+
+
+class VerdictConflict(DoormanError):
+    """A verdict that names, as the one it supersedes, a verdict that is no longer the latest."""
+
+    code = "verdict_conflict"
+    exit_code = 2
+    http_status = 409
+
+
+class CorpusUnavailable(DoormanError):
+    """The apprenticeship corpus cannot be written or read."""
+
+    code = "corpus_unavailable"
+    exit_code = 5
+    http_status = 503
+
+
+class CorpusTampered(DoormanError):
+    """`doorman corpus verify` found a record whose hash or signature does not verify."""
+
+    code = "corpus_tampered"
+    exit_code = 7
+    http_status = 500

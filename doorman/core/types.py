@@ -35,6 +35,7 @@ class Request:
     raw_prompt: bool = False
     tier: str | None = None  # an explicit tier the caller asks for; the module's policy decides
     task: str | None = None  # a declared task kind, which the module may map to a tier
+    context: bool | None = None  # ground the answer in the module's documents; None: the module's default
     # Set by an adapter whose caller went away (a closed connection): the call stops
     # waiting or generating at the next step and is logged as cancelled.
     cancel: threading.Event | None = field(default=None, compare=False, repr=False)

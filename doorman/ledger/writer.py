@@ -10,16 +10,15 @@ caller returns before a fsync that covers its own line has finished.
 
 from __future__ import annotations
 
-import fcntl
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from doorman.core.errors import LedgerUnavailable
 from doorman.ledger import keys
 from doorman.ledger.chain import chained_line, fields_json, link_line
+from doorman.ledger.durable import WriteFn, cut_back as _cut_back, fsync_dir as _fsync_dir
+from doorman.ledger.durable import locked as _locked, move_torn_aside, write_all as _write_all
 from doorman.ledger.entry import LedgerEntry, utc_timestamp
 from doorman.ledger.reader import EMPTY_HEAD, FileTail, Head, NotALedgerLine, day_files, head_of, read_file_tail
 from doorman.ledger.seal import seal_fields
@@ -29,8 +28,6 @@ SYNC_LOCK_NAME = ".sync"  # also holds "FILE SIZE": how much of FILE is known to
 TORN_DIR = "torn"
 MIN_FREE_BYTES = 1 << 20
 _SYNC_RECORD = 64
-
-WriteFn = Callable[[int, bytes], int]
 
 
 def day_file(ledger_dir: Path, day: str) -> Path:
@@ -151,26 +148,8 @@ class LedgerWriter:
         return EMPTY_HEAD
 
     def _move_torn_aside(self, tail: FileTail) -> None:
-        torn_dir = self.dir / TORN_DIR
-        torn_dir.mkdir(mode=0o700, exist_ok=True)
         stamp = utc_timestamp().replace(":", "").replace("-", "").replace(".", "")
-        aside = torn_dir / f"{tail.path.name}.{tail.whole_end}.{stamp}.torn"
-        with tail.path.open("rb") as handle:
-            handle.seek(tail.whole_end)
-            torn = handle.read()
-        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            _write_all(os.write, fd, torn)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        _fsync_dir(torn_dir)
-        fd = os.open(tail.path, os.O_WRONLY)
-        try:
-            os.ftruncate(fd, tail.whole_end)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        move_torn_aside(tail.path, tail.whole_end, self.dir / TORN_DIR, stamp)
         # The file shrank: what .sync says was fsynced may no longer be true of its bytes.
         with _locked(self.dir / SYNC_LOCK_NAME) as sync_fd:
             os.pwrite(sync_fd, b" " * _SYNC_RECORD, 0)
@@ -224,36 +203,11 @@ class LedgerWriter:
             os.pwrite(sync_fd, f"{path.name} {size}".ljust(_SYNC_RECORD).encode(), 0)
 
 
-@contextmanager
-def _locked(lock_path: Path) -> Iterator[int]:
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield fd
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
 def _read_synced(sync_fd: int) -> tuple[str, int]:
     raw = os.pread(sync_fd, _SYNC_RECORD, 0).decode("ascii", "replace").split()
     if len(raw) == 2 and raw[1].isdigit():
         return raw[0], int(raw[1])
     return "", -1
-
-
-def _write_all(write: WriteFn, fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = write(fd, view)
-        view = view[written:]
-
-
-def _cut_back(fd: int, size: int) -> None:
-    """Remove a partial line so the committed lines before it stay whole."""
-    try:
-        os.ftruncate(fd, size)
-    except OSError:
-        pass  # the next append finds the partial line torn and moves it aside
 
 
 def _count_lines(path: Path) -> int:
@@ -263,10 +217,3 @@ def _count_lines(path: Path) -> int:
             count += block.count(b"\n")
     return count
 
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

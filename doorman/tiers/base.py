@@ -26,5 +26,9 @@ class Tier(Protocol):
     def model_name(self) -> str: ...
 
     def stream(self, request: Request) -> Iterator[Delta | Finish]:
-        """Yield the answer as deltas, then exactly one Finish."""
+        """Yield the answer as deltas, then exactly one Finish.
+
+        A tier may instead (or also) offer `astream`, the same as an async iterator; the
+        Doorman prefers it, and steps a blocking `stream` on a worker thread.
+        """
         ...

@@ -14,8 +14,10 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import anyio
 
 from doorman.core.config import BurstConfig
 from doorman.core.errors import DoormanError, TierUnavailable
@@ -165,8 +167,8 @@ class BurstTier:
     def model_name(self) -> str:
         return self.config.model
 
-    def stream(self, request: Request) -> Iterator[Delta | Finish]:
-        self.node.ensure_up()
+    async def astream(self, request: Request) -> AsyncIterator[Delta | Finish]:
+        await anyio.to_thread.run_sync(self.node.ensure_up)  # may run `start` and wait for health
         payload = {
             "model": self.config.model,
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
@@ -179,6 +181,7 @@ class BurstTier:
             payload["seed"] = request.seed
         self.node.begin()
         try:
-            yield from self.client.stream_chat(payload)
+            async for event in self.client.stream_chat(payload):
+                yield event
         finally:
             self.node.end()

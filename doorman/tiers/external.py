@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from doorman.core.config import ExternalConfig, ModuleConfig
@@ -78,7 +78,7 @@ class ExternalTier:
         return (prompt_tokens * self.config.price_prompt_per_1k
                 + completion_tokens * self.config.price_completion_per_1k) / 1000
 
-    def stream(self, request: Request) -> Iterator[Delta | Finish]:
+    async def astream(self, request: Request) -> AsyncIterator[Delta | Finish]:
         module = self.modules[request.module_id]
         estimate = self.estimate_usd(request)
         reservation = self.budget.reserve(module.name, request.request_id, estimate, module.daily_budget_usd)
@@ -93,7 +93,7 @@ class ExternalTier:
         if request.seed is not None:
             payload["seed"] = request.seed
         try:
-            for event in self.client().stream_chat(payload):
+            async for event in self.client().stream_chat(payload):
                 if isinstance(event, Finish):
                     cost = self.price(event.usage.prompt_tokens, event.usage.completion_tokens)
                     yield Finish(event.usage, event.finish_reason, cost)

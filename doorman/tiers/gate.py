@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from doorman.core.errors import Cancelled, QueueFull
 
@@ -32,8 +30,8 @@ class FairGate:
     def waiting(self) -> int:
         return self._next_ticket - self._serving
 
-    @contextmanager
-    def admit(self, cancel: threading.Event | None = None) -> Iterator[None]:
+    def enter(self, cancel: threading.Event | None = None) -> None:
+        """Wait for this call's turn (blocks); every enter is paired with one leave."""
         with self._cond:
             if self.waiting >= self.max_waiting and self.running >= self.capacity:
                 raise QueueFull(
@@ -55,12 +53,11 @@ class FairGate:
             self._serving += 1
             self._advance()
             self.running += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self.running -= 1
-                self._cond.notify_all()
+
+    def leave(self) -> None:
+        with self._cond:
+            self.running -= 1
+            self._cond.notify_all()
 
     def wake(self) -> None:
         """Let waiters look at their cancel flags again (a caller went away)."""

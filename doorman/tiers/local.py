@@ -13,7 +13,7 @@ import logging
 import os
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from doorman.adapters.registry import AdapterStore
@@ -23,6 +23,7 @@ from doorman.core.home import Home
 from doorman.core.types import Delta, Request, Usage
 from doorman.tiers.base import Finish
 from doorman.tiers.embedded_model import embedded_model_path
+from doorman.tiers.llama_backends import ensure_cpu_backend
 from doorman.tiers.model_thread import ModelThread
 from doorman.tiers.prompt_format import Prompt, chat_template_prompt, frame_prompt
 
@@ -90,6 +91,13 @@ class LocalTier:
                 self.loads += 1
             return self._llm
 
+    def close(self) -> None:
+        """Free the model on its own thread (an orderly exit; llama.cpp's threads are joined)."""
+        with self._load_lock:
+            if self._llm is not None:
+                self.model_thread.call(self._llm.close)
+                self._llm = None
+
     def _load(self):
         path = self.model_path
         try:
@@ -97,6 +105,7 @@ class LocalTier:
         except ImportError as exc:
             raise ModelUnavailable(f"llama-cpp-python is not installed: {exc}") from None
         _quiet_llama_logs()
+        ensure_cpu_backend()  # a release build's CPU backend is a loadable module
         self._is_eog = llama_vocab_is_eog
         try:
             return Llama(
@@ -144,6 +153,9 @@ class LocalTier:
 
     def stream(self, request: Request) -> Iterator[Delta | Finish]:
         return self.model_thread.iterate(lambda: self._stream_on_model_thread(request))
+
+    def astream(self, request: Request) -> AsyncIterator[Delta | Finish]:
+        return self.model_thread.aiterate(lambda: self._stream_on_model_thread(request))
 
     def _stream_on_model_thread(self, request: Request) -> Iterator[Delta | Finish]:
         from doorman.adapters.loader import stack_fingerprint

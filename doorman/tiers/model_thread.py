@@ -9,9 +9,10 @@ tokens/s here. Running every call on this one thread keeps one team.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from typing import TypeVar
@@ -36,18 +37,7 @@ class ModelThread:
         items: queue.Queue = queue.Queue(maxsize=64)  # the producer stays a few items ahead
         stop = threading.Event()
 
-        def run() -> None:
-            try:
-                with closing(make()) as produced:
-                    for item in produced:
-                        items.put((True, item))
-                        if stop.is_set():
-                            return
-                items.put((True, _END))
-            except BaseException as exc:  # handed to the caller's thread below
-                items.put((False, exc))
-
-        done = self._pool.submit(run)
+        done = self._pool.submit(_produce, make, items.put, stop)
         try:
             while True:
                 ok, item = items.get()
@@ -63,3 +53,39 @@ class ModelThread:
                     items.get(timeout=0.05)
                 except queue.Empty:
                     pass
+
+    async def aiterate(self, make: Callable[[], Iterator[T]]) -> AsyncIterator[T]:
+        """`iterate` for a caller on an event loop: items are handed straight to the loop,
+        with no other thread in between (each extra hop costs the model thread GIL waits)."""
+        loop = asyncio.get_running_loop()
+        items: asyncio.Queue = asyncio.Queue()
+        stop = threading.Event()
+
+        def put(entry: tuple) -> None:
+            loop.call_soon_threadsafe(items.put_nowait, entry)
+
+        done = asyncio.wrap_future(self._pool.submit(_produce, make, put, stop))
+        try:
+            while True:
+                ok, item = await items.get()
+                if not ok:
+                    raise item
+                if item is _END:
+                    return
+                yield item
+        finally:
+            stop.set()
+            await asyncio.shield(done)  # the model is free again before this returns
+
+
+def _produce(make: Callable[[], Iterator[T]], put: Callable[[tuple], None], stop: threading.Event) -> None:
+    """On the model thread: hand each item on as (True, item), then (True, _END), or (False, error)."""
+    try:
+        with closing(make()) as produced:
+            for item in produced:
+                put((True, item))
+                if stop.is_set():
+                    return
+        put((True, _END))
+    except BaseException as exc:  # re-raised in the caller's thread
+        put((False, exc))

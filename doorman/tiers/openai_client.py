@@ -1,7 +1,7 @@
 """The one OpenAI-protocol client for the remote tiers (B and C).
 
-Async (httpx) on one background event loop shared by every call, bridged to the
-Doorman's synchronous streams. Timeouts, bounded retries with backoff on connect
+Async (httpx), on the event loop of whoever streams: the HTTP server's, or the
+background loop that drives the Doorman for synchronous callers. Timeouts, bounded retries with backoff on connect
 errors and 502/503/504 (never once tokens were streamed), and every failure mapped
 into the doorman error tree here, at the edge.
 """
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+import weakref
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import anyio
 import httpx
+import orjson
 
+from doorman.core.background_loop import BACKGROUND
 from doorman.core.errors import HostNotAllowed, InferenceFailed, TierUnavailable
 from doorman.core.types import Delta, Usage
 from doorman.tiers.base import Finish
@@ -40,45 +43,45 @@ class OpenAIClient:
         self.settings = settings
         self.tier = tier
         check_host(settings.endpoint, settings.allow_hosts, tier)
-        self._client: httpx.AsyncClient | None = None
+        # An httpx client belongs to one event loop: one per loop that uses this tier.
+        self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:
             s = self.settings
-            self._client = httpx.AsyncClient(
+            self._clients[loop] = httpx.AsyncClient(
                 timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
                 follow_redirects=False,  # a redirect could lead outside the allow-list
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
                 event_hooks={"request": [self._check_request_host]},
             )
-        return self._client
+        return self._clients[loop]
 
     async def _check_request_host(self, request: httpx.Request) -> None:
         check_host(str(request.url), self.settings.allow_hosts, self.tier)
 
-    def stream_chat(self, payload: dict) -> Iterator[Delta | Finish]:
+    async def stream_chat(self, payload: dict) -> AsyncIterator[Delta | Finish]:
         """Stream a chat completion; yields Delta pieces, then one Finish."""
-        return LOOP.iterate(lambda: self._stream_chat(payload))
-
-    async def _stream_chat(self, payload: dict) -> AsyncIterator[Delta | Finish]:
         body = {**payload, "stream": True, "stream_options": {"include_usage": True}}
-        headers = {"Authorization": f"Bearer {self.settings.api_key}"} if self.settings.api_key else {}
+        content = orjson.dumps(body)
+        headers = {"Content-Type": "application/json"}
+        if self.settings.api_key:
+            headers["Authorization"] = f"Bearer {self.settings.api_key}"
         url = self.settings.endpoint.rstrip("/") + "/chat/completions"
         streamed = False
         usage, finish_reason = Usage(), "stop"
         for attempt in range(self.settings.retries + 1):
             try:
-                async with self._http().stream("POST", url, json=body, headers=headers) as response:
+                async with self._http().stream("POST", url, content=content, headers=headers) as response:
                     if response.status_code in RETRY_STATUSES and attempt < self.settings.retries:
                         await response.aread()
                         await asyncio.sleep(self.settings.backoff_s * 2**attempt)
                         continue
                     await self._raise_for_status(response)
-                    async for line in response.aiter_lines():
-                        if not line.startswith("data:"):
-                            continue
-                        data = line[5:].strip()
-                        if data == "[DONE]":
+                    events = _sse_data(response)
+                    async for data in events:
+                        if data == b"[DONE]":
                             break
                         chunk = _json(data, self.tier)
                         if "error" in chunk:
@@ -93,6 +96,10 @@ class OpenAIClient:
                                 yield Delta(text)
                             if choice.get("finish_reason"):
                                 finish_reason = choice["finish_reason"]
+                    # Read the response to its end, so its connection goes back to the pool.
+                    with anyio.move_on_after(1.0):
+                        async for _ in events:
+                            pass
                     yield Finish(usage, finish_reason)
                     return
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -129,7 +136,7 @@ class OpenAIClient:
                 return response.status_code
             except httpx.HTTPError as exc:
                 raise TierUnavailable(f"tier {self.tier}: {type(exc).__name__}") from None
-        return LOOP.run(fetch())
+        return BACKGROUND.run(fetch())
 
 
 def check_host(url: str, allow_hosts: tuple[str, ...] | None, tier: str) -> None:
@@ -138,9 +145,22 @@ def check_host(url: str, allow_hosts: tuple[str, ...] | None, tier: str) -> None
         raise HostNotAllowed(f"tier {tier}: host {host!r} is not in allow_hosts; nothing was sent")
 
 
-def _json(data: str, tier: str) -> dict:
+async def _sse_data(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The `data:` payloads of a server-sent event stream, as bytes."""
+    pending = b""
+    async for block in response.aiter_bytes():
+        lines = (pending + block).split(b"\n")
+        pending = lines.pop()
+        for line in lines:
+            if line.startswith(b"data:"):
+                yield line[5:].strip()
+    if pending.startswith(b"data:"):
+        yield pending[5:].strip()
+
+
+def _json(data: bytes, tier: str) -> dict:
     try:
-        return json.loads(data)
+        return orjson.loads(data)
     except ValueError:
         raise InferenceFailed(f"tier {tier} sent a malformed stream chunk") from None
 
@@ -148,38 +168,3 @@ def _json(data: str, tier: str) -> dict:
 def _message(body: dict) -> str:
     error = body.get("error")
     return str(error.get("message", error) if isinstance(error, dict) else error or body)[:300]
-
-
-class _Loop:
-    """One event loop in a daemon thread, shared by every remote call of the process."""
-
-    def __init__(self):
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-
-    def _get(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                self._loop = asyncio.new_event_loop()
-                threading.Thread(target=self._loop.run_forever, name="doorman-remote", daemon=True).start()
-            return self._loop
-
-    def run(self, coroutine):
-        return asyncio.run_coroutine_threadsafe(coroutine, self._get()).result()
-
-    def iterate(self, factory: Callable[[], AsyncIterator]) -> Iterator:
-        """Drive an async iterator from a synchronous caller, one item at a time."""
-        loop = self._get()
-        agen = factory()
-        try:
-            while True:
-                try:
-                    yield asyncio.run_coroutine_threadsafe(agen.__anext__(), loop).result()
-                except StopAsyncIteration:
-                    return
-        finally:
-            # The caller stopped early (cancelled, or an error): close the upstream stream.
-            asyncio.run_coroutine_threadsafe(agen.aclose(), loop).result()
-
-
-LOOP = _Loop()

@@ -227,3 +227,58 @@ def test_no_text_stays_memoised_after_its_request():
     Sanitiser().sanitise(["Call Ana at +1 (604) 555-0134, ana@example.com", "SSN 123-45-6789"])
     assert findings._PER_TEXT
     assert all(cached.cache_info().currsize == 0 for cached in findings._PER_TEXT)
+
+
+def test_hyphen_anchor_from_its_dash_gives_the_windows_of_the_plain_anchor():
+    from doorman.boundary.findings import windows
+
+    plain = re.compile(rf"[{organisations.LOW}]-[{organisations.UP}]")
+    for text in TEXTS + ["Berg-Olsen", "a-B", "-B a- x-Y-z-Q"]:
+        assert windows(organisations.HYPHEN_ANCHOR, text, 41, 41) == windows(plain, text, 40, 40)
+
+
+def test_month_names_looked_at_by_first_letter_match_like_the_plain_list():
+    plain = re.compile(dates.DATE.pattern.replace("(?=[adefjmnos])", ""), re.IGNORECASE)
+    assert plain.pattern != dates.DATE.pattern
+    months = ["14 March 1984", "March 14, 1984", "3 ſept 1990", "27-MAY-2002", "1er février 1990", "5 de mayo de 1980",
+              "Okt 3, 1999", "12 août 1970", "12 Dez 1970", "4 abril 1975", "9 ENERO 2001", "7 Juli 1960"]
+    for text in TEXTS + months:
+        assert spans(dates.DATE.finditer(text)) == spans(plain.finditer(text))
+
+
+def test_word_before_a_name_found_after_the_last_space_equals_the_forty_character_search():
+    for text in TEXTS + ["Dorle Huhn", "x  Huhn", "O'Neil Huhn", "a.Anna Huhn", "Jean-Paul\nHuhn"]:
+        for start in [i + 1 for i, ch in enumerate(text) if ch == " "]:
+            expected = names._WORD_BEFORE.search(text, max(0, start - 40), start)
+            found = names.word_before(text, start)
+            assert (found and found.span(1)) == (expected and expected.span(1))
+
+
+def test_account_tokens_scanned_after_cue_words_equal_a_full_scan():
+    recogniser = financial.AccountNumberRecogniser()
+    extra = ["account number 53959004", "Kundennummer: 4417-2210", "a/c 55129931 and a/c   9912345", "ABA 123456789",
+             "client " + "x" * 40 + " 12345678", "SUBSCRIBER ID: AB-1234567", "member 1234\nmember 12345"]
+    for text in TEXTS + extra:
+        expected = [(m.start(), m.end()) for m in financial.ACCOUNT_PREFIXED.finditer(text)] + [
+            (m.start(), m.end()) for m in financial.ACCOUNT_TOKEN.finditer(text)
+            if not financial.DATE_SHAPE.fullmatch(m.group())
+            and financial.context_before(text, m.start(), financial.ACCOUNT_CUE, 36)
+        ]
+        assert [(f.start, f.end) for f in recogniser.find(text)] == expected
+
+
+def test_words_grouped_by_first_character_match_like_the_plain_alternation():
+    from doorman.boundary.findings import by_first_character
+
+    cases = [
+        (names._TITLE_START, sorted({w.split(" ")[0] for w in (names._GREETINGS + "|" + names._HONORIFICS).split("|")},
+                                    key=len, reverse=True)),
+        (names._TITLE_GATE, sorted(names._TITLE_WORDS, key=len, reverse=True)),
+        (organisations._TYPE_WORD, list(organisations._TYPE_WORDS)),
+    ]
+    extra = ["Mademoiselle Mme M. Mx Miss Mr Mrs Dr Doña Don Dear", "Grupo Groupe Banco Banque Studio Stiftung"]
+    for grouped, words in cases:
+        assert grouped.pattern == by_first_character(words)
+        plain = re.compile("|".join(map(re.escape, words)))
+        for text in TEXTS + extra:
+            assert spans(grouped.finditer(text)) == spans(plain.finditer(text))

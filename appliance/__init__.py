@@ -1,0 +1,1 @@
+"""Build-time code for the frozen appliance executable (not part of the doorman package)."""

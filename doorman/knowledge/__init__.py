@@ -1,0 +1,1 @@
+"""A module's documents as long-term knowledge: ingest, the module-scoped graph, retrieval into prompts."""
