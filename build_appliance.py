@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Build the doorman appliance: the frozen program plus the model file beside it.
 
-    python build_appliance.py                 dist/doorman-VERSION-linux-x86_64.tar.gz (this machine's arch)
+    python build_appliance.py                 dist/doorman-VERSION-linux-x86_64.tar.xz (this machine's arch)
     python build_appliance.py --layout onefile   dist/doorman-VERSION-linux-x86_64, one self-unpacking executable
     python build_appliance.py --smoke         ... then run the smoke test on it
-    python build_appliance.py --arch aarch64  dist/doorman-VERSION-linux-aarch64.tar.gz (frozen in an arm64 root under qemu)
+    python build_appliance.py --arch aarch64  dist/doorman-VERSION-linux-aarch64.tar.xz (frozen in an arm64 root under qemu)
 
 The default one-folder layout, shipped as one archive to copy and sign, starts faster
 than a one-file executable, which unpacks its ~140 MB into TMPDIR on every start
@@ -138,8 +138,8 @@ def build(arch: str, layout: str) -> Path:
         artifact = dist / name
         shutil.copy2(frozen, artifact)
     else:
-        artifact = dist / f"{name}.tar.gz"
-        with tarfile.open(artifact, "w:gz") as archive:
+        artifact = dist / f"{name}.tar.xz"
+        with tarfile.open(artifact, "w:xz") as archive:
             archive.add(frozen, arcname=name)
     model = emit_model(python if arch == host else Path(sys.executable), dist)
     manifest = write_manifest(artifact, model)
@@ -160,12 +160,12 @@ def main() -> int:
     parser.add_argument("--arch", default=os.uname().machine, choices=["x86_64", "aarch64"])
     parser.add_argument("--layout", default="onedir", choices=["onedir", "onefile"],
                         help="onedir (the default: the faster cold start): the program folder shipped as one "
-                             ".tar.gz; onefile: one executable that unpacks itself into TMPDIR on every start")
+                             ".tar.xz; onefile: one executable that unpacks itself into TMPDIR on every start")
     parser.add_argument("--smoke", action="store_true", help="run the smoke test on the result")
     parser.add_argument("--smoke-only", action="store_true", help="smoke-test the existing build, do not build")
     options = parser.parse_args()
     if options.smoke_only:
-        artifact = ROOT / "dist" / (artifact_name(options.arch) + (".tar.gz" if options.layout == "onedir" else ""))
+        artifact = ROOT / "dist" / (artifact_name(options.arch) + (".tar.xz" if options.layout == "onedir" else ""))
     else:
         artifact = build(options.arch, options.layout)
     if options.smoke or options.smoke_only:

@@ -28,9 +28,9 @@ say() { echo "doorman install: $*" >&2; }
 fail() { say "$*"; exit 1; }
 
 # The build ships a one-folder bundle as one archive (the default) or a one-file executable.
-bundle=$(ls "$dist"/doorman-*-linux-"$arch".tar.gz 2>/dev/null | sort -V | tail -n 1)
+bundle=$(ls "$dist"/doorman-*-linux-"$arch".tar.xz 2>/dev/null | sort -V | tail -n 1)
 exe=$(ls "$dist"/doorman-*-linux-"$arch" 2>/dev/null | sort -V | tail -n 1)
-[ -n "$bundle$exe" ] || fail "no doorman-VERSION-linux-$arch(.tar.gz) in $dist; build it: python build_appliance.py"
+[ -n "$bundle$exe" ] || fail "no doorman-VERSION-linux-$arch(.tar.xz) in $dist; build it: python build_appliance.py"
 [ -f "$dist/$model_name" ] || fail "no $model_name in $dist (the build writes it beside the executable)"
 if [ -z "$root" ] && [ "$(id -u)" != 0 ]; then
   fail "run as root (or set DESTDIR to install into another root)"
@@ -58,7 +58,7 @@ install -d -m 0755 "$root$prefix/lib" "$root$prefix/bin"
 rm -rf "$libdir.new" "$libdir.old"
 install -d -m 0755 "$libdir.new"
 if [ -n "$bundle" ]; then
-  tar -xzf "$bundle" -C "$libdir.new" --strip-components=1 --no-same-owner
+  tar -xJf "$bundle" -C "$libdir.new" --strip-components=1 --no-same-owner
   [ -x "$libdir.new/doorman" ] || fail "$bundle holds no doorman executable"
   what=$(basename "$bundle")
 else

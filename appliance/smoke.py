@@ -213,13 +213,15 @@ def _last(text: str, lines: int) -> str:
 
 
 def main(artifact: Path, arch: str, root: Path | None = None) -> int:
-    """Smoke-test `artifact` (a one-file executable or a one-folder .tar.gz) for `arch`."""
-    # Not under /tmp: the noexec check mounts a tmpfs over /tmp.
+    """Smoke-test `artifact` (a one-file executable or a one-folder .tar.xz) for `arch`."""
+    # Not under /tmp: the noexec check mounts a tmpfs over /tmp (a checkout there uses /var/tmp).
     parent = Path(__file__).resolve().parent.parent / "build" / "smoke"
+    if Path("/tmp") in parent.parents:
+        parent = Path("/var/tmp") / "doorman-smoke"
     parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="doorman-smoke-", dir=parent))
     try:
-        onefile = not artifact.name.endswith(".tar.gz")
+        onefile = not artifact.name.endswith(".tar.xz")
         if onefile:
             exe = artifact
         else:

@@ -160,7 +160,7 @@ def main() -> int:
     arch = platform.machine()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("artifacts", nargs="*", type=Path,
-                        help="one-folder archives (.tar.gz) and/or one-file executables; default: what dist/ holds")
+                        help="one-folder archives (.tar.xz) and/or one-file executables; default: what dist/ holds")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2)
@@ -173,7 +173,7 @@ def main() -> int:
     options = parser.parse_args()
     name = f"doorman-{__version__}-linux-{arch}"
     artifacts = [a.resolve() for a in options.artifacts] or [
-        p for p in (ROOT / "dist" / f"{name}.tar.gz", ROOT / "dist" / name) if p.is_file()]
+        p for p in (ROOT / "dist" / f"{name}.tar.xz", ROOT / "dist" / name) if p.is_file()]
     model = artifacts[0].parent / MODEL if artifacts else Path(MODEL)
     if not artifacts or not model.is_file():
         print(f"bench/appliance.py: no build with {MODEL} beside it; run: python build_appliance.py", file=sys.stderr)
@@ -192,7 +192,7 @@ def main() -> int:
         print(f"size: model beside the program {model.stat().st_size / 1e6:.0f} MB")
         layouts = {}
         for artifact in artifacts:
-            if artifact.name.endswith(".tar.gz"):
+            if artifact.name.endswith(".tar.xz"):
                 unpacked = scratch / "onedir"
                 with tarfile.open(artifact) as archive:
                     archive.extractall(unpacked, filter="tar")

@@ -118,7 +118,7 @@ def test_a_one_folder_bundle_is_unpacked_with_the_model_beside_its_executable(tm
     (bundle / "doorman").write_text("#!/bin/sh\necho bundled\n")
     (bundle / "doorman").chmod(0o755)
     (bundle / "_internal" / "libold.so").write_bytes(b"\x7fELF")
-    subprocess.run(["tar", "-czf", str(dist / f"{name}.tar.gz"), "-C", str(bundle.parent), name], check=True)
+    subprocess.run(["tar", "-cJf", str(dist / f"{name}.tar.xz"), "-C", str(bundle.parent), name], check=True)
     root = tmp_path / "root"
 
     done = script("install.sh", root, str(dist))
@@ -129,7 +129,7 @@ def test_a_one_folder_bundle_is_unpacked_with_the_model_beside_its_executable(tm
     assert (lib / MODEL).read_bytes() == (dist / MODEL).read_bytes()
 
     (bundle / "_internal" / "libold.so").rename(bundle / "_internal" / "libnew.so")
-    subprocess.run(["tar", "-czf", str(dist / f"{name}.tar.gz"), "-C", str(bundle.parent), name], check=True)
+    subprocess.run(["tar", "-cJf", str(dist / f"{name}.tar.xz"), "-C", str(bundle.parent), name], check=True)
     assert script("install.sh", root, str(dist)).returncode == 0
     assert sorted(p.name for p in (lib / "_internal").iterdir()) == ["libnew.so"]
     assert (lib / MODEL).is_file()

@@ -48,10 +48,17 @@ def serve(
         timeout_graceful_shutdown=server_config.grace_s,
         lifespan="on",
     )
-    # uvicorn drains on SIGTERM, then re-raises the signal to whatever handler was
-    # there before; a handler of ours makes that a clean exit 0 for systemd.
-    signal.signal(signal.SIGTERM, lambda signum, frame: None)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+
+    def on_sigterm(signum, frame) -> None:
+        # uvicorn drains on SIGTERM, then re-raises the signal to this handler: that is a
+        # clean exit 0 for systemd. One that comes before uvicorn took the signal over
+        # (nothing is in flight yet) stops at once.
+        if not server.started:
+            raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    server.run(sockets=[sock])
     log.info("drained and stopped")
 
 

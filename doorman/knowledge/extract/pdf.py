@@ -40,7 +40,7 @@ def _pdfium_texts(document) -> Iterator[str]:
         try:
             text_page = page.get_textpage()
             try:
-                yield text_page.get_text_bounded()
+                yield text_page.get_text_range()
             finally:
                 text_page.close()
         finally:
