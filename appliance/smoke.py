@@ -222,14 +222,22 @@ def main(artifact: Path, arch: str, root: Path | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="doorman-smoke-", dir=parent))
     try:
         onefile = not artifact.name.endswith(".tar.xz")
+        # The program and its model live in the scratch folder, which stays visible when
+        # the noexec check hides /tmp (dist/ may be under it): linked where it can, else copied.
         if onefile:
-            exe = artifact
+            folder = scratch / "app"
+            folder.mkdir()
+            exe = folder / artifact.name
+            shutil.copy2(artifact, exe)
         else:
             with tarfile.open(artifact) as archive:
                 archive.extractall(scratch / "app", filter="tar")
-            (bundle,) = (scratch / "app").iterdir()
-            exe = bundle / "doorman"
-            (bundle / MODEL_FILE).symlink_to(artifact.parent / MODEL_FILE)
+            (folder,) = (scratch / "app").iterdir()
+            exe = folder / "doorman"
+        try:
+            os.link(artifact.parent / MODEL_FILE, folder / MODEL_FILE)
+        except OSError:
+            shutil.copy2(artifact.parent / MODEL_FILE, folder / MODEL_FILE)
         extra = {}
         if arch != os.uname().machine:
             extra["QEMU_LD_PREFIX"] = str(root)

@@ -107,17 +107,30 @@ def timed(fn, *args) -> tuple[float, object]:
     return time.process_time() - start, result
 
 
+def pdf_rate(library: str, pdfs: list[Path]) -> float:
+    """Pages per CPU-second of one library over every PDF, on the calling thread."""
+    fn = pdfium_pages if library == "pdfium" else pypdf_pages
+    fn(min(pdfs, key=lambda p: p.stat().st_size))  # warm-up: imports and first allocations are start-up
+    seconds = pages = 0
+    for path in pdfs:
+        spent, count = timed(fn, path)
+        seconds += spent
+        pages += count
+    return pages / seconds
+
+
 def pdf_extraction(pdfs: list[Path], runs: int) -> tuple[float, float]:
-    """CPU-seconds-based pages/s (one core: both libraries run on the calling thread)."""
+    """Steady-state pages per CPU-second (one core), each library and run in a fresh process after a
+    warm-up, alternating, so neither library's heap (pypdf leaves a large one) weighs on the other's."""
     rates: dict[str, list[float]] = {"pdfium": [], "pypdf": []}
+    paths = [str(p) for p in pdfs]
     for _ in range(runs):
-        for name, fn in (("pdfium", pdfium_pages), ("pypdf", pypdf_pages)):
-            seconds = pages = 0
-            for path in pdfs:
-                spent, count = timed(fn, path)
-                seconds += spent
-                pages += count
-            rates[name].append(pages / seconds)
+        for library in rates:
+            script = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import ingest; "
+                      "print(ingest.pdf_rate(sys.argv[2], [Path(p) for p in sys.argv[3:]]))")
+            done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent), library, *paths],
+                                  capture_output=True, text=True, check=True)
+            rates[library].append(float(done.stdout.strip().splitlines()[-1]))
     return statistics.median(rates["pdfium"]), statistics.median(rates["pypdf"])
 
 
