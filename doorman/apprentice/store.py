@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from doorman.core.errors import CorpusUnavailable
-from doorman.ledger.durable import cut_back, fsync_dir, locked, move_torn_aside, write_all
+from doorman.ledger.durable import append_whole, locked, move_torn_aside
 from doorman.ledger.entry import utc_timestamp
 from doorman.ledger.reader import read_file_tail
 
@@ -63,22 +63,10 @@ class AppendFile:
         """Append records as whole lines, durably. Call inside `lock()`."""
         data = b"".join(json_line(r) for r in records)
         try:
-            created = not self.path.exists()
-            if not created:
+            if self.path.exists():
                 self._heal_torn_tail()
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                start = os.fstat(fd).st_size
-                try:
-                    write_all(os.write, fd, data)
-                except OSError:
-                    cut_back(fd, start)
-                    raise
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if created:
-                fsync_dir(self.path.parent)
+            fd, _ = append_whole(self.path, data, sync=True)
+            os.close(fd)
         except OSError as exc:
             raise CorpusUnavailable(f"cannot write {self.path}: {exc.strerror or exc}") from exc
 

@@ -48,7 +48,7 @@ def list_documents(module: ModuleOption = None, as_json: JsonOption = False) -> 
     for column in ("doc", "name", "type", "pages", "chunks", "ingested", "path"):
         table.add_column(column, overflow="fold", justify="right" if column in ("pages", "chunks") else "left")
     for d in documents:
-        table.add_row(d.doc, d.name, d.kind, "" if d.pages is None else str(d.pages), str(d.chunks),
+        table.add_row(d.doc, d.name, d.kind, _page(d.pages), str(d.chunks),
                       d.ingested_at, d.path)
     Console().print(table)
 
@@ -74,19 +74,11 @@ def show(doc: Annotated[str, typer.Argument(help="Document id (or a prefix), fil
     console = Console()
     console.print(f"[bold]{row.name}[/]  {row.doc}  {row.kind}  {row.pages or '-'} pages  {row.chunks} chunks\n"
                   f"{row.path}\nsha256 {row.sha256}  ingested {row.ingested_at}")
-    table = Table(title="sections")
-    for column in ("section", "chunks", "page"):
-        table.add_column(column, overflow="fold")
-    for title, count, page, *_ in sections:
-        table.add_row(title, str(count), "" if page is None else str(page))
-    console.print(table)
+    console.print(_table("sections", ("section", "chunks", "page"),
+                         [(title, str(count), _page(page)) for title, count, page, *_ in sections]))
     if entities:
-        mentioned = Table(title="entities mentioned most")
-        for column in ("type", "value", "mentions"):
-            mentioned.add_column(column)
-        for label, value, count in entities:
-            mentioned.add_row(label, value, str(count))
-        console.print(mentioned)
+        console.print(_table("entities mentioned most", ("type", "value", "mentions"),
+                             [(label, value, str(count)) for label, value, count in entities]))
 
 
 @app.command()
@@ -122,16 +114,23 @@ def related(entity: Annotated[str, typer.Argument(help="An entity's value, or pa
     if not mentions:
         console.print(f"module {name}: no document mentions {entity!r}")
         return
-    table = Table(title=f"module {name}: where {entity!r} is mentioned")
-    for column in ("entity", "document", "section", "page", "times"):
-        table.add_column(column, overflow="fold")
-    for label, value, _doc, doc_name, section, page, count, _ in mentions:
-        table.add_row(f"{value} ({label})", doc_name, section, "" if page is None else str(page), str(count))
-    console.print(table)
+    console.print(_table(f"module {name}: where {entity!r} is mentioned",
+                         ("entity", "document", "section", "page", "times"),
+                         [(f"{value} ({label})", doc_name, section, _page(page), str(count))
+                          for label, value, _doc, doc_name, section, page, count, _ in mentions]))
     if alongside:
-        together = Table(title="mentioned alongside it")
-        for column in ("type", "value", "chunks"):
-            together.add_column(column)
-        for label, value, count in alongside:
-            together.add_row(label, value, str(count))
-        console.print(together)
+        console.print(_table("mentioned alongside it", ("type", "value", "chunks"),
+                             [(label, value, str(count)) for label, value, count in alongside]))
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _page(page: int | None) -> str:
+    return "" if page is None else str(page)

@@ -41,6 +41,29 @@ def cut_back(fd: int, size: int) -> None:
         pass  # the next append finds the partial line torn and moves it aside
 
 
+def append_whole(path: Path, data: bytes, write: WriteFn = os.write, *, sync: bool) -> tuple[int, int]:
+    """Append `data` whole to `path` (partial bytes cut back on failure), fsync it when `sync`,
+    and fsync the folder of a file this created. Returns the open fd (the caller closes it) and
+    the end offset of `data`."""
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            write_all(write, fd, data)
+        except OSError:
+            cut_back(fd, start)
+            raise
+        if sync:
+            os.fsync(fd)
+        if created:
+            fsync_dir(path.parent)
+        return fd, start + len(data)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:

@@ -17,8 +17,7 @@ from pathlib import Path
 from doorman.core.errors import LedgerUnavailable
 from doorman.ledger import keys
 from doorman.ledger.chain import chained_line, fields_json, link_line
-from doorman.ledger.durable import WriteFn, cut_back as _cut_back, fsync_dir as _fsync_dir
-from doorman.ledger.durable import locked as _locked, move_torn_aside, write_all as _write_all
+from doorman.ledger.durable import WriteFn, append_whole, locked as _locked, move_torn_aside
 from doorman.ledger.entry import LedgerEntry, utc_timestamp
 from doorman.ledger.reader import EMPTY_HEAD, FileTail, Head, NotALedgerLine, day_files, head_of, read_file_tail
 from doorman.ledger.seal import seal_fields
@@ -169,24 +168,10 @@ class LedgerWriter:
 
     def _write_line(self, path: Path, line: bytes, *, sync_now: bool) -> tuple[int, int]:
         """Append one whole line; on failure cut back any partial bytes. Returns (fd, end offset)."""
-        created = not path.exists()
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            start = os.fstat(fd).st_size
-            try:
-                _write_all(self._write, fd, line)
-            except OSError:
-                _cut_back(fd, start)
-                raise
-            if sync_now:
-                os.fsync(fd)
-                self.fsyncs += 1
-            if created:
-                _fsync_dir(self.dir)
-            return fd, start + len(line)
-        except BaseException:
-            os.close(fd)
-            raise
+        fd, end = append_whole(path, line, self._write, sync=sync_now)
+        if sync_now:
+            self.fsyncs += 1
+        return fd, end
 
     # -- after the lock: group commit ------------------------------------------------
 
