@@ -6,7 +6,8 @@ EXE defaults to dist/doorman-VERSION-linux-ARCH (python build_appliance.py makes
 with the model beside it. Prints, as medians:
   - size on disk of the executable (and of the model beside it);
   - cold start to `--help` and to the first token of `doorman infer`, page cache
-    dropped before each run where /proc/sys/vm/drop_caches is writable (else said);
+    dropped before each run (where /proc/sys/vm/drop_caches is not writable, the
+    program's files and the model are evicted from it instead);
     with --onedir, the same for a one-folder bundle unpacked from its archive;
   - peak RSS (VmHWM summed over the launcher and its children) of `doorman serve`
     with the model loaded, after N requests;
@@ -44,25 +45,35 @@ QUESTION = "What is the capital of France?"
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
 
 
-def drop_caches() -> bool:
+def drop_caches(roots: list[Path]) -> str:
+    """Empty the page cache; where that is not allowed, evict the files under `roots` from it
+    (POSIX_FADV_DONTNEED: clean pages that no running process maps). Says which it did."""
+    os.sync()
     try:
-        os.sync()
         DROP_CACHES.write_text("3\n")
-        return True
+        return "page cache dropped before each run"
     except OSError:
-        return False
+        pass
+    for root in roots:
+        for path in ([root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+    return "the program's files and the model evicted from the page cache before each run (fadvise)"
 
 
-def cold_help(exe: Path, env: dict) -> float:
-    drop_caches()
+def cold_help(exe: Path, env: dict, roots: list[Path]) -> float:
+    drop_caches(roots)
     started = time.perf_counter()
     subprocess.run([str(exe), "--help"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     return time.perf_counter() - started
 
 
-def cold_first_token(exe: Path, env: dict) -> float:
+def cold_first_token(exe: Path, env: dict, roots: list[Path]) -> float:
     """Spawn to the first byte of the streamed answer on stdout."""
-    drop_caches()
+    drop_caches(roots)
     started = time.perf_counter()
     process = subprocess.Popen([str(exe), "infer", "-m", "demo", "--max-tokens", "8", "--temperature", "0",
                                 QUESTION], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -185,10 +196,6 @@ def main() -> int:
         (scratch / "tmp").mkdir()
         (scratch / "home").mkdir()
         (scratch / "home" / "doorman.toml").write_text(f"[local]\nthreads = {options.threads}\n")
-        cache_note = "page cache dropped before each run" if drop_caches() else \
-            "page cache NOT dropped (/proc/sys/vm/drop_caches not writable): warm-cache figures"
-        print(f"appliance benchmark: {', '.join(a.name for a in artifacts)}; {options.runs} runs each, "
-              f"{cache_note}; {len(os.sched_getaffinity(0))} cores, load {os.getloadavg()[0]:.1f}")
         print(f"size: model beside the program {model.stat().st_size / 1e6:.0f} MB")
         layouts = {}
         for artifact in artifacts:
@@ -208,12 +215,16 @@ def main() -> int:
         exe = next(iter(layouts.values()))
         if options.speed_only:
             layouts = {}
+        roots = {name: [program.parent if name == "onedir" else program, model] for name, program in layouts.items()}
+        cache_note = drop_caches([model])
+        print(f"appliance benchmark: {', '.join(a.name for a in artifacts)}; {options.runs} runs each, "
+              f"{cache_note}; {len(os.sched_getaffinity(0))} cores, load {os.getloadavg()[0]:.1f}")
         help_s = {name: [] for name in layouts}
         first_s = {name: [] for name in layouts}
         for _ in range(options.runs):  # interleaved, so load changes hit every layout alike
             for name, program in layouts.items():
-                help_s[name].append(cold_help(program, env))
-                first_s[name].append(cold_first_token(program, env))
+                help_s[name].append(cold_help(program, env, roots[name]))
+                first_s[name].append(cold_first_token(program, env, roots[name]))
         for name in layouts:
             print(f"{name}: cold start to --help {median(help_s[name]):.2f} s; "
                   f"to the first token of infer {median(first_s[name]):.2f} s (target <= 2 s on 2 cores); "

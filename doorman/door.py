@@ -9,17 +9,19 @@ cannot be written the call fails before any model is touched.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 
 from doorman.apprentice.recorder import AttemptRecorder
-from doorman.boundary import Rehydrator, Sanitiser, must_sanitise, sanitiser_for
+from doorman.boundary import Rehydrator, must_sanitise, sanitiser_for
 from doorman.core.background_loop import BACKGROUND
 from doorman.core.config import Config, ModuleConfig
 from doorman.core.errors import (
@@ -37,7 +39,11 @@ from doorman.tiers.base import Finish, Tier
 from doorman.tiers.gate import FairGate
 from doorman.tiers.registry import build_tiers
 
+if TYPE_CHECKING:
+    from doorman.boundary import Sanitiser
+
 T = TypeVar("T")
+log = logging.getLogger("doorman")
 
 @dataclass
 class _Outcome:
@@ -66,12 +72,16 @@ class Doorman:
         self.observers: list[Callable[[LedgerEntry], None]] = []  # metrics, request logs
         # Worker threads for what blocks, per event loop: calls waiting in a line each hold one.
         self._limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # Ledger appends get threads of their own: a cheaper hand-off, and concurrent calls
+        # still share one fsync (group commit).
+        self._ledger_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="doorman-ledger")
 
     def close(self) -> None:
         """Let go of what the tiers hold (the local model); the Doorman is not used after this."""
         for tier in self.tiers.values():
             if hasattr(tier, "close"):
                 tier.close()
+        self._ledger_threads.shutdown()
 
     def complete(self, request: Request) -> Completion:
         """Run the request to the end and return the whole answer."""
@@ -174,7 +184,8 @@ class Doorman:
                 self._record(request, outcome, started, "error", exc.code)
                 raise
         # The durable append (an fsync, shared with concurrent calls) waits off the event loop.
-        duration_ms = await self._blocking(self._record, request, outcome, started, "ok", None)
+        duration_ms = await asyncio.get_running_loop().run_in_executor(
+            self._ledger_threads, self._record, request, outcome, started, "ok", None)
         yield Completion(
             request_id=request.request_id,
             module_id=module.name,
@@ -241,6 +252,17 @@ class Doorman:
         with closing(tier.stream(request)) as events:
             while (event := await self._blocking(next, events, None)) is not None:
                 yield event
+
+    def warm_sanitisers(self) -> None:
+        """Compile now (the server's start) the sanitisers of modules whose calls may leave the
+        box, rather than on their first call. A module whose vault cannot be read is left to
+        its calls, which fail closed and say why."""
+        for module in self.config.modules.values():
+            if {"B", "C"} & set(module.tiers) or module.sanitise_local:
+                try:
+                    self.sanitisers[module.name] = sanitiser_for(module, self.home)
+                except DoormanError as exc:
+                    log.warning("sanitiser not ready", extra={"fields": {"module": module.name, "reason": exc.message}})
 
     def _sanitise(
         self, module: ModuleConfig, tier: Tier, request: Request, outcome: _Outcome

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from doorman.ledger import LedgerEntry, LedgerWriter
 from doorman.ledger.entry import utc_timestamp
 from doorman.ledger.reader import tail
+from doorman.ledger.verify import verify
 
 REQUIRED = {"ts", "request_id", "module_id", "tier", "model", "duration_ms", "cost_usd",
             "sanitised_outbound", "status"}
@@ -66,3 +67,12 @@ def test_concurrent_processes_never_interleave_lines(tmp_path):
     ids = [json.loads(line)["request_id"] for line in lines]  # every line is whole JSON
     assert len(ids) == 600
     assert set(ids) == {f"p{n}-{i}" for n in range(4) for i in range(150)}
+    walk = verify(tmp_path)  # each writer links to the others' lines, not to its own last one
+    assert walk.problems == [] and walk.summary.head_seq == 600
+
+
+def test_writers_in_one_process_taking_turns_keep_one_chain(tmp_path):
+    first, second = LedgerWriter(tmp_path), LedgerWriter(tmp_path)
+    seqs = [(first if i % 3 else second).append(entry(f"r{i}")).seq for i in range(9)]
+    assert seqs == list(range(1, 10))
+    assert verify(tmp_path).problems == []

@@ -7,7 +7,9 @@ import pytest
 
 from conftest import run_cli
 from doorman.core.config import load_config
-from doorman.core.errors import BudgetExceeded, ConfigError, HostNotAllowed, TierNotAllowed, TierUnavailable
+from doorman.core.errors import (
+    BudgetExceeded, ConfigError, HostNotAllowed, SanitiseFailed, TierNotAllowed, TierUnavailable,
+)
 from doorman.core.home import Home
 from doorman.core.types import Request
 from doorman.door import Doorman
@@ -178,3 +180,14 @@ def test_the_cli_routes_to_tier_c_and_keeps_the_key_out_of_sight(home, upstream,
     refused = run_cli(home, "infer", "-m", "demo", "--tier", "C", "hello")
     assert refused.returncode == 2 and "tier_not_allowed" in refused.stderr
     assert KEY not in result.stderr + refused.stderr
+
+
+def test_the_server_start_compiles_sanitisers_and_leaves_a_bad_vault_to_fail_closed(home, upstream, monkeypatch):
+    monkeypatch.setenv("DOORMAN_TEST_KEY", KEY)
+    configure(home, upstream.url, extra='[modules.broken]\ntiers = ["C"]\nvault = "missing.csv"\n')
+    door = Doorman(load_config(home / "doorman.toml"), Home(home))
+    door.warm_sanitisers()
+    assert "legal" in door.sanitisers and "broken" not in door.sanitisers
+    with pytest.raises(SanitiseFailed, match="missing.csv"):
+        door.complete(Request.from_prompt("broken", "Mail jane.doe@example.com", tier="C"))
+    assert upstream.received() == []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -24,6 +25,7 @@ from doorman.api.verdicts import VerdictEndpoints
 from doorman.core.errors import DoormanError, InvalidRequest, PayloadTooLarge, QueueFull
 from doorman.core.types import Completion, Delta, Routed, new_request_id
 from doorman.door import Doorman
+from doorman.tiers.gate import FairGate
 
 REQUEST_ID = "X-Doorman-Request-Id"
 Renderers = tuple[Callable, Callable]
@@ -68,6 +70,7 @@ class DoorApp:
 
     @asynccontextmanager
     async def lifespan(self, app) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(self.doorman.warm_sanitisers)
         local = self.doorman.tiers.get("A")
         if local is not None and self.config.server.preload_local:
             await anyio.to_thread.run_sync(local.load)  # the first call should not wait for it
@@ -101,53 +104,49 @@ class DoorApp:
                                  exc, started)
             return self.error(exc, request_id)
 
-        cancel = threading.Event()
-        events = self.doorman.astream(replace(call.request, cancel=cancel))
+        hangup = Hangup(http.receive, self.doorman.gates.values())
+        events = self.doorman.astream(replace(call.request, cancel=hangup.cancel))
         try:
-            prelude = await self.watched(http, cancel, _until_answer(events))
+            prelude = await _until_answer(events)
         except DoormanError as exc:
+            hangup.stop()
             await events.aclose()
             return self.error(exc, request_id)
         if not call.stream:
-            completion = prelude[-1] if isinstance(prelude[-1], Completion) else None
             try:
-                completion = completion or await self.watched(http, cancel, _drain(events))
+                completion = prelude[-1] if isinstance(prelude[-1], Completion) else await _drain(events)
             except DoormanError as exc:
                 return self.error(exc, request_id)
             finally:
+                hangup.stop()
                 await events.aclose()
             return JSONResponse(render[0](completion, wire.now()), headers={REQUEST_ID: request_id})
-        return StreamingResponse(
-            self.sse(events, prelude, call, render[1]),
-            media_type="text/event-stream",
-            headers={REQUEST_ID: request_id, "Cache-Control": "no-cache"},
-        )
+        return EventStream(self.sse(events, prelude, call, render[1]), hangup,
+                           headers={REQUEST_ID: request_id, "Cache-Control": "no-cache"})
 
     async def sse(self, events: AsyncIterator, prelude: list, call: wire.Call,
                   chunk: Callable) -> AsyncIterator[bytes]:
+        """The answer as server-sent events; frames that are ready together go in one write."""
         routed = next(e for e in prelude if isinstance(e, Routed))
         created = wire.now()
 
         def frame(**fields) -> bytes:
             return b"data: " + orjson.dumps(chunk(routed.request_id, routed.model, created, **fields)) + b"\n\n"
 
-        async def answer() -> AsyncIterator:
-            for event in prelude:
-                yield event
-            async for event in events:
-                yield event
+        def frames(event) -> list[bytes]:
+            if isinstance(event, Delta):
+                return [frame(text=event.text)]
+            if isinstance(event, Completion):
+                usage = [frame(no_choices=True, chunk_usage=event.usage)] if call.include_usage else []
+                return [frame(finish_reason=event.finish_reason), *usage, b"data: [DONE]\n\n"]
+            return []
 
         try:
-            if chunk is wire.chat_chunk:
-                yield frame(role=True, text="")
-            async for event in answer():
-                if isinstance(event, Delta):
-                    yield frame(text=event.text)
-                elif isinstance(event, Completion):
-                    yield frame(finish_reason=event.finish_reason)
-                    if call.include_usage:
-                        yield frame(no_choices=True, chunk_usage=event.usage)
-            yield b"data: [DONE]\n\n"
+            first = [frame(role=True, text="")] if chunk is wire.chat_chunk else []
+            yield b"".join(first + [data for event in prelude for data in frames(event)])
+            async for event in events:
+                if data := frames(event):
+                    yield b"".join(data)
         except DoormanError as exc:
             yield b"data: " + orjson.dumps(wire.error_body(exc)) + b"\n\n"
         finally:
@@ -201,33 +200,6 @@ class DoorApp:
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidRequest(f"the request body is not valid JSON: {exc}") from None
 
-    async def watched(self, http: HttpRequest, cancel: threading.Event, step: Awaitable):
-        """Await a step of the call; if the client hangs up meanwhile, set `cancel` so a
-        call still waiting in line, or generating an answer nobody reads, stops."""
-        outcome: dict = {}
-
-        async def run() -> None:
-            try:
-                outcome["value"] = await step
-            except BaseException as exc:  # re-raised below, outside the task group
-                outcome["error"] = exc
-            finally:
-                group.cancel_scope.cancel()
-
-        async def watch() -> None:
-            while not await http.is_disconnected():
-                await anyio.sleep(1.0)
-            cancel.set()
-            for gate in self.doorman.gates.values():
-                gate.wake()  # a call waiting in line notices at once
-
-        async with anyio.create_task_group() as group:
-            group.start_soon(run)
-            group.start_soon(watch)
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
-
     async def in_thread(self, fn: Callable, *args):
         return await anyio.to_thread.run_sync(fn, *args, limiter=self.threads)
 
@@ -236,6 +208,61 @@ class DoorApp:
         if isinstance(exc, QueueFull):
             headers["Retry-After"] = str(exc.retry_after_s)
         return JSONResponse(wire.error_body(exc), status_code=exc.http_status, headers=headers)
+
+
+class Hangup:
+    """Notices a client that hangs up before its answer is complete.
+
+    It sets the call's cancel flag, so a call still waiting in line, or generating an
+    answer nobody reads, stops; once the answer streams, it also cancels the task
+    writing it, which may be waiting on an upstream that sends nothing more.
+    """
+
+    def __init__(self, receive: Callable[[], Awaitable[dict]], gates: Iterable[FairGate]):
+        self.cancel = threading.Event()
+        self.writer: asyncio.Task | None = None
+        self._gates = gates
+        self._finished = False
+        self._watch = asyncio.ensure_future(self._watch_client(receive))
+
+    async def _watch_client(self, receive: Callable[[], Awaitable[dict]]) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        if self._finished:
+            return
+        self.cancel.set()
+        for gate in self._gates:
+            gate.wake()  # a call waiting in line notices at once
+        if self.writer is not None:
+            self.writer.cancel()
+
+    def stop(self) -> None:
+        """The answer is complete (or refused): a disconnect from now on is the normal end."""
+        self._finished = True
+        self._watch.cancel()
+
+
+class EventStream(StreamingResponse):
+    """A streamed answer whose client is watched by the call's Hangup (no task group of its own)."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], hangup: Hangup, headers: dict[str, str]):
+        super().__init__(chunks, media_type="text/event-stream", headers=headers)
+        self.hangup = hangup
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.hangup.writer = asyncio.current_task()
+        try:
+            await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            async for chunk in self.body_iterator:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            self.hangup.stop()
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except asyncio.CancelledError:
+            if not self.hangup.cancel.is_set():
+                raise
+            asyncio.current_task().uncancel()  # the client hung up: nobody to answer
+        finally:
+            self.hangup.stop()
 
 
 async def _until_answer(events: AsyncIterator) -> list:

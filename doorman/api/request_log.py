@@ -5,9 +5,10 @@ Never prompt or answer text, never keys: only what the ledger line holds.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+
+import orjson
 
 from doorman.ledger.entry import LedgerEntry, utc_timestamp
 
@@ -21,7 +22,7 @@ class JsonFormatter(logging.Formatter):
         line.update(getattr(record, "fields", {}))
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        return orjson.dumps(line, default=str).decode()
 
 
 def configure_logging(level: str = "info") -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from doorman.boundary.sanitiser import Sanitiser
-from doorman.boundary.vault import load_vault
+from typing import TYPE_CHECKING
+
 from doorman.core.config import ModuleConfig
 from doorman.core.home import Home
+
+if TYPE_CHECKING:
+    from doorman.boundary.sanitiser import Sanitiser
 
 
 def must_sanitise(leaves_box: bool, module: ModuleConfig) -> bool:
@@ -15,4 +18,7 @@ def must_sanitise(leaves_box: bool, module: ModuleConfig) -> bool:
 
 def sanitiser_for(module: ModuleConfig, home: Home) -> Sanitiser:
     """The module's sanitiser, with its vault dictionary (relative paths from the home)."""
+    from doorman.boundary.sanitiser import Sanitiser  # loaded by the first call that sanitises
+    from doorman.boundary.vault import load_vault
+
     return Sanitiser(load_vault(home.resolve(module.vault)) if module.vault else ())

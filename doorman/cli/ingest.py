@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -20,9 +20,11 @@ from rich.table import Table
 from doorman.boundary import sanitiser_for
 from doorman.cli.context import state
 from doorman.core.errors import InvalidArgument
-from doorman.knowledge.ingest import Candidate, Ingest, Outcome, discover
 from doorman.knowledge.store import KnowledgeStore
 from doorman.modules import ModuleRegistry
+
+if TYPE_CHECKING:
+    from doorman.knowledge.ingest import Candidate, Outcome
 
 STYLES = {"ingested": "green", "unchanged": "dim", "failed": "red", "skipped": "yellow"}
 
@@ -39,6 +41,8 @@ def ingest(
 
     An unchanged file is skipped (content hash); a changed one replaces its old version.
     Exit status 1 when any file failed (each is listed with its reason)."""
+    from doorman.knowledge.ingest import Ingest, discover  # the extractors load only for this command
+
     config = state.config
     module_config = ModuleRegistry(config.modules).admit(module)
     missing = [str(p) for p in paths if not p.exists()]

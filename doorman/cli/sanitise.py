@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from doorman.boundary import Sanitised, sanitiser_for
+from doorman.boundary import sanitiser_for
 from doorman.cli.context import state
 from doorman.core.errors import InvalidRequest
 from doorman.modules import ModuleRegistry
+
+if TYPE_CHECKING:
+    from doorman.boundary import Sanitised
 
 
 def sanitise(

@@ -9,13 +9,16 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doorman.knowledge.catalog import Catalog, DocumentRow, find_document
-from doorman.knowledge.chunking import Chunk
-from doorman.knowledge.entities import Mention
 from doorman.knowledge.graph import Graph, GraphDocument
 from doorman.knowledge.lexical import Hit, search
 from doorman.knowledge.lock import StoreLock
+
+if TYPE_CHECKING:
+    from doorman.knowledge.chunking import Chunk
+    from doorman.knowledge.entities import Mention
 
 SECTION_SEPARATOR = " › "
 READ_WAIT_S = 30.0

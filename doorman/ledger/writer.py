@@ -67,6 +67,7 @@ class LedgerWriter:
         self.group_commit = group_commit
         self._write = write  # injectable, so tests can make the disk fill up mid-line
         self.fsyncs = 0  # how many fsyncs this writer made (group commit shares them)
+        self._last: tuple[Head, int, int] | None = None  # our last line: its head, file end and inode
 
     def append(self, entry: LedgerEntry) -> Appended:
         """Return only once the line is on disk; raise LedgerUnavailable otherwise."""
@@ -75,7 +76,7 @@ class LedgerWriter:
         try:
             self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             with _locked(self.dir / LOCK_NAME):
-                head = self._healed_head()
+                head = self._known_head() or self._healed_head()
                 # A late line (its day already closed by another process) joins the open day.
                 day = max(entry.day, head.day or entry.day)
                 if head.day is not None and day > head.day and not head.is_seal:
@@ -85,6 +86,7 @@ class LedgerWriter:
                 line, line_hash = link_line(entry.ts, head.seq + 1, head.hash, fields_part,
                                             prev_day=head.day if opens_file else None)
                 fd, end = self._write_line(path, line, sync_now=not self.group_commit)
+                self._last = (Head(head.seq + 1, line_hash, day, False, path), end, os.fstat(fd).st_ino)
             try:
                 if self.group_commit:
                     self._sync_through(fd, path, end)
@@ -132,6 +134,18 @@ class LedgerWriter:
 
     # -- under the lock ------------------------------------------------------------
 
+    def _known_head(self) -> Head | None:
+        """Our own last line, while its file still ends with it: no other writer, no torn
+        line since. Saves reading the tail back on every append."""
+        if self._last is None:
+            return None
+        head, end, inode = self._last
+        try:
+            stat = os.stat(head.path)
+        except OSError:
+            return None
+        return head if stat.st_size == end and stat.st_ino == inode else None
+
     def _healed_head(self) -> Head:
         """The chain head, after moving a torn last line (a crash mid-write) aside."""
         newest: FileTail | None = None
@@ -155,6 +169,7 @@ class LedgerWriter:
 
     def _seal(self, head: Head) -> Sealed:
         assert head.path is not None and head.day is not None
+        self._last = None
         try:
             key = keys.load_or_create(self.key_path)
         except ValueError as exc:

@@ -79,26 +79,35 @@ class OpenAIClient:
                         await asyncio.sleep(self.settings.backoff_s * 2**attempt)
                         continue
                     await self._raise_for_status(response)
-                    events = _sse_data(response)
-                    async for data in events:
-                        if data == b"[DONE]":
+                    blocks = _sse_blocks(response)
+                    done = False
+                    async for block in blocks:
+                        texts = []
+                        for data in block:
+                            if data == b"[DONE]":
+                                done = True
+                                break
+                            chunk = _json(data, self.tier)
+                            if "error" in chunk:
+                                if texts:
+                                    yield Delta("".join(texts))
+                                raise InferenceFailed(f"tier {self.tier} failed mid-answer: {_message(chunk)}")
+                            if chunk.get("usage"):
+                                usage = Usage(chunk["usage"].get("prompt_tokens", 0),
+                                              chunk["usage"].get("completion_tokens", 0))
+                            for choice in chunk.get("choices") or []:
+                                if text := (choice.get("delta") or {}).get("content"):
+                                    texts.append(text)
+                                if choice.get("finish_reason"):
+                                    finish_reason = choice["finish_reason"]
+                        if texts:  # what arrived together goes on together: one piece, not one per token
+                            streamed = True
+                            yield Delta("".join(texts))
+                        if done:
                             break
-                        chunk = _json(data, self.tier)
-                        if "error" in chunk:
-                            raise InferenceFailed(f"tier {self.tier} failed mid-answer: {_message(chunk)}")
-                        if chunk.get("usage"):
-                            usage = Usage(chunk["usage"].get("prompt_tokens", 0),
-                                          chunk["usage"].get("completion_tokens", 0))
-                        for choice in chunk.get("choices") or []:
-                            text = (choice.get("delta") or {}).get("content")
-                            if text:
-                                streamed = True
-                                yield Delta(text)
-                            if choice.get("finish_reason"):
-                                finish_reason = choice["finish_reason"]
                     # Read the response to its end, so its connection goes back to the pool.
                     with anyio.move_on_after(1.0):
-                        async for _ in events:
+                        async for _ in blocks:
                             pass
                     yield Finish(usage, finish_reason)
                     return
@@ -145,17 +154,16 @@ def check_host(url: str, allow_hosts: tuple[str, ...] | None, tier: str) -> None
         raise HostNotAllowed(f"tier {tier}: host {host!r} is not in allow_hosts; nothing was sent")
 
 
-async def _sse_data(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The `data:` payloads of a server-sent event stream, as bytes."""
+async def _sse_blocks(response: httpx.Response) -> AsyncIterator[list[bytes]]:
+    """The `data:` payloads of a server-sent event stream, as bytes, grouped by network read."""
     pending = b""
-    async for block in response.aiter_bytes():
-        lines = (pending + block).split(b"\n")
+    async for received in response.aiter_bytes():
+        lines = (pending + received).split(b"\n")
         pending = lines.pop()
-        for line in lines:
-            if line.startswith(b"data:"):
-                yield line[5:].strip()
+        if block := [line[5:].strip() for line in lines if line.startswith(b"data:")]:
+            yield block
     if pending.startswith(b"data:"):
-        yield pending[5:].strip()
+        yield [pending[5:].strip()]
 
 
 def _json(data: bytes, tier: str) -> dict:
