@@ -75,14 +75,7 @@ def main(out: Path, model: Path) -> int:
         "components": found,
     }
     out.write_text(json.dumps(document, indent=2) + "\n")
-    bad = [name for name, _, ok in verdicts if not ok]
-    for name, licence, ok in verdicts:
-        print(f"{'ok  ' if ok else 'FAIL'} {name}: {licence}")
-    if bad:
-        print(f"licence gate: not allowed: {', '.join(bad)}", file=sys.stderr)
-        return 1
-    print(f"licence gate: {len(verdicts)} components of the SBOM, all allowed")
-    return 0
+    return gate.report(verdicts, "components of the SBOM")
 
 
 if __name__ == "__main__":

@@ -258,7 +258,7 @@ class Doorman:
         box, rather than on their first call. A module whose vault cannot be read is left to
         its calls, which fail closed and say why."""
         for module in self.config.modules.values():
-            if {"B", "C"} & set(module.tiers) or module.sanitise_local:
+            if any(must_sanitise(getattr(self.tiers.get(t), "leaves_box", True), module) for t in module.tiers):
                 try:
                     self.sanitisers[module.name] = sanitiser_for(module, self.home)
                 except DoormanError as exc:

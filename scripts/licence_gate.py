@@ -155,14 +155,18 @@ def judge(names: list[str], settings: dict) -> list[tuple[str, str, bool]]:
 
 
 def main() -> int:
-    verdicts = judge(runtime_dependencies(), gate_settings())
+    return report(judge(runtime_dependencies(), gate_settings()), "runtime dependencies")
+
+
+def report(verdicts: list[tuple[str, str, bool]], what: str) -> int:
+    """Print each verdict; the exit status is 1 when any component is not allowed."""
     for name, licence, ok in verdicts:
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {licence}")
     bad = [name for name, _, ok in verdicts if not ok]
     if bad:
         print(f"licence gate: not allowed: {', '.join(bad)}", file=sys.stderr)
         return 1
-    print(f"licence gate: {len(verdicts)} runtime dependencies, all allowed")
+    print(f"licence gate: {len(verdicts)} {what}, all allowed")
     return 0
 
 
