@@ -86,9 +86,13 @@ def freeze(python: Path, arch: str, layout: str, workdir: Path) -> Path:
     name = artifact_name(arch)
     env = {**os.environ, "DOORMAN_APPLIANCE_NAME": name, "DOORMAN_APPLIANCE_LAYOUT": layout}
     say(f"freezing doorman ({layout}) with PyInstaller")
-    run(python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+    # --clean: PyInstaller reuses its work folder by mtime, which freezes stale modules when a
+    # source changed without a newer mtime; a full analysis costs seconds.
+    run(python, "-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
         "--distpath", workdir / f"dist-{layout}", "--workpath", workdir / "work", ROOT / "appliance.spec", env=env)
-    return workdir / f"dist-{layout}" / name
+    frozen = workdir / f"dist-{layout}" / name
+    run(python, ROOT / "appliance" / "frozen_sources.py", frozen if layout == "onefile" else frozen / "doorman")
+    return frozen
 
 
 def emit_model(python: Path, dist: Path) -> Path:

@@ -132,6 +132,7 @@ def freeze(wheel: Path, layout: str, say) -> tuple[Path, Path]:
         source = ROOT / item
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, work / "src" / item)
     venv = "/opt/doorman-build/venv"
+    name = f"doorman-{_version()}-linux-aarch64"
     with mounted_proc(root):
         if not (root / venv.lstrip("/") / "bin" / "python").exists():
             say("creating the arm64 build environment (under qemu)")
@@ -140,12 +141,14 @@ def freeze(wheel: Path, layout: str, say) -> tuple[Path, Path]:
         in_root(root, f"{venv}/bin/pip", "install", "--quiet", "--no-index", "--find-links",
                 "/opt/doorman-build/wheels", "llama-cpp-python", "doorman", "pyinstaller")
         say(f"freezing doorman ({layout}) under qemu; PyInstaller is slow emulated (minutes)")
-        in_root(root, f"{venv}/bin/python", "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+        in_root(root, f"{venv}/bin/python", "-m", "PyInstaller", "--clean", "--noconfirm", "--log-level", "WARN",
                 "--distpath", "/opt/doorman-build/dist", "--workpath", "/opt/doorman-build/work",
                 "/opt/doorman-build/src/appliance.spec",
-                env={"DOORMAN_APPLIANCE_NAME": f"doorman-{_version()}-linux-aarch64",
-                     "DOORMAN_APPLIANCE_LAYOUT": layout})
-    return root / venv.lstrip("/") / "bin" / "python", work / "dist" / f"doorman-{_version()}-linux-aarch64"
+                env={"DOORMAN_APPLIANCE_NAME": name, "DOORMAN_APPLIANCE_LAYOUT": layout})
+        frozen = f"/opt/doorman-build/dist/{name}"
+        in_root(root, f"{venv}/bin/python", "/opt/doorman-build/src/appliance/frozen_sources.py",
+                frozen if layout == "onefile" else f"{frozen}/doorman")
+    return root / venv.lstrip("/") / "bin" / "python", work / "dist" / name
 
 
 def write_sbom(out: Path, model: Path) -> None:
