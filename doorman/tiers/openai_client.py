@@ -23,6 +23,7 @@ from doorman.core.background_loop import BACKGROUND
 from doorman.core.errors import HostNotAllowed, InferenceFailed, TierUnavailable
 from doorman.core.types import Delta, Usage
 from doorman.tiers.base import Finish
+from doorman.tiers.http_transport import KeepAliveTransport
 
 RETRY_STATUSES = (502, 503, 504)
 
@@ -53,7 +54,7 @@ class OpenAIClient:
             self._clients[loop] = httpx.AsyncClient(
                 timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
                 follow_redirects=False,  # a redirect could lead outside the allow-list
-                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+                transport=_transport(s.endpoint),
                 event_hooks={"request": [self._check_request_host]},
             )
         return self._clients[loop]
@@ -146,6 +147,17 @@ class OpenAIClient:
             except httpx.HTTPError as exc:
                 raise TierUnavailable(f"tier {self.tier}: {type(exc).__name__}") from None
         return BACKGROUND.run(fetch())
+
+
+def _transport(endpoint: str) -> httpx.AsyncBaseTransport | None:
+    """The lean keep-alive transport, or None (httpx's own) when the environment names a proxy for the endpoint."""
+    import urllib.request
+
+    parts = urlsplit(endpoint)
+    proxies = urllib.request.getproxies()
+    if (proxies.get(parts.scheme) or proxies.get("all")) and not urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return KeepAliveTransport()
 
 
 def check_host(url: str, allow_hosts: tuple[str, ...] | None, tier: str) -> None:
