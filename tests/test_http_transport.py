@@ -108,6 +108,18 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_without_an_error(
     assert run(main()).connections == 3
 
 
+def test_a_connection_idle_past_its_expiry_is_not_reused():
+    async def main():
+        async with Server(fixed(b"ok")) as server:
+            async with httpx.AsyncClient(transport=KeepAliveTransport(keepalive_expiry_s=0.1)) as http:
+                await http.get(f"http://127.0.0.1:{server.port}/")
+                await http.get(f"http://127.0.0.1:{server.port}/")  # at once: the same connection
+                await asyncio.sleep(0.3)
+                await http.get(f"http://127.0.0.1:{server.port}/")
+            return server
+    assert run(main()).connections == 2
+
+
 def test_connection_close_and_unframed_bodies_are_read_to_the_end_and_not_reused():
     async def answer(writer, _):
         writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end")

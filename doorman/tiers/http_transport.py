@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 from collections.abc import AsyncIterator
 
 import httptools
 import httpx
 
 MAX_IDLE_PER_ORIGIN = 32
+# As httpx's own pool: a connection idle longer may have been dropped silently by something
+# between (no FIN), and a call sent on it would hang until the read timeout.
+KEEPALIVE_EXPIRY_S = 5.0
 MAX_BUFFERED = 1 << 20  # stop reading the socket while this much body waits unread
 
 
@@ -38,6 +42,7 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.closed = False
         self.reused = False
+        self.idle_since = 0.0
         self._parser: httptools.HttpResponseParser | None = None
         self._waiter: asyncio.Future | None = None
         self._paused = False
@@ -170,8 +175,9 @@ class _Body(httpx.AsyncByteStream):
 
 
 class KeepAliveTransport(httpx.AsyncBaseTransport):
-    def __init__(self, ssl_context: ssl.SSLContext | None = None):
+    def __init__(self, ssl_context: ssl.SSLContext | None = None, keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S):
         self._ssl = ssl_context
+        self._expiry_s = keepalive_expiry_s
         self._idle: dict[tuple, list[_Connection]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -207,17 +213,20 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
 
     def _take(self, origin: tuple) -> _Connection | None:
         stack = self._idle.get(origin)
+        oldest = time.monotonic() - self._expiry_s
         while stack:
             connection = stack.pop()
-            if not connection.closed:
+            if not connection.closed and connection.idle_since > oldest:
                 connection.reused = True
                 return connection
+            connection.close()
         return None
 
     def _give_back(self, origin: tuple, connection: _Connection) -> None:
         stack = self._idle.setdefault(origin, [])
         if connection.reusable and len(stack) < MAX_IDLE_PER_ORIGIN:
             connection.release()
+            connection.idle_since = time.monotonic()
             stack.append(connection)
         else:
             connection.close()
