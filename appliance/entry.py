@@ -1,8 +1,11 @@
 """Entry point of the frozen appliance executable."""
 
-from doorman.frozen import adopt_unpack_dir
+import sys
+
+from doorman.frozen import adopt_unpack_dir, read_ahead_model
 
 adopt_unpack_dir()
+read_ahead_model(sys.argv[1:])
 
 from doorman.cli.app import main
 

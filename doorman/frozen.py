@@ -33,6 +33,17 @@ def executable_dir() -> Path | None:
     return Path(sys.executable).resolve().parent
 
 
+def read_ahead_model(args: list[str]) -> None:
+    """For a command that loads the model, start reading the model shipped beside the program now,
+    while Python imports doorman (most of a cold start's first second)."""
+    from doorman.core.readahead import read_ahead
+    from doorman.tiers.embedded_model import MODEL_FILE
+
+    folder = executable_dir()
+    if folder is not None and {"infer", "serve", "doctor"} & set(args) and (folder / MODEL_FILE).is_file():
+        read_ahead(folder / MODEL_FILE)
+
+
 def unpack_dir() -> Path | None:
     """This run's one-file unpack folder, if it runs from one."""
     folder = getattr(sys, "_MEIPASS", None)

@@ -20,6 +20,7 @@ from doorman.adapters.registry import AdapterStore
 from doorman.core.config import EMBEDDED_MODEL, LocalConfig, ModuleConfig
 from doorman.core.errors import InvalidRequest, ModelUnavailable
 from doorman.core.home import Home
+from doorman.core.readahead import read_ahead
 from doorman.core.types import Delta, Request, Usage
 from doorman.tiers.base import Finish
 from doorman.tiers.embedded_model import embedded_model_path
@@ -100,6 +101,7 @@ class LocalTier:
 
     def _load(self):
         path = self.model_path
+        read_ahead(path)  # while llama.cpp's libraries load
         try:
             from llama_cpp import Llama, llama_vocab_is_eog
         except ImportError as exc:

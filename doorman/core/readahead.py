@@ -1,0 +1,29 @@
+"""Start reading a large file into the page cache in the background.
+
+llama.cpp maps the model file; from a cold disk its page faults fetch it piecemeal (0.7 s
+for the embedded model here, against 0.2 s read whole), so the file is requested whole,
+on a thread, while the program does other start-up work.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+
+def read_ahead(path: Path) -> None:
+    threading.Thread(target=_advise, args=(path,), name="doorman-readahead", daemon=True).start()
+
+
+def _advise(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # whoever opens it next reports the problem
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except OSError:
+        pass  # a hint only
+    finally:
+        os.close(fd)
