@@ -11,6 +11,8 @@ import os
 import threading
 from pathlib import Path
 
+_CHUNK = 2 * 2**20
+
 
 def read_ahead(path: Path) -> None:
     threading.Thread(target=_advise, args=(path,), name="doorman-readahead", daemon=True).start()
@@ -22,7 +24,10 @@ def _advise(path: Path) -> None:
     except OSError:
         return  # whoever opens it next reports the problem
     try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        # The kernel caps one request at the device's largest I/O (a few MB), so ask chunk by chunk.
+        size = os.fstat(fd).st_size
+        for offset in range(0, size, _CHUNK):
+            os.posix_fadvise(fd, offset, _CHUNK, os.POSIX_FADV_WILLNEED)
     except OSError:
         pass  # a hint only
     finally:
