@@ -1,6 +1,7 @@
 """The remote tiers' keep-alive transport against real servers on loopback: connections
 reused and retired, bodies in every HTTP/1.1 framing streamed as they arrive, failures
-mapped into httpx's exceptions, TLS, and a fallback to httpx's own transport behind a proxy."""
+mapped into httpx's exceptions, TLS, a fallback to httpx's own transport behind a proxy, and
+no cookie carried from one call to the next."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from doorman.tiers.http_transport import KeepAliveTransport
-from doorman.tiers.openai_client import _transport
+from doorman.tiers.openai_client import ClientSettings, OpenAIClient, _transport
 
 
 class Server:
@@ -27,6 +28,7 @@ class Server:
         self.answer, self.tls = answer, tls
         self.connections = 0
         self.requests = 0
+        self.heads: list[bytes] = []
         self.bodies: list[bytes] = []
         self.closed_by_client = asyncio.Event()
 
@@ -43,6 +45,7 @@ class Server:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                self.heads.append(head.lower())
                 length = next((int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
                                if line.startswith(b"content-length:")), 0)
                 self.bodies.append(await reader.readexactly(length))
@@ -239,3 +242,22 @@ def test_a_proxy_in_the_environment_hands_the_endpoint_to_httpx_own_transport(mo
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     assert _transport("https://api.example.com/v1") is None
     assert isinstance(_transport("http://127.0.0.1:9101/v1"), KeepAliveTransport)
+
+
+def test_a_cookie_set_for_one_call_is_not_sent_with_the_next():
+    stream = b'data: {"choices": [{"index": 0, "delta": {"content": "hi"}, "finish_reason": "stop"}]}\n\ndata: [DONE]\n\n'
+
+    async def answer(writer, _):
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nset-cookie: session=module-a; Path=/\r\n"
+                     b"content-length: %d\r\n\r\n%s" % (len(stream), stream))
+
+    async def main():
+        async with Server(answer) as server:
+            client = OpenAIClient(ClientSettings(endpoint=f"http://127.0.0.1:{server.port}/v1"), "C")
+            for _ in range(2):
+                pieces = [p async for p in client.stream_chat({"model": "m", "messages": []})]
+                assert pieces[0].text == "hi"
+            return server
+    heads = run(main()).heads
+    assert len(heads) == 2
+    assert not any(b"cookie:" in head for head in heads)

@@ -9,6 +9,7 @@ into the doorman error tree here, at the edge.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import weakref
 from collections.abc import AsyncIterator
@@ -49,15 +50,18 @@ class OpenAIClient:
 
     def _http(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
-        if loop not in self._clients:
+        client = self._clients.get(loop)
+        if client is None:
             s = self.settings
-            self._clients[loop] = httpx.AsyncClient(
+            client = self._clients[loop] = httpx.AsyncClient(
                 timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
                 follow_redirects=False,  # a redirect could lead outside the allow-list
                 transport=_transport(s.endpoint),
+                # One client serves every module: a cookie set for one call must not ride on another's.
+                cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
                 event_hooks={"request": [self._check_request_host]},
             )
-        return self._clients[loop]
+        return client
 
     async def _check_request_host(self, request: httpx.Request) -> None:
         check_host(str(request.url), self.settings.allow_hosts, self.tier)
