@@ -111,6 +111,20 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_without_an_error(
     assert run(main()).connections == 3
 
 
+def test_an_interim_answer_is_skipped_for_the_real_one():
+    async def answer(writer, _):
+        writer.write(b"HTTP/1.1 103 Early Hints\r\nlink: </style.css>\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+
+    async def main():
+        async with Server(answer) as server, client() as http:
+            return [await http.get(f"http://127.0.0.1:{server.port}/") for _ in range(2)]
+    answers = run(main())
+    assert [(a.status_code, a.text, "link" in a.headers) for a in answers] == [(200, "ok", False)] * 2
+
+
 def test_a_connection_idle_past_its_expiry_is_not_reused():
     async def main():
         async with Server(fixed(b"ok")) as server:

@@ -95,6 +95,10 @@ class _Connection(asyncio.Protocol):
         self._body_size += len(body)
 
     def on_message_complete(self) -> None:
+        if self._parser.get_status_code() < 200:  # an interim answer (100, 103): the real one follows
+            self.headers = []
+            self._headers_done = self._framed = False
+            return
         self._complete = True
 
     # the request side
