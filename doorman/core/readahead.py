@@ -15,6 +15,8 @@ _CHUNK = 2 * 2**20
 
 
 def read_ahead(path: Path) -> None:
+    if not hasattr(os, "posix_fadvise"):  # not on every platform; a hint only
+        return
     threading.Thread(target=_advise, args=(path,), name="doorman-readahead", daemon=True).start()
 
 
