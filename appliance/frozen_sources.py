@@ -30,15 +30,16 @@ def tree_modules() -> dict[str, Path]:
 def mismatches(executable: Path) -> list[str]:
     pyz = CArchiveReader(str(executable)).open_embedded_archive("PYZ.pyz")
     frozen = {name for name in pyz.toc if name == PACKAGE or name.startswith(PACKAGE + ".")}
+    tree = tree_modules()
     problems = []
-    for name, path in tree_modules().items():
+    for name, path in tree.items():
         if name not in frozen:
             continue  # a module nothing imports is left out by design (e.g. a command's optional part)
         # Code objects compare by bytecode, constants (nested code included), names and line
         # table, not by file name, which PyInstaller rewrites.
         if pyz.extract(name) != compile(path.read_bytes(), str(path), "exec", dont_inherit=True):
             problems.append(f"{name} differs from {path.relative_to(ROOT)}")
-    problems += [f"{name} is frozen but not in the checkout" for name in sorted(frozen - tree_modules().keys())]
+    problems += [f"{name} is frozen but not in the checkout" for name in sorted(frozen - tree.keys())]
     return problems
 
 

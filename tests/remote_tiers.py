@@ -14,6 +14,19 @@ import httpx
 FAKE = Path(__file__).resolve().parent / "fake_upstream.py"
 
 
+def external_table(upstream_url: str) -> str:
+    """The `[external]` table for Tier C on a loopback fake upstream, its key from DOORMAN_TEST_KEY."""
+    return f'''
+[external]
+endpoint = "{upstream_url}"
+model = "frontier"
+api_key_env = "DOORMAN_TEST_KEY"
+allow_hosts = ["127.0.0.1"]
+price_prompt_per_1k = 1.0
+price_completion_per_1k = 2.0
+'''
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -14,7 +14,7 @@ from doorman.core.home import Home
 from doorman.core.types import Request
 from doorman.door import Doorman
 from doorman.ledger.reader import tail
-from remote_tiers import Upstream
+from remote_tiers import Upstream, external_table
 
 KEY = "sk-test-upstream-0123456789"
 SECRET_TEXT = "Please email Jane Doe at jane.doe@example.com about Project Zephyr."
@@ -23,15 +23,7 @@ SECRET_TEXT = "Please email Jane Doe at jane.doe@example.com about Project Zephy
 def configure(home, upstream_url, budget=5.0, extra=""):
     (home / "vault.csv").write_text("value,type\nProject Zephyr,PROJECT\nJane Doe,PERSON\n")
     (home / "legal.md").write_text("Vocabulary: an NDA is a non-disclosure agreement.")
-    (home / "doorman.toml").write_text(f'''
-[external]
-endpoint = "{upstream_url}"
-model = "frontier"
-api_key_env = "DOORMAN_TEST_KEY"
-allow_hosts = ["127.0.0.1"]
-price_prompt_per_1k = 1.0
-price_completion_per_1k = 2.0
-
+    (home / "doorman.toml").write_text(external_table(upstream_url) + f'''
 [modules.legal]
 tiers = ["A", "C"]
 daily_budget_usd = {budget}

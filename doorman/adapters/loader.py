@@ -14,8 +14,9 @@ from pathlib import Path
 import llama_cpp
 
 from doorman.adapters.gguf_header import GGUFHeader
-from doorman.adapters.registry import ResolvedAdapter, file_sha256
+from doorman.adapters.registry import ResolvedAdapter
 from doorman.adapters.validate import read_base_header, validate_lora
+from doorman.core.digest import file_sha256
 from doorman.core.errors import AdapterInvalid, InferenceFailed
 
 

@@ -23,18 +23,11 @@ from pathlib import Path
 from doorman.adapters.gguf_header import GGUFHeader
 from doorman.adapters.validate import validate_lora
 from doorman.core.config import MODULE_NAME, AdapterRef
+from doorman.core.digest import file_sha256
 from doorman.core.errors import AdapterInvalid, AdapterNotFound, InvalidRequest
 
 INDEX_VERSION = 1
 _CHUNK = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

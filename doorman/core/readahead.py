@@ -14,9 +14,13 @@ from pathlib import Path
 _CHUNK = 2 * 2**20
 
 
+_requested: set[Path] = set()  # once per file and process: the frozen entry and the local tier both ask
+
+
 def read_ahead(path: Path) -> None:
-    if not hasattr(os, "posix_fadvise"):  # not on every platform; a hint only
+    if not hasattr(os, "posix_fadvise") or path in _requested:  # not on every platform; a hint only
         return
+    _requested.add(path)
     threading.Thread(target=_advise, args=(path,), name="doorman-readahead", daemon=True).start()
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from doorman.boundary import Sanitiser
+from doorman.core.digest import file_sha256
 from doorman.knowledge import sniff
 from doorman.knowledge.blocks import Block, Unreadable
 from doorman.knowledge.catalog import DocumentRow
@@ -84,14 +85,6 @@ def _hidden(relative: Path) -> bool:
 def document_key(module: str, path: Path) -> str:
     """A document is its path within a module: a changed file replaces its old version."""
     return hashlib.sha256(f"{module}\0{path}".encode()).hexdigest()[:16]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Ingest:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from remote_tiers import external_table
+
 from doorman.core.config import load_config
 from doorman.core.home import Home
 from doorman.core.types import Completion, Request
@@ -43,12 +45,4 @@ def rewrite_line(path: Path, number: int, change) -> None:
 def configure_tier_c(home: Path, upstream_url: str, modules: str) -> None:
     """Tier C on the loopback fake upstream (key from DOORMAN_TEST_KEY), a vault, and `modules`."""
     (home / "vault.csv").write_text("value,type\nNorthwind Maritime,client\n")
-    (home / "doorman.toml").write_text(f'''
-[external]
-endpoint = "{upstream_url}"
-model = "frontier"
-api_key_env = "DOORMAN_TEST_KEY"
-allow_hosts = ["127.0.0.1"]
-price_prompt_per_1k = 1.0
-price_completion_per_1k = 2.0
-{modules}''')
+    (home / "doorman.toml").write_text(external_table(upstream_url) + modules)
