@@ -34,28 +34,30 @@ ZIP_CUE = re.compile(
     rf"(?:\b(?:{US_STATES}),?\s{{1,3}}$|(?i:\b(?:zip|zip code|postal code|postcode|post code|plz|cp|"
     r"code postal|c[óo]digo postal|postleitzahl|zip_?code|postal_?code)\b|\bc\.\s?p\.)[\"']?\s*[:=.#]?\s*[\"']?$)"
 )
-TOWN_AFTER = re.compile(r" (?:[A-ZÄÖÜÉ][\w\-.]+)(?: [A-ZÄÖÜÉa-zäöü][\w\-.]+){0,3}(?:\s*$|,|\n)", re.MULTILINE)
+TOWN_AFTER = re.compile(r" (?:[A-ZÄÖÜÉ][\w\-.]+)(?: [A-ZÄÖÜÉa-zäöü][\w\-.]+){0,3}(?:\s*$|,|\n|\.(?:\s|$))", re.MULTILINE)
 FIELD_START = re.compile(r"(?:[,;\t]|\bD-|\bDE-)\s*$")
 
 # USPS suffixes (Publication 28) and their common spellings, plus the UK, French, Spanish and German forms.
 _SUFFIXES = (
     "Alley|Aly|Annex|Arcade|Avenue|Ave|Av|Bayou|Beach|Bend|Bluffs?|Bottom|Boulevard|Blvd|Branch|Bridge|Brooks?|Burgs?|"
     "Bypass|Camp|Canyon|Cape|Causeway|Centers?|Centre|Circles?|Cir|Cliffs?|Club|Common|Commons|Corners?|Course|Courts?|Ct|"
-    "Coves?|Creek|Crescent|Cres|Crest|Crossing|Crossroad|Curve|Dale|Dam|Divide|Drives?|Dr|Estates?|Expressway|Extensions?|"
+    "Coves?|Creek|Crescent|Cres|Crest|Crossing|Crossroads?|Curve|Dale|Dam|Divide|Drives?|Dr|Estates?|Expressway|Extensions?|"
     "Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Gardens?|Gateway|Glens?|Greens?|Groves?|"
     "Harbors?|Haven|Heights|Highway|Hwy|Hills?|Hollow|Inlet|Islands?|Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|"
     "Lane|Ln|Lights?|Loaf|Locks?|Lodge|Loop|Mall|Manors?|Meadows?|Mews|Mills?|Mission|Motorway|Mount|Mountains?|Neck|"
-    "Orchard|Oval|Overpass|Park|Parkways?|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|Plaza|Points?|Ports?|"
-    "Prairie|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|River|Road|Rd|Route|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|"
+    "Orchard|Oval|Overpass|Parks?|Parkways?|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|Plaza|Points?|Ports?|"
+    "Prairie|Radial|Ramp|Ranch(?:es)?|Rapids?|Rest|Ridges?|River|Roads?|Rd|Route|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|"
     "Spurs?|Squares?|Sq|Station|Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|"
     "Trl|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|Vista|Walks?|Wall|Way|Ways|"
     "Wells?|Close|Drove|Gate|Grange|Hill|Mead|Parade|Rise|Side|Wharf|Wynd|Yard"
 )
+# "... Woods Road, 33962" or "... Woods Road, Port Sarah 33962": five digits that close a street address's line
+STREET_BEFORE = re.compile(rf"\b(?:{_SUFFIXES})\.?,(?: [A-ZÀ-Þ][\w'\-.]*){{0,3}},? $")
 _UNIT = r"(?:,? (?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Rm\.?|Bldg\.?|Building|#) ?[\w\-]{1,6})"
 _WORD = r"(?!(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Interior|Int|Depto|Dpto|Edif|Piso)\b)[A-ZÀ-Þ][\w'’.\-]*"
 STREET_US = re.compile(rf"(?<![\w\-.,])\d{{1,6}}[A-Z]?(?: {_WORD}){{1,4}} (?:{_SUFFIXES})\b\.?{_UNIT}?")
 STREET_UNIT_FIRST = re.compile(
-    rf"(?<![\w\-])(?:Flat|Studio|Apartment) [\w\-]{{1,5}}, (?:\d{{1,5}}[A-Z]? )?{_WORD}(?: {_WORD}){{0,3}}"
+    rf"(?<![\w\-])(?:Flat|Studio|Apartment) [\w\-]{{1,5}}(?:, ?|,?\n|\\n)(?:\d{{1,5}}[A-Z]? )?{_WORD}(?: {_WORD}){{0,3}}"
 )
 # French and Spanish: number, then the street type in lower or title case, then the name
 _ROMANCE_TYPES = (
@@ -87,7 +89,7 @@ class PostalCodeRecogniser:
         for m in match_at(ZIP_PLUS4, text, long_number_starts(text, 10)):
             yield Finding(m.start(), m.end(), "POSTCODE", 4)
         for m in match_at(FIVE_DIGITS, text, long_number_starts(text, 5)):
-            if context_before(text, m.start(), ZIP_CUE, 24) or (
+            if context_before(text, m.start(), ZIP_CUE, 24) or context_before(text, m.start(), STREET_BEFORE, 64) or (
                 (_line_start(text, m.start()) or context_before(text, m.start(), FIELD_START, 4))
                 and TOWN_AFTER.match(text, m.end())
             ):

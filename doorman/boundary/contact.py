@@ -39,7 +39,7 @@ def address_starts(text: str) -> tuple[int, ...]:
 # Separators between digit groups: one of space, dot, dash, slash (NBSP too).
 _SEP = r"[ .\-/\u00a0]"
 PHONE = re.compile(
-    r"(?<![\w+\-./])(?:"
+    r"(?<![\w+\-./])("
     # international: +CC, optional (0) or area in parentheses, then 2-5 groups
     rf"\+\d{{1,3}}{_SEP}?(?:\(\d{{1,4}}\){_SEP}?)?\d{{1,5}}(?:{_SEP}?\d{{1,5}}){{1,5}}"
     # 00 international prefix
@@ -53,13 +53,15 @@ PHONE = re.compile(
     # trunk-prefix national forms: 06 12 34 56 78, 020 7946 0958, 07700 900123, 030 1234567
     rf"|0\d(?:{_SEP}\d{{2}}){{4}}"
     rf"|0\d{{2,4}}{_SEP}\d{{3,4}}{_SEP}?\d{{3,4}}"
+    # German and Austrian: a 2-5 digit area code after the trunk 0, then 3-8 digits: 03646 64712, (06638) 04983
+    rf"|0\d{{2,5}}{_SEP}\d{{3,8}}|\(0\d{{2,5}}\)\s?\d{{3,8}}"
     r")(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w\-]|[./]\d)"
 )
 # A bare digit run is a phone only when a cue says so ("Tel:", "Mobile", "call").
 BARE_DIGITS = re.compile(r"(?<![\w+\-./])\+?\d[\d \-.()]{6,18}\d(?![\w\-]|[./]\d)")
 PHONE_CUE = re.compile(
     r"(?i)(?:\b(?:tel|tél|phone|telephone|téléphone|telefon|teléfono|telefono|mobile|mobil|móvil|movil|cell|"
-    r"portable|handy|fax|whatsapp|sms|direct|call|callback|call back|ring|appeler|llamar|anrufen|contact|rückruf|celular|cel)\b|\bT|\bM)\s*[:.]?\s*\W{0,3}$"
+    r"portable|handy|fax|whatsapp|sms|direct|call|callback|call back|ring|appeler|llamar|anrufen|contact|rückruf|celular|cel)\b|\bT|\bM)[\"']?\s*[:=.]?\s*\W{0,3}$"
 )
 
 
@@ -80,15 +82,22 @@ class PhoneRecogniser:
         seen: set[int] = set()
         # every PHONE form is four or more digits and separators before any extension
         for m in match_at(PHONE, text, long_number_starts(text, 4)):
-            if 7 <= _digit_count(m.group()) <= 15 and not _looks_like_date(m.group()):
+            number = m.group(1)  # the extension's digits are not the number's
+            if 7 <= _digit_count(number) <= 15 and not _looks_like_date(number):
                 seen.add(m.start())
                 yield Finding(m.start(), m.end(), "PHONE", 3)
         for m in match_at(BARE_DIGITS, text, long_number_starts(text, 8)):
             if m.start() in seen or not 7 <= _digit_count(m.group()) <= 15:
                 continue
-            if context_before(text, m.start(), PHONE_CUE, 24):
+            if context_before(text, m.start(), PHONE_CUE, 24) or _PHONE_ASKED.search(
+                text, max(0, m.start() - _ASKED_WINDOW), m.start()
+            ):
                 yield Finding(m.start(), m.end(), "PHONE", 3)
 
+
+# A bare number answering a question about a phone number a line or two earlier ("and a callback number?")
+_PHONE_ASKED = re.compile(r"(?i)\b(?:phone|telephone|mobile|cell|callback|call back|fax|whatsapp)(?: number)?\b[^\n]{0,40}\?")
+_ASKED_WINDOW = 160
 
 _DATE_SHAPE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 

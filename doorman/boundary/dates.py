@@ -34,14 +34,14 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 BIRTH_CUE = re.compile(
-    r"(?i)(?:\b(?:born|b\.|dob|d\.o\.b\.?|birth|birthday|birthdate|date of birth|birth date|geburtsdatum|geboren|"
+    r"(?i)(?:\b(?:born|b\.|dob|d\.o\.b\.?|birth|birthday|birthdate|date[ _]?of[ _]?birth|birth[ _]date|geburtsdatum|geboren|"
     r"geb\.|n[ée]e?|n[ée]e? le|date de naissance|naissance|fecha de nacimiento|nacimiento|nacid[oa]|"
     r"f\. nac\.)\b)"
 )
 
 
 # A date answering a question about the birth date a line or two earlier ("confirm your date of birth?")
-ASKED_CUE = re.compile(r"(?i)\b(?:date of birth|birth ?date|birthday|dob|d\.o\.b|geburtsdatum|date de naissance|fecha de nacimiento)\b")
+ASKED_CUE = re.compile(r"(?i)\b(?:date[ _]?of[ _]?birth|birth[ _]?date|birthday|dob|d\.o\.b|geburtsdatum|date de naissance|fecha de nacimiento)\b")
 ASKED_WINDOW = 200
 
 

@@ -26,10 +26,10 @@ SIN_CUE = re.compile(r"(?i)\b(?:sin|nas|social insurance(?: number| no\.?)?|assu
 
 # A number labelled as an account, customer, member or client number.
 ACCOUNT_CUE = re.compile(
-    r"(?i)\b(?:account|acct|a/c|customer|client|member|membership|subscriber|policy|contract|"
+    r"(?i)(?<![^\W_])(?:account|acct|a/c|customer|client|member|membership|subscriber|policy|contract|"
     r"kunde|kunden(?:nummer|nr)?|konto(?:nummer)?|kontonr|compte|cuenta|cliente|n[úu]mero de cliente|"
-    r"num[ée]ro de client|no de compte|routing|transit|sort code|bsb|clabe|aba|rib|bic|iban)\b"
-    r"(?:[\s_]?(?:id|no\.?|nr\.?|number|num[ée]ro|n[úu]mero|#))?[\"']?\s*[:#=]?\s*[\"'(]?$"
+    r"num[ée]ro de client|no de compte|routing|transit|sort code|bsb|clabe|aba|rib|bic|iban)"
+    r"(?:[\s_]?(?:id|no\.?|nr\.?|number|num[ée]ro|n[úu]mero|#))?(?![^\W_])[\"']?\s*[:#=]?\s*[\"'(]?$"
 )
 # Every ACCOUNT_CUE holds one of these (lower-case)
 _ACCOUNT_WORDS = (

@@ -98,7 +98,7 @@ FIELD_LABELS = frozenset(_FIELDS.split("|"))
 FIELD_MARK = re.compile(rf"[:=][ \t]*[\"']?(?={TOKEN})")
 LABEL_BEFORE = re.compile(r"(?:^|(?<=[\s(\[|;{,\"']))([A-Za-zäöüéè][A-Za-zäöüéè _]{0,24}?)[\"']? ?$")
 SIGN_OFF = re.compile(
-    r"(?im)^[ \t]*(?:<[a-z]{1,6}>)?(?:(?:best|kind|warm|many)?\s?regards|best|cheers|thanks|thank you|many thanks|sincerely|"
+    r"(?im)(?:^|(?<=>))[ \t]*(?:<[a-z]{1,6}>)?(?:(?:best|kind|warm|many)?\s?regards|best|cheers|thanks|thank you|many thanks|sincerely|"
     r"yours(?: sincerely| truly)?|cordialement|bien à vous|salutations|saludos|un saludo|atentamente|"
     r"mit freundlichen grüßen|viele grüße|beste grüße|liebe grüße|gruß|--|—)[,.!]?[ \t]*(?:\n|<br ?/?>)[ \t]*(?=" + TOKEN + ")"
 )
@@ -107,7 +107,14 @@ NAME_BEFORE_EMAIL = re.compile(rf"({TOKEN}(?: {TOKEN}){{1,3}}) ?[<(\[][^\s<>()@]
 _BRACKETED_ADDRESS = re.compile(r"[<(\[][^\s<>()@]+@")
 # "POWELL, KARINA" / "Powell, Karina" as a CSV or directory entry
 SURNAME_COMMA_GIVEN = re.compile(rf"([{UP}](?<![\w\-][{UP}])[{UP}{LOW}'\-]+), ([{UP}][{UP}{LOW}'\-]+)(?![\w\-])")
-SPEAKER = re.compile(rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?:\[[^\]\n]{{1,30}}\] ?)?({TOKEN}(?: {TOKEN}){{0,2}}):[ \t]")
+SPEAKER = re.compile(rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(\[[^\]\n]{{1,30}}\] ?)?({TOKEN}(?: {TOKEN}){{0,2}}):[ \t]")
+# "Anaïs Jourdan works at ...": two name-like words before a verb said of people
+NAME_BEFORE_VERB = re.compile(
+    rf"[{UP}](?<![\w@.\-][{UP}]){TOKEN_TAIL} {TOKEN}(?<!\.)(?= (?:works|worked|lives|lived|is employed|was employed|"
+    r"joined|was born|resides)\b)"
+)
+_VERB_WORDS = (" works ", " worked ", " lives ", " lived ", " employed ", " joined ", " born ", " resides ")
+
 
 class PersonRecogniser:
     def find(self, text: str) -> Iterator[Finding]:
@@ -118,7 +125,7 @@ class PersonRecogniser:
             [m.end() for m in match_at(TITLE_CUE, text, [s.start() for s in _TITLE_START.finditer(text)])]
             if _TITLE_GATE.search(text) else []
         )
-        cues += [m.end() for m in match_at(SIGN_OFF, text, lines)]
+        cues += [m.end() for m in match_at(SIGN_OFF, text, _after_tags(text, lines) if "<" in text else lines)]
         for m in FIELD_MARK.finditer(text):
             label = LABEL_BEFORE.search(text, max(0, m.start() - 26), m.start())
             if label and label.group(1).lower().replace("_", " ") in FIELD_LABELS:
@@ -151,10 +158,17 @@ class PersonRecogniser:
             if is_given(first) and is_surname(last) and (last.isupper() == first.isupper()):
                 yield Finding(m.start(), m.end(), "PERSON", 1)  # below a list's "A B, C D" reading
         for m in match_at(SPEAKER, text, lines) if ": " in text or ":\t" in text else ():
-            words = m.group(1).split(" ")
+            words = m.group(2).split(" ")
             if is_given(words[0]) or (len(words) > 1 and (in_given(words[0]) or plain(words[0]))
-                                        and (plain(words[-1]) or is_surname(words[-1]))):
-                yield Finding(m.start(1), m.end(1), "PERSON", 2)
+                                        and (plain(words[-1]) or is_surname(words[-1]))) or (
+                _timestamped(m.group(1)) and len(words) == 1 and len(words[0]) > 2 and plain(words[0])
+            ):
+                yield Finding(m.start(2), m.end(2), "PERSON", 2)
+        if mentions(text, _VERB_WORDS):
+            for m in NAME_BEFORE_VERB.finditer(text):
+                first, last = m.group().split(" ")
+                if plain(first) and plain(last) and not first.isupper() and not last.isupper():
+                    yield Finding(m.start(), m.end(), "PERSON", 2)
 
     def _in_run(self, text: str, start: int, run: str) -> Iterator[Finding]:
         words = run.split(" ")
@@ -177,6 +191,21 @@ class PersonRecogniser:
                     i = j
                     continue
             i += 1
+
+
+def _after_tags(text: str, lines: tuple[int, ...]) -> list[int]:
+    """Line starts and the places right after an HTML tag ("<p>Kind regards,<br>Karz"): where a sign-off can open."""
+    starts = set(lines)
+    pos = text.find(">")
+    while pos != -1:
+        starts.add(pos + 1)
+        pos = text.find(">", pos + 1)
+    return sorted(starts)
+
+
+def _timestamped(bracket: str | None) -> bool:
+    """A chat line's "[10:02] " prefix: with it, a one-word speaker counts as a name."""
+    return bracket is not None and any(c.isdigit() for c in bracket)
 
 
 def _sentence_start(text: str, start: int) -> bool:

@@ -86,7 +86,8 @@ def _header(line: str) -> tuple[list[str | None] | None, str]:
     for delimiter in _DELIMITERS:
         if line.count(delimiter) >= 2:
             fields = [line[a:b].strip() for a, b in split_fields(line, delimiter)]
-            if all(_HEADER_FIELD.fullmatch(f) for f in fields):
+            edges = delimiter == "|" and fields[0] == fields[-1] == ""  # | a | b |: a Markdown table's border
+            if all(_HEADER_FIELD.fullmatch(f) or (edges and i in (0, len(fields) - 1)) for i, f in enumerate(fields)):
                 labels = [column_label(f.lower()) for f in fields]
                 if any(labels):
                     return labels, delimiter
