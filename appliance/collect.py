@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from doorman.boundary import fast
+
 # Never imported by the appliance: test tools, the model chunk packages (the model
 # ships beside the executable), benchmark-only and build-only packages.
 EXCLUDES = [
@@ -22,8 +24,9 @@ EXCLUDES = [
     "llama_cpp.server", "llama_cpp.llava_cpp", "llama_cpp.mtmd_cpp",
 ]
 
-# Imported by name at run time (uvicorn picks its loop and protocol by string).
+# Imported by name at run time (uvicorn picks its loop and protocol by string; the sanitiser its compiled twins).
 HIDDEN_IMPORTS = [
+    *(f"doorman.boundary.fast.{name}" for name in fast.MODULES),
     "names",  # read with importlib.resources only (doorman/boundary/name_data.py)
     "ladybug._lbug", "ladybug._lbug_capi",  # the knowledge graph's engine, imported by relative name
     "uvicorn.loops.auto", "uvicorn.loops.asyncio", "uvicorn.protocols.http.auto",

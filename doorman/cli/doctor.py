@@ -64,11 +64,26 @@ def run_checks():
     except DoormanError as exc:
         yield Check("model file", False, f"{exc.message}; set [local] model to a readable GGUF file")
 
+    yield sanitiser_check()
+
     try:
         doorman.ledger.check_writable()
         yield Check("ledger", True, f"{home.ledger_dir} is writable")
     except DoormanError as exc:
         yield Check("ledger", False, f"{exc.message}; make the folder writable by this user")
+
+
+def sanitiser_check() -> Check:
+    from doorman.boundary import fast
+
+    missing = fast.missing()
+    if missing:
+        return Check(
+            "sanitiser", False,
+            f"compiled recognisers not built ({', '.join(missing)}): the Python ones stand in, several times "
+            "slower; reinstall where a C compiler is found: scripts/setup.sh",
+        )
+    return Check("sanitiser", True, f"compiled recognisers ({len(fast.MODULES)} modules)")
 
 
 def model_probe_check() -> Check:

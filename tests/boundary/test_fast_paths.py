@@ -15,6 +15,7 @@ from doorman.boundary import (
     addresses,
     contact,
     dates,
+    echoes,
     financial,
     names,
     network,
@@ -85,7 +86,7 @@ def test_email_patterns_find_the_same_from_local_part_starts():
     for text in TEXTS:
         starts = contact.address_starts(text)
         assert spans(match_at(contact.EMAIL, text, starts)) == spans(contact.EMAIL.finditer(text))
-        assert spans(match_at(names._EMAIL_LOCAL, text, starts)) == spans(names._EMAIL_LOCAL.finditer(text))
+        assert spans(match_at(echoes._EMAIL_LOCAL, text, starts)) == spans(echoes._EMAIL_LOCAL.finditer(text))
 
 
 @pytest.mark.parametrize("pattern", [names.SIGN_OFF, names.LIST_CUE, names.SPEAKER, secrets.SECRET_ENV_KEY])
@@ -249,8 +250,8 @@ def test_month_names_looked_at_by_first_letter_match_like_the_plain_list():
 def test_word_before_a_name_found_after_the_last_space_equals_the_forty_character_search():
     for text in TEXTS + ["Dorle Huhn", "x  Huhn", "O'Neil Huhn", "a.Anna Huhn", "Jean-Paul\nHuhn"]:
         for start in [i + 1 for i, ch in enumerate(text) if ch == " "]:
-            expected = names._WORD_BEFORE.search(text, max(0, start - 40), start)
-            found = names.word_before(text, start)
+            expected = echoes._WORD_BEFORE.search(text, max(0, start - 40), start)
+            found = echoes.word_before(text, start)
             assert (found and found.span(1)) == (expected and expected.span(1))
 
 

@@ -1,0 +1,776 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.addresses' recognisers, compiled: the same findings in the same order.
+
+Typed loops find the few places a postcode or street address can start and reject the rest; postcodes are
+decided here, street addresses and the five-digit postcodes' cues are confirmed by the reference's own
+patterns, tried only where they can match.
+"""
+
+import re
+
+from cpython.unicode cimport Py_UCS1, Py_UCS2
+
+from doorman.boundary import addresses as reference
+from doorman.boundary.findings import Finding, folded, mentions
+
+from doorman.boundary.fast.chars cimport (
+    Text, changed_patterns, is_digit, is_space, is_word, lower_char, text_of, twins_where_unchanged, unit, unit_at,
+)
+
+
+cdef object new_tuple = tuple.__new__
+
+cdef object ZIP_CUE_MATCH = reference.ZIP_CUE.match
+cdef object STREET_BEFORE_MATCH = reference.STREET_BEFORE.match
+cdef object TOWN_AFTER_MATCH = reference.TOWN_AFTER.match
+cdef object STREET_US_MATCH = reference.STREET_US.match
+cdef object UNIT_FIRST_MATCH = reference.STREET_UNIT_FIRST.match
+cdef object ROMANCE_NUM_FIRST_MATCH = reference.STREET_ROMANCE_NUM_FIRST.match
+cdef object ROMANCE_TYPE_FIRST_MATCH = reference.STREET_ROMANCE_TYPE_FIRST.match
+cdef object GERMAN_MATCH = reference.STREET_GERMAN.match
+
+
+def _alternatives(str alternation):
+    """Every string a regex alternation of literals matches; it may hold only `\\x`, `[xy]`, `(?:...)` and `?`."""
+
+    def parse(str source, Py_ssize_t i):
+        options, sequence = [], [""]
+        while i < len(source) and source[i] != ")":
+            c = source[i]
+            if c == "|":
+                options += sequence
+                sequence = [""]
+                i += 1
+                continue
+            if c == "(":
+                if source[i:i + 3] != "(?:":
+                    raise ValueError(f"unexpected group at {i} in {source!r}")
+                piece, i = parse(source, i + 3)
+                i += 1  # the ')'
+            elif c == "[":
+                close = source.index("]", i)
+                piece = list(source[i + 1:close])
+                if "-" in piece or "^" in piece or "\\" in piece:
+                    raise ValueError(f"unexpected class at {i} in {source!r}")
+                i = close + 1
+            elif c == "\\":
+                piece = [source[i + 1]]
+                i += 2
+            elif c in ".*+{}^$":
+                raise ValueError(f"unexpected {c!r} at {i} in {source!r}")
+            else:
+                piece = [c]
+                i += 1
+            if i < len(source) and source[i] == "?":
+                piece = piece + [""]
+                i += 1
+            sequence = [s + p for s in sequence for p in piece]
+        return options + sequence, i
+
+    found, end = parse(alternation, 0)
+    whole = re.compile(f"(?:{alternation})")
+    if end != len(alternation) or not all(whole.fullmatch(s) for s in found):
+        raise ValueError(f"cannot list what {alternation!r} matches")
+    return found
+
+
+# The word lists the scans look words up in, read from the reference by the loaders below (which say what no
+# longer fits, instead of raising: the twin is then left out and the reference runs).
+# STREET_US and STREET_BEFORE name one of SUFFIXES: capitalised ASCII words, so the suffix is the whole \w run.
+cdef frozenset SUFFIXES = frozenset()
+cdef Py_ssize_t SUFFIX_MIN = 0, SUFFIX_MAX = 0
+# The Romance patterns need a street type then a space: the type's first word, lower-cased, is one of TYPE_TOKENS.
+cdef frozenset TYPE_TOKENS = frozenset()
+cdef tuple ROMANCE_WORDS = ()
+cdef Py_ssize_t TOKEN_MAX = 0, SEGMENT = 0
+# For each first three characters of a type token (a two-letter token and its space), the token lengths it has.
+cdef unsigned int TYPE_PREFIXES[28 * 28 * 28]
+# STREET_GERMAN's gate: one of these endings (with its space), lower-cased, before a house number
+cdef tuple GERMAN_ENDINGS = ()
+cdef unsigned char GERMAN_LAST[256]  # the endings' last two characters, before their space: 1 last, 2 before it
+# STREET_UNIT_FIRST opens with one of these words (the reference's gate names them)
+cdef tuple UNIT_FIRST_WORDS = ("Flat", "Studio", "Apartment")
+
+
+cdef inline int tri_index(Py_UCS4 c) noexcept:
+    """A street-type character's place in the prefix table: a-z, '.', ' ' (after a two-letter type), else -1."""
+    if 97 <= c <= 122:
+        return <int> c - 97
+    if c == 46:
+        return 26
+    if c == 32:
+        return 27
+    return -1
+
+
+def _load_suffixes():
+    """Fill SUFFIXES: None, or what in addresses._SUFFIXES the street scan cannot look up."""
+    global SUFFIXES, SUFFIX_MIN, SUFFIX_MAX
+    try:
+        suffixes = frozenset(_alternatives(reference._SUFFIXES))
+    except Exception as exc:
+        return f"addresses._SUFFIXES: {exc}"
+    if not suffixes or not all(s.isascii() and s.isalpha() and s[0].isupper() for s in suffixes):
+        return "addresses._SUFFIXES holds a suffix the compiled street scan cannot look up"
+    SUFFIXES = suffixes
+    SUFFIX_MIN, SUFFIX_MAX = min(map(len, suffixes)), max(map(len, suffixes))
+    return None
+
+
+def _load_street_words():
+    """Fill the street-type, German-ending and unit-word tables: None, or what in the reference no longer fits."""
+    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, SEGMENT, GERMAN_ENDINGS
+    cdef int a, b, c
+    try:
+        tokens = frozenset(t.split(" ")[0] for t in _alternatives(reference._ROMANCE_TYPES))
+        romance, endings = tuple(reference._ROMANCE_WORDS), tuple(reference._GERMAN_ENDINGS)
+        units_open = all(reference.STREET_UNIT_FIRST.match(f"{w} 1, 2 Main") for w in UNIT_FIRST_WORDS)
+    except Exception as exc:
+        return f"addresses' street words: {exc}"
+    if not tokens or not romance or max(map(len, tokens)) > 31:
+        return "addresses._ROMANCE_TYPES holds a type the compiled prefix table cannot hold"
+    for token in tokens:
+        padded = token + " "
+        a, b, c = tri_index(ord(padded[0])), tri_index(ord(padded[1])), tri_index(ord(padded[2]))
+        if len(token) < 2 or a < 0 or a > 25 or b < 0 or b > 25 or c < 0:
+            return f"street type {token!r} does not fit the compiled prefix table"
+    for ending in endings:
+        if len(ending) < 3 or not ending.endswith(" ") or max(map(ord, ending)) > 255:
+            return f"German street ending {ending!r} does not fit the compiled gate"
+    if not units_open:
+        return "STREET_UNIT_FIRST no longer opens with the words the compiled scan looks for"
+    for token in tokens:
+        padded = token + " "
+        a, b, c = tri_index(ord(padded[0])), tri_index(ord(padded[1])), tri_index(ord(padded[2]))
+        TYPE_PREFIXES[(a * 28 + b) * 28 + c] |= (<unsigned int> 1) << len(token)
+    for ending in endings:
+        GERMAN_LAST[ord(ending[len(ending) - 2])] |= 1
+        GERMAN_LAST[ord(ending[len(ending) - 3])] |= 2
+    TYPE_TOKENS, ROMANCE_WORDS, GERMAN_ENDINGS = tokens, romance, endings
+    TOKEN_MAX = max(map(len, tokens))
+    SEGMENT = max(TOKEN_MAX, max(map(len, romance)))
+    return None
+
+
+_SUFFIXES_UNFIT = _load_suffixes()
+_STREET_WORDS_UNFIT = _load_street_words()
+
+
+cdef unsigned int letters(str chosen):
+    cdef unsigned int mask = 0
+    for c in chosen:
+        mask |= (<unsigned int> 1) << (ord(c) - 65)
+    return mask
+
+
+# The postcode patterns' capital-letter classes
+cdef unsigned int UK_AREA = letters("ABCDEFGHIJKLMNOPRSTUWYZ")  # [A-PR-UWYZ]
+cdef unsigned int UK_AFTER_DIGIT = letters("ABCDEFGHJKPSTUW")  # [A-HJKPSTUW]
+cdef unsigned int UK_SECOND = letters("ABCDEFGHKLMNOPQRSTUVWXY")  # [A-HK-Y]
+cdef unsigned int UK_THIRD = letters("ABEHMNPRVWXY")  # [ABEHMNPRVWXY]
+cdef unsigned int UK_INWARD = letters("ABDEFGHJLNPQRSTUWXYZ")  # [ABD-HJLNP-UW-Z]
+cdef unsigned int CA_FIRST = letters("ABCEGHJKLMNPRSTVXY")  # [ABCEGHJ-NPRSTVXY]
+cdef unsigned int CA_LETTER = letters("ABCEGHJKLMNPRSTVWXYZ")  # [ABCEGHJ-NPRSTV-Z]
+
+
+# ---- reading code points
+
+
+# Lower-casing is character by character (only a Greek capital sigma looks at its neighbours), so a Latin-1 text
+# is lower-cased as it is read (lower_char), not copied, when no Latin-1 character changes length, folds unsafely
+# (findings.folded), or changes class for word_starts as it folds; else only an ASCII text is.
+_latin1 = "".join(map(chr, range(256)))
+_latin1_lower = folded(_latin1)
+cdef bint LATIN1_FOLDS_IN_PLACE = _latin1_lower is not None and len(_latin1_lower) == 256 and all(
+    chr(_c).lower() == _latin1_lower[_c] and _latin1_lower[_c].lower() == _latin1_lower[_c]
+    and (chr(_c).isalnum() or chr(_c) in "_-") == (_latin1_lower[_c].isalnum() or _latin1_lower[_c] in "_-")
+    and (_c < 128) == _latin1_lower[_c].isascii() and ord(_latin1_lower[_c]) == lower_char(_c)
+    for _c in range(256)
+)
+
+
+cdef inline bint letter_in(Py_UCS4 c, unsigned int mask) noexcept:
+    return 65 <= c <= 90 and (mask >> (<int> c - 65)) & 1
+
+
+# What each ASCII character is, as bits: the classes tested once per character are looked up, not compared.
+cdef enum:
+    WORD = 1  # \w
+    DIGIT = 2  # \d
+    SPACE = 4  # \s
+    DASH = 8  # -
+    UPPER = 16  # [A-Z]
+    UNIT_FIRST = 32  # what UNIT_FIRST_WORDS open with
+    TYPE_OPEN = 64  # a letter a Romance street type opens with, in either case
+
+cdef unsigned char ASCII_CLASS[128]
+for _c in range(128):
+    ASCII_CLASS[_c] = ((WORD if re.fullmatch(r"\w", chr(_c)) else 0) | (DIGIT if re.fullmatch(r"\d", chr(_c)) else 0)
+                       | (SPACE if re.fullmatch(r"\s", chr(_c)) else 0) | (DASH if _c == 45 else 0)
+                       | (UPPER if 65 <= _c <= 90 else 0)
+                       | (UNIT_FIRST if any(w.startswith(chr(_c)) for w in UNIT_FIRST_WORDS) else 0)
+                       | (TYPE_OPEN if any(t.startswith(chr(_c).lower()) for t in TYPE_TOKENS) else 0))
+
+
+cdef inline unsigned char class_of(Py_UCS4 c) noexcept:
+    """The ASCII_CLASS bits of any character (above ASCII, only WORD and DIGIT can be set)."""
+    if c < 128:
+        return ASCII_CLASS[c]
+    return (WORD if is_word(c) else 0) | (DIGIT if is_digit(c) else 0)
+
+
+cdef enum:
+    CHUNK = 256  # word starts found per pass of next_starts
+
+
+cdef Py_ssize_t next_starts(const unit *s, Py_ssize_t n, Py_ssize_t *position, unsigned char wanted,
+                            Py_ssize_t *found) noexcept:
+    """Fills `found` with the next word starts (characters after no [\\w-]) from *position on whose class
+    has a bit of `wanted`, at most CHUNK; moves *position past what it read and says how many it found.
+    Every pattern here opens after no [\\w-], so only these places need a closer look."""
+    cdef Py_ssize_t i = position[0], count = 0
+    cdef unsigned char here, before = class_of(s[i - 1]) if i > 0 else 0
+    while i < n and count < CHUNK:
+        here = class_of(s[i])
+        found[count] = i
+        count += ((here & wanted) != 0) & ((before & (WORD | DASH)) == 0)
+        before = here
+        i += 1
+    position[0] = i
+    return count
+
+
+cdef inline bint word_or_dash(Py_UCS4 c) noexcept:
+    """`[\\w\\-]`"""
+    if c < 128:
+        return ASCII_CLASS[c] & (WORD | DASH)
+    return is_word(c)
+
+
+cdef inline bint word_piece(Py_UCS4 c) noexcept:
+    """`[\\w'’.\\-]`: what follows a street word's capital"""
+    return c == 45 or c == 46 or c == 39 or c == 0x2019 or is_word(c)
+
+
+cdef inline bint street_capital(Py_UCS4 c) noexcept:
+    """`[A-ZÀ-Þ]`"""
+    return 65 <= c <= 90 or 0xC0 <= c <= 0xDE
+
+
+cdef inline object postcode(Py_ssize_t start, Py_ssize_t end):
+    return new_tuple(Finding, (start, end, "POSTCODE", 4))
+
+
+cdef inline object address(Py_ssize_t start, Py_ssize_t end):
+    return new_tuple(Finding, (start, end, "ADDRESS", 5))  # above a postcode-looking house number
+
+
+# ---- postcodes
+
+
+cdef inline Py_ssize_t uk_inward_end(const unit *s, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """`\\d[ABD-HJLNP-UW-Z]{2}(?![\\w\\-])` at p: where it ends, or -1."""
+    if (is_digit(unit_at(s, n, p)) and letter_in(unit_at(s, n, p + 1), UK_INWARD)
+            and letter_in(unit_at(s, n, p + 2), UK_INWARD)
+            and not word_or_dash(unit_at(s, n, p + 3))):
+        return p + 3
+    return -1
+
+
+cdef inline Py_ssize_t uk_rest_end(const unit *s, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """` ?` then the inward code at p, the space taken first."""
+    cdef Py_ssize_t end
+    if unit_at(s, n, p) == 32:
+        end = uk_inward_end(s, n, p + 1)
+        if end >= 0:
+            return end
+    return uk_inward_end(s, n, p)
+
+
+cdef Py_ssize_t uk_end(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Where UK_POSTCODE's match at i ends (its first letter and look-behind already hold), or -1."""
+    cdef Py_UCS4 c1 = unit_at(s, n, i + 1), c2
+    cdef Py_ssize_t p, end
+    if s[i] == 71 and c1 == 73 and unit_at(s, n, i + 2) == 82:  # GIR ?0AA
+        p = i + 3
+        if unit_at(s, n, p) == 32:
+            p += 1  # giving the space back leaves "0AA" to match a space
+        if (unit_at(s, n, p) == 48 and unit_at(s, n, p + 1) == 65 and unit_at(s, n, p + 2) == 65
+                and not word_or_dash(unit_at(s, n, p + 3))):
+            return p + 3
+    if is_digit(c1):  # \d[A-HJKPSTUW\d]?
+        c2 = unit_at(s, n, i + 2)
+        if is_digit(c2) or letter_in(c2, UK_AFTER_DIGIT):
+            end = uk_rest_end(s, n, i + 3)
+            if end >= 0:
+                return end
+        return uk_rest_end(s, n, i + 2)
+    if letter_in(c1, UK_SECOND) and is_digit(unit_at(s, n, i + 2)):  # [A-HK-Y]\d[ABEHMNPRVWXY\d]?
+        c2 = unit_at(s, n, i + 3)
+        if is_digit(c2) or letter_in(c2, UK_THIRD):
+            end = uk_rest_end(s, n, i + 4)
+            if end >= 0:
+                return end
+        return uk_rest_end(s, n, i + 3)
+    return -1
+
+
+cdef Py_ssize_t ca_end(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Where CA_POSTCODE's match at i ends (its first letter and look-behind already hold), or -1."""
+    cdef Py_ssize_t p = i + 3
+    if not (is_digit(unit_at(s, n, i + 1)) and letter_in(unit_at(s, n, i + 2), CA_LETTER)):
+        return -1
+    if unit_at(s, n, p) == 32 or unit_at(s, n, p) == 45:
+        p += 1  # giving the separator back leaves a digit to match it
+    if (is_digit(unit_at(s, n, p)) and letter_in(unit_at(s, n, p + 1), CA_LETTER) and is_digit(unit_at(s, n, p + 2))
+            and not word_or_dash(unit_at(s, n, p + 3))):
+        return p + 3
+    return -1
+
+
+cdef Py_ssize_t window_start(const unit *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t width) noexcept:
+    """Where findings.context_before's window opens before `start`: `width` back, not before the line's start."""
+    cdef Py_ssize_t k = start - 1, low = start - width
+    if low < 0:
+        low = 0
+    while k >= low:
+        if unit_at(s, n, k) == 10:
+            return k + 1
+        k -= 1
+    return low
+
+
+cdef inline bint cue_tail(Py_UCS4 c) noexcept:
+    """What may follow a ZIP_CUE state or cue word up to the digits: spaces, quotes, ',' and [:=.#]."""
+    return is_space(c) or c == 34 or c == 39 or c == 58 or c == 61 or c == 46 or c == 35 or c == 44
+
+
+cdef bint zip_cue_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start) except -1:
+    """context_before(text, start, ZIP_CUE, 24). Each branch opens with \\b and a letter and ends at `start`
+    after a state or cue word that ends with an ASCII letter (one no other letter matches, even under (?i)):
+    the pattern is tried only at the word starts before that letter."""
+    cdef Py_ssize_t low = window_start(s, n, start, 24), k = start, p
+    cdef Py_UCS4 c
+    while k > low and cue_tail(unit_at(s, n, k - 1)):
+        k -= 1
+    c = unit_at(s, n, k - 1)
+    if k == low or not (65 <= c <= 90 or 97 <= c <= 122):
+        return False
+    for p in range(k - 1, low - 1, -1):
+        if (is_word(unit_at(s, n, p)) and not is_word(unit_at(s, n, p - 1))
+                and ZIP_CUE_MATCH(text, p, start) is not None):
+            return True
+    return False
+
+
+cdef bint street_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start) except -1:
+    """context_before(text, start, STREET_BEFORE, 64). The pattern ends with a space, and opens with a suffix
+    (a whole \\w run, after \\b) then `\\.?,`: it is tried only at suffixes before a comma."""
+    cdef Py_ssize_t low = window_start(s, n, start, 64), comma, end, p
+    if start - 1 < low or unit_at(s, n, start - 1) != 32:
+        return False
+    for comma in range(low + 1, start - 1):
+        if unit_at(s, n, comma) != 44:
+            continue
+        end = comma - 1 if unit_at(s, n, comma - 1) == 46 else comma
+        p = end
+        while p > low and is_word(unit_at(s, n, p - 1)):
+            p -= 1
+        if p < end and not is_word(unit_at(s, n, p - 1)) and text[p:end] in SUFFIXES:
+            if STREET_BEFORE_MATCH(text, p, start) is not None:
+                return True
+    return False
+
+
+cdef bint at_line_start(const unit *s, Py_ssize_t n, Py_ssize_t start) noexcept:
+    """addresses._line_start: only whitespace between the line's start and `start`."""
+    cdef Py_ssize_t k = start - 1
+    cdef Py_UCS4 c
+    while k >= 0:
+        c = unit_at(s, n, k)
+        if c == 10:
+            return True
+        if not is_space(c):
+            return False
+        k -= 1
+    return True
+
+
+cdef bint field_start_before(const unit *s, Py_ssize_t n, Py_ssize_t start) noexcept:
+    """context_before(text, start, FIELD_START, 4): `(?:[,;\\t]|\\bD-|\\bDE-)\\s*$`."""
+    cdef Py_ssize_t low = window_start(s, n, start, 4), k = start, p
+    cdef Py_UCS4 c
+    while k > low and is_space(unit_at(s, n, k - 1)):
+        k -= 1
+    for p in range(k, start):
+        if unit_at(s, n, p) == 9:
+            return True
+    if k - 1 < low:
+        return False
+    c = unit_at(s, n, k - 1)
+    if c == 44 or c == 59:
+        return True
+    if c == 45 and k - 2 >= low:
+        if unit_at(s, n, k - 2) == 68 and not is_word(unit_at(s, n, k - 3)):
+            return True
+        if (k - 3 >= low and unit_at(s, n, k - 2) == 69 and unit_at(s, n, k - 3) == 68
+                and not is_word(unit_at(s, n, k - 4))):
+            return True
+    return False
+
+
+cdef bint five_digits_are_postcode(str text, const unit *s, Py_ssize_t n, Py_ssize_t start,
+                                   Py_ssize_t end) except -1:
+    """PostalCodeRecogniser's test of a FIVE_DIGITS match: a cue or a street before, or a town after at a
+    line's or field's start."""
+    if zip_cue_before(text, s, n, start) or street_before(text, s, n, start):
+        return True
+    if at_line_start(s, n, start) or field_start_before(s, n, start):
+        return TOWN_AFTER_MATCH(text, end) is not None
+    return False
+
+
+cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
+    cdef list uk = [], ca = [], plus4 = [], five = []
+    cdef Py_ssize_t starts[CHUNK]
+    cdef Py_ssize_t position = 0, count, k, i, j, end, uk_to = 0, ca_to = 0, plus4_to = 0, five_to = 0
+    cdef Py_UCS4 c, after, prev
+    while position < n:
+        count = next_starts(s, n, &position, UPPER | DIGIT, starts)
+        for k in range(count):
+            i = starts[k]
+            c = s[i]
+            prev = unit_at(s, n, i - 1)
+            if 65 <= c <= 90:
+                after = unit_at(s, n, i + 1)
+                if not (is_digit(after) or 65 <= after <= 90):
+                    continue
+                if i >= uk_to and letter_in(c, UK_AREA):
+                    end = uk_end(s, n, i)
+                    if end >= 0:
+                        uk.append(postcode(i, end))
+                        uk_to = end
+                if i >= ca_to and letter_in(c, CA_FIRST):
+                    end = ca_end(s, n, i)
+                    if end >= 0:
+                        ca.append(postcode(i, end))
+                        ca_to = end
+                continue
+            if prev == 46:  # a number starts after no [\w\-.]
+                continue
+            j = i + 1
+            while j - i < 6 and is_digit(unit_at(s, n, j)):
+                j += 1
+            if j - i != 5:  # ZIP_PLUS4 and FIVE_DIGITS open with exactly five digits
+                continue
+            after = unit_at(s, n, j)
+            if after == 45:  # ZIP_PLUS4
+                if (i >= plus4_to and is_digit(unit_at(s, n, j + 1)) and is_digit(unit_at(s, n, j + 2))
+                        and is_digit(unit_at(s, n, j + 3)) and is_digit(unit_at(s, n, j + 4))):
+                    after = unit_at(s, n, j + 5)
+                    if not word_or_dash(after) and not (after == 46 and is_digit(unit_at(s, n, j + 6))):
+                        plus4.append(postcode(i, j + 5))
+                        plus4_to = j + 5
+            elif (i >= five_to and prev != 44 and prev != 36 and prev != 0x20AC and prev != 0xA3
+                    and not is_word(after) and not ((after == 46 or after == 44) and is_digit(unit_at(s, n, j + 1)))):
+                five_to = j
+                if five_digits_are_postcode(text, s, n, i, j):
+                    five.append(postcode(i, j))
+    return uk + ca + plus4 + five
+
+
+class PostalCodeRecogniser:
+    def find(self, str text):
+        cdef Text t = text_of(text)  # read as its kind stores it
+        if t.kind == 1:
+            return find_postcodes(text, <const Py_UCS1 *> t.data, t.n)
+        if t.kind == 2:
+            return find_postcodes(text, <const Py_UCS2 *> t.data, t.n)
+        if t.kind == 4:
+            return find_postcodes(text, <const Py_UCS4 *> t.data, t.n)
+        raise ValueError(f"unexpected str storage kind {t.kind}")
+
+
+# ---- street addresses
+
+
+cdef bint suffix_at(str text, const unit *s, Py_ssize_t n, Py_ssize_t q) except -1:
+    """`(?:{_SUFFIXES})\\b` at q: the \\w run there is one of the suffixes."""
+    cdef Py_ssize_t r = q + 1
+    if not 65 <= unit_at(s, n, q) <= 90:
+        return False
+    while is_word(unit_at(s, n, r)):
+        r += 1
+        if r - q > SUFFIX_MAX:
+            return False
+    return r - q >= SUFFIX_MIN and text[q:r] in SUFFIXES
+
+
+cdef bint street_us_possible(str text, const unit *s, Py_ssize_t n, Py_ssize_t i) except -1:
+    """Whether STREET_US can match at the digit i: `\\d{1,6}[A-Z]?`, then after one to four capitalised words a
+    space and a suffix. Street words hold no space, so each is the whole run up to the next one."""
+    cdef Py_ssize_t j = i + 1, words = 0, e
+    while is_digit(unit_at(s, n, j)):
+        j += 1
+        if j - i > 6:
+            return False
+    if 65 <= unit_at(s, n, j) <= 90:
+        j += 1
+    if unit_at(s, n, j) != 32:
+        return False
+    while True:  # j: the space before a word
+        if not street_capital(unit_at(s, n, j + 1)):
+            return False
+        e = j + 2
+        while word_piece(unit_at(s, n, e)):
+            e += 1
+        words += 1
+        if unit_at(s, n, e) != 32:
+            return False
+        if suffix_at(text, s, n, e + 1):
+            return True
+        if words == 4:
+            return False
+        j = e
+
+
+cdef bint unit_first_word_at(const unit *s, Py_ssize_t n, Py_ssize_t i) except -1:
+    """One of STREET_UNIT_FIRST's opening words, then a space, at i."""
+    cdef str w
+    cdef Py_ssize_t k, m
+    for w in UNIT_FIRST_WORDS:
+        m = len(w)
+        if unit_at(s, n, i + m) == 32:
+            for k in range(m):
+                if unit_at(s, n, i + k) != w[k]:
+                    break
+            else:
+                return True
+    return False
+
+
+cdef bint german_ending_before(const unit *h, Py_ssize_t n, Py_ssize_t q) except -1:
+    """The lower-cased text up to and with the space at q ends with one of _GERMAN_ENDINGS."""
+    cdef Py_UCS4 last = lower_char(unit_at(h, n, q - 1)), before = lower_char(unit_at(h, n, q - 2))
+    cdef str ending
+    cdef Py_ssize_t k, m
+    if last > 255 or before > 255 or not GERMAN_LAST[last] & 1 or not GERMAN_LAST[before] & 2:
+        return False
+    for ending in GERMAN_ENDINGS:
+        m = len(ending)
+        if q + 1 - m < 0:
+            continue
+        for k in range(m):
+            if lower_char(unit_at(h, n, q + 1 - m + k)) != ending[k]:
+                break
+        else:
+            return True
+    return False
+
+
+cdef inline unsigned int type_lengths(const unit *h, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """The lengths of the street-type tokens that open like the lower-cased text at p; 0 for none."""
+    cdef int a = tri_index(lower_char(unit_at(h, n, p))), b, t
+    if a < 0 or a > 25:
+        return 0
+    b = tri_index(lower_char(unit_at(h, n, p + 1)))
+    if b < 0 or b > 25:
+        return 0
+    t = tri_index(lower_char(unit_at(h, n, p + 2)))
+    if t < 0:
+        return 0
+    return TYPE_PREFIXES[(a * 28 + b) * 28 + t]
+
+
+cdef bint type_starts_at(str text, str hay, bint in_place, const unit *h, Py_ssize_t n, Py_ssize_t p,
+                         unsigned int lengths) except -1:
+    """At a word start p (no [\\w-] before it in the lower-cased text `hay`, read through h): one of
+    _ROMANCE_WORDS starts there, as word_starts finds, and so does a street type and its space, as both Romance
+    patterns need. A text lower-cased in place is its own `hay`, folded as it is read."""
+    cdef Py_ssize_t e = p + 2, length
+    cdef str segment
+    while e - p <= TOKEN_MAX and unit_at(h, n, e) != 32 and e < n:
+        e += 1
+    length = e - p
+    if unit_at(h, n, e) != 32 or length > TOKEN_MAX or not (lengths >> length) & 1:
+        return False
+    segment = text[p:p + SEGMENT].lower() if in_place else hay[p:p + SEGMENT]
+    return segment[:length] in TYPE_TOKENS and segment.startswith(ROMANCE_WORDS)
+
+
+cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint foldable, list us, list units,
+                   list spaced_numbers, list types) except -1:
+    """One pass over the text: where STREET_US and STREET_UNIT_FIRST can start, the spaces before house numbers
+    (for STREET_GERMAN's gate) and, in a text lower-cased in place, the Romance street types."""
+    cdef Py_ssize_t starts[CHUNK]
+    cdef Py_ssize_t position = 0, count, k, i
+    cdef Py_UCS4 c, prev
+    cdef unsigned int lengths
+    while position < n:
+        count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
+                            starts)
+        for k in range(count):
+            i = starts[k]
+            c = s[i]
+            prev = unit_at(s, n, i - 1)
+            if is_digit(c):
+                if prev != 46 and prev != 44 and street_us_possible(text, s, n, i):
+                    us.append(i)
+                if prev == 32 and foldable:
+                    spaced_numbers.append(i - 1)
+                continue
+            if (c == 70 or c == 83 or c == 65) and unit_first_word_at(s, n, i):
+                units.append(i)
+            if in_place:
+                lengths = type_lengths(s, n, i)
+                if lengths and type_starts_at(text, text, True, s, n, i, lengths):
+                    types.append(i)
+    return 0
+
+
+cdef int scan_lower(str text, str hay, bint in_place, const unit *h, Py_ssize_t n, list spaced_numbers,
+                    list anchors, list types) except -1:
+    """Over the lower-cased text: the German street endings before house numbers and the Romance street types
+    (those of a text lower-cased in place were found with the rest)."""
+    cdef Py_ssize_t starts[CHUNK]
+    cdef Py_ssize_t position = 0, count, k, i, q
+    cdef unsigned int lengths
+    for q in spaced_numbers:
+        if german_ending_before(h, n, q):
+            anchors.append(q)
+    if in_place:
+        return 0
+    while position < n:
+        count = next_starts(h, n, &position, TYPE_OPEN, starts)
+        for k in range(count):
+            i = starts[k]
+            lengths = type_lengths(h, n, i)
+            if lengths and type_starts_at(text, hay, False, h, n, i, lengths):
+                types.append(i)
+    return 0
+
+
+cdef list numbers_before(const unit *s, Py_ssize_t n, list types):
+    """addresses._numbers_before"""
+    cdef list starts = []
+    cdef Py_ssize_t spot, end, start
+    for spot in types:
+        end = spot - 1
+        if end < 1 or unit_at(s, n, end) != 32:
+            continue
+        if unit_at(s, n, end - 1) == 44:
+            end -= 1
+        start = end
+        while start > 0 and end - start < 7 and is_digit(unit_at(s, n, start - 1)):
+            start -= 1
+        if start < end:
+            starts.append(start)
+    return starts
+
+
+cdef list german_starts(const unit *s, Py_ssize_t n, list anchors):
+    """Where STREET_GERMAN can start, ascending, given the space before each house number a street name ends
+    at: the name's first character (after no [\\w-]), or the capital of a _WORD before it."""
+    cdef list starts = []
+    cdef Py_ssize_t q, name_end, name, run, w, last = -1
+    for q in anchors:
+        name_end = q - 1 if unit_at(s, n, q - 1) == 46 else q  # "str." ends with a '.', outside [\w-]
+        name = name_end
+        while name > 0 and word_or_dash(unit_at(s, n, name - 1)):
+            name -= 1
+        if name >= 2 and unit_at(s, n, name - 1) == 32:
+            run = name - 1
+            while run > 0 and word_piece(unit_at(s, n, run - 1)):
+                run -= 1
+            for w in range(run - 1 if run > 0 else 0, name - 1):
+                if w > last and street_capital(unit_at(s, n, w)) and not word_or_dash(unit_at(s, n, w - 1)):
+                    starts.append(w)
+                    last = w
+        if name < name_end and name > last:
+            starts.append(name)
+            last = name
+    return starts
+
+
+cdef int add_matches(list found, object match, str text, list starts) except -1:
+    """findings.match_at, each match an address."""
+    cdef Py_ssize_t start, end = 0, m_start, m_end
+    for start in starts:
+        if start >= end:
+            m = match(text, start)
+            if m is not None:
+                m_start, m_end = m.span()
+                end = m_end if m_end > start else start + 1
+                found.append(address(m_start, m_end))
+    return 0
+
+
+cdef int add_all_matches(list found, object pattern, str text) except -1:
+    for m in pattern.finditer(text):
+        found.append(address(m.start(), m.end()))
+    return 0
+
+
+cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
+    cdef list found = [], us = [], units = [], spaced_numbers = [], anchors = [], types = []
+    # the lower-cased text: an ASCII or (where that holds) Latin-1 text is lower-cased in place, as it is read
+    cdef bint in_place = unit is Py_UCS1 and (LATIN1_FOLDS_IN_PLACE or text.isascii()), foldable = True
+    cdef str hay = text
+    cdef Text lowered
+    if not in_place:
+        lower = folded(text)
+        foldable = lower is not None
+        if foldable:
+            hay = lower
+    scan_text(text, s, n, in_place, foldable, us, units, spaced_numbers, types)
+    if foldable:
+        lowered = text_of(hay)
+        if lowered.kind == 1:
+            scan_lower(text, hay, in_place, <const Py_UCS1 *> lowered.data, n, spaced_numbers, anchors, types)
+        elif lowered.kind == 2:
+            scan_lower(text, hay, in_place, <const Py_UCS2 *> lowered.data, n, spaced_numbers, anchors, types)
+        else:
+            scan_lower(text, hay, in_place, <const Py_UCS4 *> lowered.data, n, spaced_numbers, anchors, types)
+    add_matches(found, STREET_US_MATCH, text, us)
+    add_matches(found, UNIT_FIRST_MATCH, text, units)
+    if foldable:
+        add_matches(found, ROMANCE_NUM_FIRST_MATCH, text, numbers_before(s, n, types))
+        add_matches(found, ROMANCE_TYPE_FIRST_MATCH, text, types)
+        add_matches(found, GERMAN_MATCH, text, german_starts(s, n, anchors))
+    else:
+        if mentions(text, ROMANCE_WORDS):
+            add_all_matches(found, reference.STREET_ROMANCE_NUM_FIRST, text)
+            add_all_matches(found, reference.STREET_ROMANCE_TYPE_FIRST, text)
+        add_all_matches(found, reference.STREET_GERMAN, text)
+    return found
+
+
+class StreetAddressRecogniser:
+    def find(self, str text):
+        cdef Text t = text_of(text)  # read as its kind stores it
+        if t.kind == 1:
+            return find_addresses(text, <const Py_UCS1 *> t.data, t.n)
+        if t.kind == 2:
+            return find_addresses(text, <const Py_UCS2 *> t.data, t.n)
+        if t.kind == 4:
+            return find_addresses(text, <const Py_UCS4 *> t.data, t.n)
+        raise ValueError(f"unexpected str storage kind {t.kind}")
+
+
+def _shape(str name):
+    return getattr(reference, name).pattern.replace(reference._SUFFIXES, "").replace(reference._ROMANCE_TYPES, "")
+
+
+# The patterns each twin ports or relies on the shape of (their suffix and street-type lists aside, which are
+# read from the reference), as they were ported: a change there leaves that recogniser to the reference.
+TWINS = twins_where_unchanged({
+    reference.PostalCodeRecogniser: (PostalCodeRecogniser, _SUFFIXES_UNFIT or changed_patterns(reference, {
+        "UK_POSTCODE": 3564217791, "CA_POSTCODE": 3109686537, "ZIP_PLUS4": 2338437411, "FIVE_DIGITS": 3833462332,
+        "ZIP_CUE": 761296465, "STREET_BEFORE": 1901818942, "FIELD_START": 514783650,
+    }, _shape)),
+    reference.StreetAddressRecogniser: (StreetAddressRecogniser, _SUFFIXES_UNFIT or _STREET_WORDS_UNFIT or changed_patterns(
+        reference, {
+        "STREET_US": 2586382325, "STREET_UNIT_FIRST": 948915908, "STREET_ROMANCE_NUM_FIRST": 510902282,
+        "STREET_ROMANCE_TYPE_FIRST": 1305342099, "STREET_GERMAN": 1034552013,
+    }, _shape)),
+})

@@ -1,0 +1,679 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.contact's recognisers, compiled: the same findings in the same order.
+
+Phone numbers are decided in C: PHONE's alternation and BARE_DIGITS are ported with their look-arounds and
+their backtracking order, and so is PHONE_CUE (its words are read from the reference's pattern). Only the
+rare bare number after one of _PHONE_ASKED's words and a '?' asks that pattern itself.
+"""
+
+
+from doorman.boundary import contact
+from doorman.boundary.findings import Finding
+
+from doorman.boundary.fast.chars cimport (
+    Text, address_starts, changed_patterns, char_at, digits_from, is_digit, is_number_class, is_space, is_word,
+    lower_char, matches_ci, new_finding, same_letter, text_of, twins_where_unchanged,
+)
+
+cdef object EMAIL_MATCH = contact.EMAIL.match
+cdef object PHONE_ASKED_SEARCH = contact._PHONE_ASKED.search
+cdef Py_ssize_t ASKED_WINDOW = contact._ASKED_WINDOW
+# context_before(text, start, PHONE_CUE, 24) in PhoneRecogniser.find
+cdef Py_ssize_t CUE_WINDOW = 24
+
+
+class EmailRecogniser:
+    def find(self, str text):
+        cdef list found = []
+        cdef Py_ssize_t end = 0
+        cdef Text t
+        if "@" not in text:
+            return found
+        t = text_of(text)
+        for start in address_starts(&t, text):
+            if start >= end:
+                m = EMAIL_MATCH(text, start)
+                if m is not None:
+                    end = m.end() if m.end() > start else start + 1
+                    found.append(new_finding(Finding, m.start(), m.end(), "EMAIL", 6))
+        return found
+
+
+# ---- phone numbers ----
+
+cdef inline bint separator(Py_UCS4 c) noexcept:
+    """contact._SEP: `[ .\\-/\\u00a0]`"""
+    return c == 32 or c == 46 or c == 45 or c == 47 or c == 0xA0
+
+
+cdef inline bint phone_may_end(const Text *t, Py_ssize_t e) noexcept:
+    """`(?![\\w\\-]|[./]\\d)` at e."""
+    cdef Py_UCS4 c = char_at(t, e)
+    if is_word(c) or c == 45:
+        return False
+    return not ((c == 46 or c == 47) and is_digit(char_at(t, e + 1)))
+
+
+cdef inline bint ext_at(const Text *t, Py_ssize_t p) noexcept:
+    return char_at(t, p) == 101 and char_at(t, p + 1) == 120 and char_at(t, p + 2) == 116
+
+
+cdef Py_ssize_t phone_tail(const Text *t, Py_ssize_t g) noexcept:
+    """PHONE after its group ends at g: `(?:\\s?(?:x|ext\\.?)\\s?\\d{1,5})?` and the look-ahead; the match's
+    end, or -1."""
+    cdef int space, kind, space2
+    cdef Py_ssize_t p, q, r, d
+    for space in range(1, -1, -1):
+        if space and not is_space(char_at(t, g)):
+            continue
+        p = g + space
+        for kind in range(3):  # x, then ext. (the greedy \.? first), then ext
+            if kind == 0:
+                if char_at(t, p) != 120:
+                    continue
+                q = p + 1
+            elif kind == 1:
+                if not (ext_at(t, p) and char_at(t, p + 3) == 46):
+                    continue
+                q = p + 4
+            else:
+                if not ext_at(t, p):
+                    continue
+                q = p + 3
+            for space2 in range(1, -1, -1):
+                if space2 and not is_space(char_at(t, q)):
+                    continue
+                r = q + space2
+                for d in range(digits_from(t, r, 5), 0, -1):
+                    if phone_may_end(t, r + d):
+                        return r + d
+    return g if phone_may_end(t, g) else -1
+
+
+cdef Py_ssize_t more_groups(
+    const Text *t, Py_ssize_t base, Py_ssize_t p, int count, bint separated, unsigned char *failed,
+    Py_ssize_t *group_end,
+) noexcept:
+    """`(?:S?\\d{1,5}){1,5}` (`(?:S\\d{1,5}){1,5}` when `separated`) from p, `count` repeats done, then the
+    tail: the match's end, or -1. `failed` marks (offset from base, count) states known to fail: the tail
+    depends on the position alone, so a state that failed once fails again."""
+    cdef int with_sep
+    cdef Py_ssize_t q, k, e
+    if p - base < 64 and failed[p - base] & (1 << count):
+        return -1
+    if count < 5:
+        for with_sep in range(1, -1, -1):
+            if with_sep:
+                if not separator(char_at(t, p)):
+                    continue
+            elif separated:
+                continue
+            q = p + with_sep
+            for k in range(digits_from(t, q, 5), 0, -1):
+                e = more_groups(t, base, q + k, count + 1, separated, failed, group_end)
+                if e >= 0:
+                    return e
+    if count >= 1:
+        e = phone_tail(t, p)
+        if e >= 0:
+            group_end[0] = p
+            return e
+    if p - base < 64:
+        failed[p - base] |= 1 << count
+    return -1
+
+
+cdef Py_ssize_t international(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`\\+\\d{1,3}S?(?:\\(\\d{1,4}\\)S?)?\\d{1,5}(?:S?\\d{1,5}){1,5}`"""
+    cdef unsigned char failed[64]
+    cdef Py_ssize_t a, b, k, p, p2, p3, e
+    cdef int s1, s2
+    if char_at(t, i) != 43:
+        return -1
+    for a in range(64):
+        failed[a] = 0
+    for a in range(digits_from(t, i + 1, 3), 0, -1):
+        p = i + 1 + a
+        for s1 in range(1, -1, -1):
+            if s1 and not separator(char_at(t, p)):
+                continue
+            p2 = p + s1
+            if char_at(t, p2) == 40:
+                for b in range(digits_from(t, p2 + 1, 4), 0, -1):
+                    if char_at(t, p2 + 1 + b) != 41:
+                        continue
+                    p3 = p2 + 2 + b
+                    for s2 in range(1, -1, -1):
+                        if s2 and not separator(char_at(t, p3)):
+                            continue
+                        for k in range(digits_from(t, p3 + s2, 5), 0, -1):
+                            e = more_groups(t, i, p3 + s2 + k, 0, False, failed, group_end)
+                            if e >= 0:
+                                return e
+            for k in range(digits_from(t, p2, 5), 0, -1):
+                e = more_groups(t, i, p2 + k, 0, False, failed, group_end)
+                if e >= 0:
+                    return e
+    return -1
+
+
+cdef Py_ssize_t double_zero(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`00\\d{1,3}S\\d{1,5}(?:S\\d{1,5}){1,5}`"""
+    cdef unsigned char failed[64]
+    cdef Py_ssize_t a, k, p, e
+    if char_at(t, i) != 48 or char_at(t, i + 1) != 48:
+        return -1
+    for a in range(64):
+        failed[a] = 0
+    for a in range(digits_from(t, i + 2, 3), 0, -1):
+        p = i + 2 + a
+        if not separator(char_at(t, p)):
+            continue
+        for k in range(digits_from(t, p + 1, 5), 0, -1):
+            e = more_groups(t, i, p + 1 + k, 0, True, failed, group_end)
+            if e >= 0:
+                return e
+    return -1
+
+
+cdef Py_ssize_t north_american_rest(const Text *t, Py_ssize_t q, Py_ssize_t *group_end) noexcept:
+    """`\\d{3}S\\d{4}` and the tail."""
+    cdef Py_ssize_t e
+    if digits_from(t, q, 3) == 3 and separator(char_at(t, q + 3)) and digits_from(t, q + 4, 4) == 4:
+        e = phone_tail(t, q + 8)
+        if e >= 0:
+            group_end[0] = q + 8
+            return e
+    return -1
+
+
+cdef Py_ssize_t north_american(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`(?:1S)?(?:\\(\\d{3}\\)\\s?|\\d{3}S)\\d{3}S\\d{4}`"""
+    cdef int prefixed, space
+    cdef Py_ssize_t p, e
+    for prefixed in range(1, -1, -1):
+        if prefixed:
+            if not (char_at(t, i) == 49 and separator(char_at(t, i + 1))):
+                continue
+            p = i + 2
+        else:
+            p = i
+        if char_at(t, p) == 40 and digits_from(t, p + 1, 3) == 3 and char_at(t, p + 4) == 41:
+            for space in range(1, -1, -1):
+                if space and not is_space(char_at(t, p + 5)):
+                    continue
+                e = north_american_rest(t, p + 5 + space, group_end)
+                if e >= 0:
+                    return e
+        if digits_from(t, p, 3) == 3 and separator(char_at(t, p + 3)):
+            e = north_american_rest(t, p + 4, group_end)
+            if e >= 0:
+                return e
+    return -1
+
+
+cdef Py_ssize_t area_in_parentheses(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`\\(\\d{2,4}\\)\\s?\\d{3,5}S?\\d{4}`"""
+    cdef Py_ssize_t a, b, p, q, r, e
+    cdef int space, s
+    if char_at(t, i) != 40:
+        return -1
+    for a in range(digits_from(t, i + 1, 4), 1, -1):
+        if char_at(t, i + 1 + a) != 41:
+            continue
+        p = i + 2 + a
+        for space in range(1, -1, -1):
+            if space and not is_space(char_at(t, p)):
+                continue
+            for b in range(digits_from(t, p + space, 5), 2, -1):
+                q = p + space + b
+                for s in range(1, -1, -1):
+                    if s and not separator(char_at(t, q)):
+                        continue
+                    r = q + s
+                    if digits_from(t, r, 4) == 4:
+                        e = phone_tail(t, r + 4)
+                        if e >= 0:
+                            group_end[0] = r + 4
+                            return e
+    return -1
+
+
+cdef Py_ssize_t two_four_four(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`\\d{2} \\d{4} \\d{4}`"""
+    cdef Py_ssize_t e
+    if (
+        digits_from(t, i, 2) == 2 and char_at(t, i + 2) == 32 and digits_from(t, i + 3, 4) == 4
+        and char_at(t, i + 7) == 32 and digits_from(t, i + 8, 4) == 4
+    ):
+        e = phone_tail(t, i + 12)
+        if e >= 0:
+            group_end[0] = i + 12
+            return e
+    return -1
+
+
+cdef Py_ssize_t trunk_pairs(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`0\\d(?:S\\d{2}){4}`"""
+    cdef Py_ssize_t k, p = i + 2, e
+    if char_at(t, i) != 48 or not is_digit(char_at(t, i + 1)):
+        return -1
+    for k in range(4):
+        if not (separator(char_at(t, p)) and digits_from(t, p + 1, 2) == 2):
+            return -1
+        p += 3
+    e = phone_tail(t, p)
+    if e >= 0:
+        group_end[0] = p
+    return e
+
+
+cdef Py_ssize_t trunk_three_groups(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`0\\d{2,4}S\\d{3,4}S?\\d{3,4}`"""
+    cdef Py_ssize_t a, b, c, p, q, r, e
+    cdef int s
+    if char_at(t, i) != 48:
+        return -1
+    for a in range(digits_from(t, i + 1, 4), 1, -1):
+        p = i + 1 + a
+        if not separator(char_at(t, p)):
+            continue
+        for b in range(digits_from(t, p + 1, 4), 2, -1):
+            q = p + 1 + b
+            for s in range(1, -1, -1):
+                if s and not separator(char_at(t, q)):
+                    continue
+                r = q + s
+                for c in range(digits_from(t, r, 4), 2, -1):
+                    e = phone_tail(t, r + c)
+                    if e >= 0:
+                        group_end[0] = r + c
+                        return e
+    return -1
+
+
+cdef Py_ssize_t trunk_two_groups(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`0\\d{2,5}S\\d{3,8}`"""
+    cdef Py_ssize_t a, b, p, e
+    if char_at(t, i) != 48:
+        return -1
+    for a in range(digits_from(t, i + 1, 5), 1, -1):
+        p = i + 1 + a
+        if not separator(char_at(t, p)):
+            continue
+        for b in range(digits_from(t, p + 1, 8), 2, -1):
+            e = phone_tail(t, p + 1 + b)
+            if e >= 0:
+                group_end[0] = p + 1 + b
+                return e
+    return -1
+
+
+cdef Py_ssize_t trunk_in_parentheses(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """`\\(0\\d{2,5}\\)\\s?\\d{3,8}`"""
+    cdef Py_ssize_t a, b, p, e
+    cdef int space
+    if char_at(t, i) != 40 or char_at(t, i + 1) != 48:
+        return -1
+    for a in range(digits_from(t, i + 2, 5), 1, -1):
+        if char_at(t, i + 2 + a) != 41:
+            continue
+        p = i + 3 + a
+        for space in range(1, -1, -1):
+            if space and not is_space(char_at(t, p)):
+                continue
+            for b in range(digits_from(t, p + space, 8), 2, -1):
+                e = phone_tail(t, p + space + b)
+                if e >= 0:
+                    group_end[0] = p + space + b
+                    return e
+    return -1
+
+
+cdef Py_ssize_t phone_match(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
+    """End of PHONE's match at i (a number start), or -1; `group_end` gets where its group 1 ends.
+    The alternatives in the pattern's order: the first that matches wins."""
+    cdef Py_UCS4 before
+    cdef Py_ssize_t e
+    if i > 0:
+        before = char_at(t, i - 1)
+        if is_word(before) or before == 43 or before == 45 or before == 46 or before == 47:
+            return -1
+    e = international(t, i, group_end)
+    if e < 0:
+        e = double_zero(t, i, group_end)
+    if e < 0:
+        e = north_american(t, i, group_end)
+    if e < 0:
+        e = area_in_parentheses(t, i, group_end)
+    if e < 0:
+        e = two_four_four(t, i, group_end)
+    if e < 0:
+        e = trunk_pairs(t, i, group_end)
+    if e < 0:
+        e = trunk_three_groups(t, i, group_end)
+    if e < 0:
+        e = trunk_two_groups(t, i, group_end)
+    if e < 0:
+        e = trunk_in_parentheses(t, i, group_end)
+    return e
+
+
+cdef Py_ssize_t digit_count(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """contact._digit_count(text[start:end]) for a span of `\\d` and punctuation (where isdigit is `\\d`)."""
+    cdef Py_ssize_t k, count = 0
+    for k in range(start, end):
+        if is_digit(char_at(t, k)):
+            count += 1
+    return count
+
+
+cdef bint looks_like_date(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """contact._looks_like_date(text[start:end]) for a span of `\\d` and punctuation: three digit runs split by
+    one of - / . each, 4-2-2 or 2-2-4 wide (at most)."""
+    cdef Py_ssize_t runs[3]
+    cdef Py_ssize_t k = start, count = 0, run
+    cdef Py_UCS4 c
+    while True:
+        run = 0
+        while k < end and is_digit(char_at(t, k)):
+            run += 1
+            k += 1
+        if run == 0 or count == 3:
+            return False
+        runs[count] = run
+        count += 1
+        if k == end:
+            break
+        c = char_at(t, k)
+        if not (c == 45 or c == 47 or c == 46):
+            return False
+        k += 1
+    if count != 3:
+        return False
+    return (runs[0] == 4 and runs[1] <= 2 and runs[2] <= 2) or (runs[0] <= 2 and runs[1] <= 2 and 2 <= runs[2] <= 4)
+
+
+cdef inline bint bare_may_end(const Text *t, Py_ssize_t e) noexcept:
+    return phone_may_end(t, e)
+
+
+cdef Py_ssize_t bare_match(const Text *t, Py_ssize_t i) noexcept:
+    """End of BARE_DIGITS' match at i (a number start), or -1:
+    `(?<![\\w+\\-./])\\+?\\d[\\d \\-.()]{6,18}\\d(?![\\w\\-]|[./]\\d)`, the greedy run giving back one at a time."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t p = i, run = 0, k, q
+    if i > 0:
+        c = char_at(t, i - 1)
+        if is_word(c) or c == 43 or c == 45 or c == 46 or c == 47:
+            return -1
+    if char_at(t, p) == 43:
+        p += 1
+    if not is_digit(char_at(t, p)):
+        return -1
+    while run < 18 and p + 1 + run < t.n:
+        c = char_at(t, p + 1 + run)
+        if not (is_digit(c) or c == 32 or c == 45 or c == 46 or c == 40 or c == 41):
+            break
+        run += 1
+    for k in range(run, 5, -1):
+        q = p + 1 + k
+        if is_digit(char_at(t, q)) and bare_may_end(t, q + 1):
+            return q + 1
+    return -1
+
+
+# PHONE_CUE's cue words and one-letter cues, read from its pattern, which has this shape:
+# (?i)(?:\b(?:tel|...|cel)\b|\bT|\bM)[\"']?\s*[:=.]?\s*\W{0,3}$  -- the tail is ported in cue_tail.
+cdef str _CUE_PREFIX = "(?i)(?:\\b(?:"
+cdef str _CUE_SUFFIX = ")[\\\"']?\\s*[:=.]?\\s*\\W{0,3}$"
+
+
+def _cue_parts(str pattern):
+    """(words, letters) of PHONE_CUE's pattern, or None when it no longer has the shape ported here."""
+    if not (pattern.startswith(_CUE_PREFIX) and pattern.endswith(_CUE_SUFFIX)):
+        return None
+    body = pattern[len(_CUE_PREFIX):-len(_CUE_SUFFIX)]
+    words_part, _, letters_part = body.partition(")\\b|")
+    words = tuple(words_part.split("|"))
+    letters = tuple(part[2:] for part in letters_part.split("|"))
+    if not all(part == "\\b" + letter for part, letter in zip(letters_part.split("|"), letters)):
+        return None
+    if not all(len(letter) == 1 for letter in letters) or not all(words):
+        return None
+    if any(c in "\\()[]{}?*+.^$|" for w in words for c in w):
+        return None
+    rebuilt = _CUE_PREFIX + "|".join(words) + ")\\b|" + "|".join("\\b" + l for l in letters) + _CUE_SUFFIX
+    if rebuilt != pattern:
+        return None
+    if not all(w[0].isalnum() and w[len(w) - 1].isalnum() and w == w.lower() for w in words):
+        return None
+    return words, tuple(letter.lower() for letter in letters)
+
+
+# The cue words as code points, one after another, and the one-letter cues.
+DEF MOST_CUE_CHARS = 512
+DEF MOST_CUES = 64
+cdef Py_UCS4 cue_chars[MOST_CUE_CHARS]
+cdef Py_ssize_t cue_offsets[MOST_CUES + 1]
+cdef Py_ssize_t cue_count = 0
+# how many word characters each cue word ends with (all of it but "call back"'s "call "), and the most
+cdef Py_ssize_t cue_run[MOST_CUES]
+cdef Py_ssize_t longest_cue_run = 0
+cdef Py_UCS4 cue_letters[MOST_CUES]
+cdef Py_ssize_t cue_letter_count = 0
+
+
+def _load_cues():
+    """Fill the cue arrays from PHONE_CUE's pattern: False when it has changed shape or does not fit."""
+    global cue_count, cue_letter_count, longest_cue_run
+    parts = _cue_parts(contact.PHONE_CUE.pattern)
+    if parts is None:
+        return False
+    words, letters = parts
+    if len(words) > MOST_CUES or len(letters) > MOST_CUES or sum(map(len, words)) > MOST_CUE_CHARS:
+        return False
+    cdef Py_ssize_t at = 0
+    cue_offsets[0] = 0
+    for k, w in enumerate(words):
+        for ch in w:
+            cue_chars[at] = ord(ch)
+            at += 1
+        cue_offsets[k + 1] = at
+        cue_run[k] = len(w) - 1 - max([j for j, ch in enumerate(w) if not (ch.isalnum() or ch == "_")], default=-1)
+        longest_cue_run = max(longest_cue_run, cue_run[k])
+    cue_count = len(words)
+    for k, letter in enumerate(letters):
+        cue_letters[k] = ord(letter)
+    cue_letter_count = len(letters)
+    return True
+
+
+_CUES_LOADED = _load_cues()
+
+
+cdef inline bint same_ci(Py_UCS4 c, Py_UCS4 lower) noexcept:
+    """PHONE_CUE's lower-case character `lower` matches c under IGNORECASE: `re` lowers c (one code point), and
+    equates ı with i and ſ with s."""
+    if 97 <= lower <= 122:
+        return same_letter(c, lower)
+    return lower_char(c) == lower
+
+
+cdef bint cue_tail(const Text *t, Py_ssize_t q, Py_ssize_t start) noexcept:
+    """text[q:start] (non-word characters, no newline) is `["']?\\s*[:=.]?\\s*\\W{0,3}`."""
+    cdef Py_ssize_t last, k, kept
+    cdef Py_UCS4 c
+    for kept in range(3, -1, -1):  # the characters that \W{0,3} takes
+        last = start - kept
+        if last < q:
+            continue
+        k = q
+        if k < last and (char_at(t, k) == 34 or char_at(t, k) == 39):
+            k += 1
+        while k < last and is_space(char_at(t, k)):
+            k += 1
+        if k < last:
+            c = char_at(t, k)
+            if c == 58 or c == 61 or c == 46:
+                k += 1
+        while k < last and is_space(char_at(t, k)):
+            k += 1
+        if k == last:
+            return True
+    return False
+
+
+cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noexcept:
+    """context_before(text, start, PHONE_CUE, 24): a cue word ends at the last word character of the window
+    and only the tail's non-word characters follow it up to start."""
+    cdef Py_ssize_t lo = start - CUE_WINDOW, q, p, k, m, w, run = 1
+    cdef Py_UCS4 last
+    cdef bint same
+    if lo < line_start:
+        lo = line_start
+    q = start
+    while q > lo and not is_word(char_at(t, q - 1)):
+        q -= 1
+    if q <= lo or not cue_tail(t, q, start):
+        return False
+    last = char_at(t, q - 1)
+    # a cue word's characters match only word characters, and \b opens it: the word characters before q are
+    # exactly the ones it ends with
+    while run <= longest_cue_run and is_word(char_at(t, q - 1 - run)):
+        run += 1
+    for w in range(cue_count):
+        if cue_run[w] != run:
+            continue
+        m = cue_offsets[w + 1] - cue_offsets[w]
+        p = q - m
+        if p < lo or not same_ci(last, cue_chars[cue_offsets[w + 1] - 1]) or (p > 0 and is_word(char_at(t, p - 1))):
+            continue
+        same = True
+        for k in range(m):
+            if not same_ci(char_at(t, p + k), cue_chars[cue_offsets[w] + k]):
+                same = False
+                break
+        if same:
+            return True
+    p = q - 1
+    if p > 0 and is_word(char_at(t, p - 1)):
+        return False
+    for w in range(cue_letter_count):
+        if same_ci(char_at(t, p), cue_letters[w]):
+            return True
+    return False
+
+
+
+def _asked_words(str pattern):
+    """_PHONE_ASKED's words, `(?i)\\b(?:phone|...|fax)...`, or () when they are not plain lower-case words."""
+    prefix = "(?i)\\b(?:"
+    if not pattern.startswith(prefix) or pattern.find(")", len(prefix)) < 0:
+        return ()
+    words = tuple(pattern[len(prefix):pattern.index(")", len(prefix))].split("|"))
+    return words if all(w and w.isascii() and all(ch.islower() or ch == " " for ch in w) for w in words) else ()
+
+
+cdef tuple ASKED_WORDS = _asked_words(contact._PHONE_ASKED.pattern)
+
+
+cdef bint maybe_asked(const Text *t, Py_ssize_t lo, Py_ssize_t start) noexcept:
+    """False where _PHONE_ASKED.search(text, lo, start) cannot match: none of its words (under IGNORECASE) opens
+    at a word start with a '?' after it on its line, before start. Else the pattern itself must say."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    cdef bint question = False  # a '?' follows k on its line
+    cdef str word
+    for k in range(start - 1, lo - 1, -1):
+        c = char_at(t, k)
+        if c == 63:
+            question = True
+        elif c == 10:
+            question = False
+        elif question and not is_word(char_at(t, k - 1)):
+            for word in ASKED_WORDS:
+                if k + len(word) <= start and matches_ci(t, k, word):
+                    return True
+    return False
+
+
+# The Latin-1 characters the phone scan stops at: digits, '+', '(', newline, '?' (Latin-1 has no other `\d`).
+cdef unsigned char SCAN_STOP[256]
+for _c in range(256):
+    SCAN_STOP[_c] = chr(_c) in "0123456789+(\n?"
+
+
+class PhoneRecogniser:
+    def find(self, str text):
+        cdef list phones = [], bare = []
+        cdef Text view = text_of(text)
+        cdef const Text *t = &view
+        cdef Py_ssize_t n = view.n, i, e, g, phone_end = 0, bare_end = 0, count
+        cdef Py_ssize_t line_start = 0, last_question = -1, reach = 0
+        cdef Py_UCS4 c, before
+        cdef bint phone_here
+        cdef const unsigned char *latin = <const unsigned char *> view.data
+        i = -1
+        while True:
+            i += 1
+            if view.kind == 1:  # most texts: read the bytes themselves, i < n
+                if i > 0 and 48 <= latin[i - 1] <= 57:  # a digit after a digit starts nothing
+                    while i < n and 48 <= latin[i] <= 57:
+                        i += 1
+                while i < n and not SCAN_STOP[latin[i]]:
+                    i += 1
+            if i >= n:
+                break
+            c = char_at(t, i)
+            if c < 128 and not (48 <= c <= 57 or c == 43 or c == 40):
+                if c == 10:
+                    line_start = i + 1
+                elif c == 63:
+                    last_question = i
+                continue
+            if not (c == 43 or c == 40 or is_digit(c)):
+                continue
+            if i > 0:  # a number start: findings.number_reaches
+                before = char_at(t, i - 1)
+                if is_word(before) or before == 45 or before == 46:
+                    continue
+            if i >= reach:  # findings.number_reaches: the same for every start within one run
+                reach = i + 1
+                while reach < n and is_number_class(char_at(t, reach)):
+                    reach += 1
+            phone_here = False
+            if i >= phone_end and reach - i >= 4:  # long_number_starts(text, 4)
+                e = phone_match(t, i, &g)
+                if e >= 0:
+                    phone_end = e
+                    count = digit_count(t, i, g)
+                    if 7 <= count <= 15 and not looks_like_date(t, i, g):
+                        phone_here = True
+                        phones.append(new_finding(Finding, i, e, "PHONE", 3))
+            if i >= bare_end and reach - i >= 8:  # long_number_starts(text, 8)
+                e = bare_match(t, i)
+                if e >= 0:
+                    bare_end = e
+                    if phone_here or not 7 <= digit_count(t, i, e) <= 15:
+                        continue
+                    if cue_before(t, i, line_start) or (
+                        last_question >= 0 and last_question >= i - ASKED_WINDOW
+                        and maybe_asked(t, max(0, i - ASKED_WINDOW), i)
+                        and PHONE_ASKED_SEARCH(text, max(0, i - ASKED_WINDOW), i) is not None
+                    ):
+                        bare.append(new_finding(Finding, i, e, "PHONE", 3))
+        return phones + bare
+
+
+# The phone patterns this module ports, as it ported them: a change there leaves PhoneRecogniser to the reference.
+_PHONE_CHANGE = changed_patterns(contact, {
+    "PHONE": 3365414400, "BARE_DIGITS": 3982061188, "_DATE_SHAPE": 3431113449, "_PHONE_ASKED": 730339308,
+})
+if _PHONE_CHANGE is None and not (_CUES_LOADED and ASKED_WORDS and contact._PHONE_ASKED.flags == 34):
+    _PHONE_CHANGE = "contact.PHONE_CUE's or _PHONE_ASKED's words are no longer where the twin reads them"
+
+TWINS = twins_where_unchanged({
+    contact.EmailRecogniser: (EmailRecogniser, None),
+    contact.PhoneRecogniser: (PhoneRecogniser, _PHONE_CHANGE),
+})

@@ -1,0 +1,701 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.financial's recognisers, compiled: the same findings in the same order.
+
+Each value is a run of characters that prose seldom holds (digits and separators, capitals and digits), so each
+recogniser skips through the text reading one character in every few (next_run) and looks closer only inside
+such runs. Cards, IBANs, SSNs and SINs are fixed shapes decided in C: their patterns are ported with the
+look-arounds and backtracking `re` does, the checksums as checksums.py computes them. Account numbers are shapes
+decided in C too, but their cue is the reference's own ACCOUNT_CUE, tried only where C has found a cue word.
+"""
+
+from cpython.unicode cimport Py_UNICODE_TODECIMAL, PyUnicode_1BYTE_KIND, PyUnicode_READ
+
+from libc.stdint cimport uint64_t
+
+from doorman.boundary import financial
+from doorman.boundary.findings import Finding
+
+from doorman.boundary.fast.chars cimport Text, char_at, is_digit, is_word, new_finding, text_of
+
+cdef object ACCOUNT_PREFIXED = financial.ACCOUNT_PREFIXED
+cdef object ACCOUNT_CUE_MATCH = financial.ACCOUNT_CUE.match
+cdef object SSN_CUE_SEARCH = financial.SSN_CUE.search
+cdef object SIN_CUE_SEARCH = financial.SIN_CUE.search
+cdef Py_ssize_t CUE_WINDOW = financial._CUE_WINDOW
+
+cdef inline object finding(Py_ssize_t start, Py_ssize_t end, str label, long priority):
+    """Finding(start, end, label, priority), made as the named tuple's __new__ makes it, without a Python call."""
+    return new_finding(Finding, start, end, label, priority)
+
+
+# The shortest card, and the shortest SSN or SIN
+cdef Py_ssize_t CARD_LENGTH = 13
+cdef Py_ssize_t NINE_LENGTH = 9
+# The fewest characters an IBAN match holds: two letters, two digits, two groups of four
+cdef Py_ssize_t IBAN_LENGTH = 12
+# The most digits a CARD match holds
+DEF CARD_DIGITS = 19
+
+
+# Character classes, as bits of CLASSES for Latin-1 (what most text is made of) and as chars.pxd says beyond
+DEF DIGIT = 1  # `\\d`
+DEF WORD = 2  # `\\w`
+DEF WORD_OR_DASH = 4  # `[\\w\\-]`
+DEF SEPARATED_DIGITS = 8  # `[\\d \\-]`: what CARD, SSN and NINE_GROUPED/NINE_BARE matches are made of
+DEF IBAN = 16  # `[A-Z0-9 ]` and `\\d`: what an IBAN match is made of
+DEF ALNUM = 32  # `[^\\W_]`
+cdef unsigned char CLASSES[256]
+
+
+cdef void load_classes() noexcept:
+    cdef Py_UCS4 c
+    for c in range(256):
+        CLASSES[c] = 0
+        if is_digit(c):
+            CLASSES[c] |= DIGIT | SEPARATED_DIGITS | IBAN
+        if is_word(c):
+            CLASSES[c] |= WORD | WORD_OR_DASH | (ALNUM if c != 95 else 0)
+        if c == 45:
+            CLASSES[c] |= WORD_OR_DASH | SEPARATED_DIGITS
+        if c == 32:
+            CLASSES[c] |= SEPARATED_DIGITS | IBAN
+        if 65 <= c <= 90:
+            CLASSES[c] |= IBAN
+
+
+load_classes()
+
+
+cdef inline bint in_class(int kind, Py_UCS4 c) noexcept:
+    """c is in a class (a bit above); beyond Latin-1, only a digit is in any but WORD, WORD_OR_DASH and ALNUM."""
+    if c < 256:
+        return CLASSES[c] & kind
+    if kind == WORD or kind == WORD_OR_DASH or kind == ALNUM:
+        return is_word(c)
+    return is_digit(c)
+
+
+cdef inline bint digit(Py_UCS4 c) noexcept:
+    """`\\d`"""
+    return in_class(DIGIT, c)
+
+
+cdef inline bint word(Py_UCS4 c) noexcept:
+    """`\\w`"""
+    return in_class(WORD, c)
+
+
+cdef inline bint word_or_dash(Py_UCS4 c) noexcept:
+    """`[\\w\\-]`"""
+    return in_class(WORD_OR_DASH, c)
+
+
+cdef inline bint upper(Py_UCS4 c) noexcept:
+    """`[A-Z]`"""
+    return 65 <= c <= 90
+
+
+cdef inline Py_ssize_t digits_end(const Text *t, Py_ssize_t i) noexcept:
+    while digit(char_at(t, i)):
+        i += 1
+    return i
+
+
+cdef Py_ssize_t next_run(const Text *t, Py_ssize_t i, Py_ssize_t least, int kind, Py_ssize_t *end) noexcept:
+    """Start of the first run of `least` or more characters of a class (SEPARATED_DIGITS, IBAN, DIGIT) in
+    text[i:], or the text's length; `end` gets the run's end.
+
+    Such a run that starts by i + least - 1 holds that character: where it is out of the class, the search
+    skips `least` characters on, reading one, and most text is out of these classes."""
+    cdef Py_ssize_t probe, start, stop
+    cdef const unsigned char *latin
+    if t.kind == PyUnicode_1BYTE_KIND:  # the same, reading bytes
+        latin = <const unsigned char *>t.data
+        while True:
+            probe = i + least - 1
+            if probe >= t.n:
+                return t.n
+            if not CLASSES[latin[probe]] & kind:
+                i = probe + 1
+                continue
+            start = probe
+            while start > i and CLASSES[latin[start - 1]] & kind:
+                start -= 1
+            stop = probe + 1
+            while stop < t.n and CLASSES[latin[stop]] & kind:
+                stop += 1
+            if stop - start >= least:
+                end[0] = stop
+                return start
+            i = stop
+    while True:
+        probe = i + least - 1
+        if probe >= t.n:
+            return t.n
+        if not in_class(kind, PyUnicode_READ(t.kind, t.data, probe)):
+            i = probe + 1
+            continue
+        start = probe
+        while start > i and in_class(kind, PyUnicode_READ(t.kind, t.data, start - 1)):
+            start -= 1
+        stop = probe + 1
+        while stop < t.n and in_class(kind, PyUnicode_READ(t.kind, t.data, stop)):
+            stop += 1
+        if stop - start >= least:
+            end[0] = stop
+            return start
+        i = stop
+
+
+cdef inline bint number_may_start(const Text *t, Py_ssize_t i) noexcept:
+    """`(?<![\\w\\-.])` at i."""
+    cdef Py_UCS4 before = char_at(t, i - 1)
+    return not (word_or_dash(before) or before == 46)
+
+
+cdef inline bint number_may_end(const Text *t, Py_ssize_t e) noexcept:
+    """`(?![\\w\\-]|\\.\\d)` at e."""
+    cdef Py_UCS4 c = char_at(t, e)
+    return not (word_or_dash(c) or c == 46 and digit(char_at(t, e + 1)))
+
+
+cdef bint luhn(const Py_UCS4 *digits, Py_ssize_t count) noexcept:
+    """checksums.luhn_valid on these code points (as there, a digit counts as its code point less 48)."""
+    cdef long long total = 0, d
+    cdef Py_ssize_t k
+    for k in range(count):
+        d = <long long>digits[count - 1 - k] - 48
+        if k % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+cdef Py_ssize_t card_match(const Text *t, Py_ssize_t i, Py_UCS4 *digits, Py_ssize_t *count) noexcept:
+    """End of CARD's match at i (a digit where a number may start), or -1; `digits` and `count` get its digits.
+
+    `(?:[ \\-]?\\d){12,18}` takes one digit a step, and a separator only when a digit follows it, so the steps
+    are fixed; the greedy count gives back one step at a time until the look-ahead holds.
+    """
+    cdef Py_ssize_t ends[CARD_DIGITS]
+    cdef Py_ssize_t p = i + 1, k = 0
+    cdef Py_UCS4 c
+    digits[0] = char_at(t, i)
+    while k < CARD_DIGITS - 1:
+        c = char_at(t, p)
+        if (c == 32 or c == 45) and digit(char_at(t, p + 1)):
+            digits[k + 1] = char_at(t, p + 1)
+            p += 2
+        elif digit(c):
+            digits[k + 1] = c
+            p += 1
+        else:
+            break
+        k += 1
+        ends[k] = p
+    while k >= 12:
+        if number_may_end(t, ends[k]):
+            count[0] = k + 1
+            return ends[k]
+        k -= 1
+    return -1
+
+
+cdef Py_ssize_t nine_digits(
+    const Text *t, Py_ssize_t i, Py_ssize_t second, Py_UCS4 *digits, Py_UCS4 *separator
+) noexcept:
+    """End of eleven characters at i, nine `\\d` and one separator (' ' or '-') at offset 3 and again at `second`
+    (SSN's `\\d{3}([- ])\\d{2}\\1\\d{4}`, NINE_GROUPED's `\\d{3}([ \\-])\\d{3}\\1\\d{3}`), or -1; `digits` gets
+    the digits and `separator` the separator."""
+    cdef Py_ssize_t k, got = 0
+    cdef Py_UCS4 c
+    separator[0] = char_at(t, i + 3)
+    if separator[0] != 32 and separator[0] != 45:
+        return -1
+    for k in range(11):
+        c = char_at(t, i + k)
+        if k == 3 or k == second:
+            if c != separator[0]:
+                return -1
+        elif digit(c):
+            digits[got] = c
+            got += 1
+        else:
+            return -1
+    return i + 11
+
+
+cdef Py_ssize_t ssn_match(const Text *t, Py_ssize_t i) noexcept:
+    """End of SSN's match at i (a digit where a number may start), or -1."""
+    cdef Py_UCS4 d[9]
+    cdef Py_UCS4 separator
+    cdef Py_ssize_t e = nine_digits(t, i, 6, d, &separator)
+    if e < 0:
+        return -1
+    # (?!000|666|9\d\d), (?!00) and (?!0000): ASCII digits
+    if d[0] == 57 or d[0] == d[1] == d[2] and (d[0] == 48 or d[0] == 54):
+        return -1
+    if d[3] == 48 and d[4] == 48 or d[5] == 48 and d[6] == 48 and d[7] == 48 and d[8] == 48:
+        return -1
+    return e if number_may_end(t, e) else -1
+
+
+class CardRecogniser:
+    def find(self, str text not None):
+        cdef list found = []
+        cdef Text t = text_of(text)
+        cdef Py_ssize_t i = 0, start, run_end, e, k, count, end = 0
+        cdef Py_UCS4 digits[CARD_DIGITS]
+        cdef bint uniform
+        while True:
+            # a match is 13 or more digits, ' ' and '-' (long_number_starts(text, 13) holds its start)
+            start = next_run(&t, i, CARD_LENGTH, SEPARATED_DIGITS, &run_end)
+            if start >= t.n:
+                return found
+            for i in range(max(start, end), run_end - CARD_LENGTH + 1):
+                if i >= end and digit(char_at(&t, i)) and number_may_start(&t, i):
+                    e = card_match(&t, i, digits, &count)
+                    if e >= 0:
+                        end = e
+                        uniform = True
+                        for k in range(1, count):
+                            if digits[k] != digits[0]:
+                                uniform = False
+                        if luhn(digits, count) and not uniform:
+                            found.append(finding(i, e, "CARD", 8))
+            i = run_end
+
+
+cdef inline bint upper_or_digit(const Text *t, Py_ssize_t p) noexcept:
+    """`[A-Z0-9]` at p"""
+    cdef Py_UCS4 c = char_at(t, p)
+    return 65 <= c <= 90 or 48 <= c <= 57
+
+
+cdef Py_ssize_t iban_match(const Text *t, Py_ssize_t start) noexcept:
+    """End of IBAN's match at start (two capitals, no word character or '-' before, and two digits), or -1.
+
+    A `(?: ?[A-Z0-9]{4})` step is fixed (it takes a space when there is one: leaving it cannot match); when the
+    look-ahead fails, the tail `(?: ?[A-Z0-9]{1,3})?` gives back a character at a time, then the count a step.
+    """
+    cdef Py_ssize_t ends[8]
+    cdef Py_ssize_t k = 0, p = start + 4, q, tail, back
+    while k < 7:
+        q = p + 1 if char_at(t, p) == 32 else p
+        if not (
+            upper_or_digit(t, q) and upper_or_digit(t, q + 1) and upper_or_digit(t, q + 2) and upper_or_digit(t, q + 3)
+        ):
+            break
+        p = q + 4
+        k += 1
+        ends[k] = p
+    while k >= 2:
+        p = ends[k]
+        q = p + 1 if char_at(t, p) == 32 else p
+        tail = 0
+        while tail < 3 and upper_or_digit(t, q + tail):
+            tail += 1
+        for back in range(tail, 0, -1):
+            if not word_or_dash(char_at(t, q + back)):
+                return q + back
+        if not word_or_dash(char_at(t, p)):
+            return p
+        k -= 1
+    return -1
+
+
+cdef bint iban_checksum(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """checksums.iban_valid on text[start:end] less its spaces, a cut of an IBAN match (capitals, then digits,
+    then capitals, ASCII digits and spaces)."""
+    cdef Py_ssize_t p, size = 0, remainder = 0, part
+    cdef Py_UCS4 c
+    cdef long value
+    for p in range(start, end):
+        if char_at(t, p) != 32:
+            size += 1
+    if not 15 <= size <= 34:
+        return False
+    # the first four characters (no space among them) go to the end
+    for part in range(2):
+        for p in range(start + 4 if part == 0 else start, end if part == 0 else start + 4):
+            c = char_at(t, p)
+            if c == 32:
+                continue
+            if 65 <= c <= 90:
+                value = <long>c - 55
+            else:
+                value = Py_UNICODE_TODECIMAL(c)  # int(ch, 36) reads any decimal digit
+                if value < 0:
+                    return False
+            remainder = (remainder * (100 if value >= 10 else 10) + value) % 97
+    return remainder == 1
+
+
+class IbanRecogniser:
+    def find(self, str text not None):
+        cdef list found = []
+        cdef Text t = text_of(text)
+        cdef Py_ssize_t i = 0, start, run_end, e, cut, end = 0
+        while True:
+            # a match holds 12 or more of [A-Z0-9 ] and \d, and nothing else
+            start = next_run(&t, i, IBAN_LENGTH, IBAN, &run_end)
+            if start >= t.n:
+                return found
+            for i in range(max(start, end), run_end - IBAN_LENGTH + 1):
+                # `[A-Z](?<![\w\-].)[A-Z]\d{2}`
+                if not (
+                    i >= end and upper(char_at(&t, i)) and upper(char_at(&t, i + 1)) and digit(char_at(&t, i + 2))
+                    and digit(char_at(&t, i + 3)) and not word_or_dash(char_at(&t, i - 1))
+                ):
+                    continue
+                e = iban_match(&t, i)
+                if e < 0:
+                    continue
+                end = e
+                # as the reference: the pattern may have swallowed a following number, so cut off a space-led
+                # group at a time until the checksum holds
+                while True:
+                    if iban_checksum(&t, i, e):
+                        found.append(finding(i, e, "IBAN", 8))
+                        break
+                    cut = e - 1
+                    while cut > i and char_at(&t, cut) != 32:
+                        cut -= 1
+                    if cut - i <= 4:
+                        break
+                    e = cut
+            i = run_end
+
+
+cdef Py_ssize_t window_start(const Text *t, Py_ssize_t start, Py_ssize_t window) noexcept:
+    """Where findings.context_before's window of `window` characters before `start` on its line opens."""
+    cdef Py_ssize_t p, low = start - window if start > window else 0
+    for p in range(start - 1, low - 1, -1):
+        if char_at(t, p) == 10:
+            return p + 1
+    return low
+
+
+cdef inline bint cue_in(str text, const Text *t, Py_ssize_t start, object search, Py_ssize_t window) except -1:
+    """findings.context_before(text, start, pattern, window), given the pattern's `search`."""
+    return search(text, window_start(t, start, window), start) is not None
+
+
+class NationalIdRecogniser:
+    """US SSN (dashed form anywhere, bare nine digits after a cue) and Canadian SIN (Luhn)."""
+
+    def find(self, str text not None):
+        cdef list ssns = [], grouped = [], bare = []
+        cdef Text t = text_of(text)
+        cdef Py_ssize_t i = 0, j, e, k, start, run_end, ssn_end = 0, grouped_end = 0, bare_end = 0
+        cdef Py_UCS4 digits[9]
+        cdef Py_UCS4 separator
+        while True:
+            # a match is 9 or more digits, ' ' and '-' (long_number_starts(text, 9) holds its start)
+            start = next_run(&t, i, NINE_LENGTH, SEPARATED_DIGITS, &run_end)
+            if start >= t.n:
+                break
+            for i in range(start, run_end - NINE_LENGTH + 1):
+                if not (digit(char_at(&t, i)) and number_may_start(&t, i)):
+                    continue
+                # each pattern skips the starts inside its own last match, as match_at does
+                if i >= ssn_end:
+                    e = ssn_match(&t, i)
+                    if e >= 0:
+                        ssn_end = e
+                        ssns.append(finding(i, e, "SSN", 7))
+                if i >= grouped_end:
+                    e = nine_digits(&t, i, 7, digits, &separator)
+                    if e >= 0 and number_may_end(&t, e):
+                        grouped_end = e
+                        if luhn(digits, 9) and digits[0] != 48 and digits[0] != 56:
+                            grouped.append(finding(i, e, "SIN", 7))
+                        elif cue_in(text, &t, i, SIN_CUE_SEARCH, 40) or cue_in(text, &t, i, SSN_CUE_SEARCH, 40):
+                            grouped.append(finding(i, e, "SSN", 7))
+                j = digits_end(&t, i + 1)
+                if i >= bare_end and j - i == 9 and number_may_end(&t, j):
+                    bare_end = j
+                    if cue_in(text, &t, i, SSN_CUE_SEARCH, 30):
+                        bare.append(finding(i, j, "SSN", 7))
+                    else:
+                        for k in range(9):
+                            digits[k] = char_at(&t, i + k)
+                        if luhn(digits, 9) and cue_in(text, &t, i, SIN_CUE_SEARCH, 30):
+                            bare.append(finding(i, j, "SIN", 7))
+            i = run_end
+        return ssns + grouped + bare
+
+
+# financial._ACCOUNT_WORDS as code points, for a C scan of the window before a number, listed by first letter
+DEF MOST_CUE_WORDS = 64
+DEF LONGEST_CUE_WORD = 16
+cdef Py_UCS4 CUE_CHARS[MOST_CUE_WORDS][LONGEST_CUE_WORD]
+cdef Py_ssize_t CUE_SIZES[MOST_CUE_WORDS]
+cdef Py_ssize_t CUE_BY_FIRST[128][MOST_CUE_WORDS]  # the words that open with each ASCII character
+cdef Py_ssize_t CUE_COUNT_BY_FIRST[128]
+cdef bint CUE_OPENS_LATIN[256]  # a Latin-1 character opens a cue word, either case
+
+
+cdef void load_cue_words(tuple words) except *:
+    cdef Py_ssize_t w, k, first
+    if len(words) > MOST_CUE_WORDS:
+        raise ImportError(f"financial._ACCOUNT_WORDS holds over {MOST_CUE_WORDS} words")
+    for w, cue in enumerate(words):
+        # fold_code below equates only ASCII with what `(?i)` equates it with
+        if not (0 < len(cue) <= LONGEST_CUE_WORD and cue.isascii() and cue == cue.lower()):
+            raise ImportError(f"financial._ACCOUNT_WORDS: {cue!r} is not a short lower-case ASCII word")
+        for k in range(len(cue)):
+            CUE_CHARS[w][k] = ord(cue[k])
+        CUE_SIZES[w] = len(cue)
+        first = ord(cue[0])
+        CUE_BY_FIRST[first][CUE_COUNT_BY_FIRST[first]] = w
+        CUE_COUNT_BY_FIRST[first] += 1
+    for k in range(256):
+        CUE_OPENS_LATIN[k] = k < 128 and CUE_COUNT_BY_FIRST[k + 32 if 65 <= k <= 90 else k] > 0
+
+
+load_cue_words(financial._ACCOUNT_WORDS)
+
+
+cdef inline Py_UCS4 fold_code(Py_UCS4 c) noexcept:
+    """The ASCII code point that a `(?i)` pattern's lower-case ASCII character matches c as, or 0 for none:
+    either case, and the code points `re` equates with i, k and s."""
+    cdef long code = c  # arithmetic on a Py_UCS4 would make a str of it
+    if c < 128:
+        return code + 32 if 65 <= c <= 90 else c
+    if c == 0x130 or c == 0x131:
+        return 105
+    if c == 0x212A:
+        return 107
+    if c == 0x17F:
+        return 115
+    return 0
+
+
+cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) noexcept:
+    """One of the account cue words occurs at p (which holds c) and ends by high, matched as `(?i)` matches it."""
+    cdef Py_ssize_t n, w, k, size
+    cdef Py_UCS4 first = fold_code(c)
+    if first == 0 or first >= 128:
+        return False
+    for n in range(CUE_COUNT_BY_FIRST[first]):
+        w = CUE_BY_FIRST[first][n]
+        size = CUE_SIZES[w]
+        if p + size <= high:
+            k = 1
+            while k < size and fold_code(char_at(t, p + k)) == CUE_CHARS[w][k]:
+                k += 1
+            if k == size:
+                return True
+    return False
+
+
+# The windows found to be cues (cue words, their suffixes and punctuation: nothing personal), each the text from
+# a cue word up to its number, that ACCOUNT_CUE matches whole
+cdef set CUES_KNOWN = set()
+cdef Py_ssize_t MOST_CUES_KNOWN = 4096
+
+
+cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
+    """context_before(text, start, ACCOUNT_CUE, _CUE_WINDOW).
+
+    Every ACCOUNT_CUE match holds a cue word, and where one opens before its word (número de cliente, numéro de
+    client, no de compte), the word is a match of its own that ends alike; a match opens after no letter or
+    digit. So the search is the match tried at each such word in the window, and C finds those. A match there
+    depends on the text from the word to `start` alone, so the ones seen before need no match.
+    """
+    cdef Py_ssize_t p, low = start - CUE_WINDOW if start > CUE_WINDOW else 0
+    cdef Py_UCS4 c
+    cdef const unsigned char *latin = <const unsigned char *>t.data
+    # from the nearest word (the likeliest cue) back to the window's start or the line's
+    for p in range(start - 1, low - 1, -1):
+        if t.kind == PyUnicode_1BYTE_KIND:  # most text: a table says which characters may open a cue word
+            c = latin[p]
+            if c == 10:
+                return False
+            if not CUE_OPENS_LATIN[c] or p > 0 and CLASSES[latin[p - 1]] & ALNUM:
+                continue
+        else:
+            c = char_at(t, p)
+            if c == 10:
+                return False
+            if fold_code(c) == 0 or in_class(ALNUM, char_at(t, p - 1)):
+                continue
+        if cue_word_at(t, p, c, start):
+            window = text[p:start]
+            if window in CUES_KNOWN:
+                return True
+            if ACCOUNT_CUE_MATCH(text, p, start) is not None:
+                if len(CUES_KNOWN) < MOST_CUES_KNOWN:
+                    CUES_KNOWN.add(window)
+                return True
+    return False
+
+
+# The capital runs that open an ACCOUNT_PREFIXED match (CUST, ACCT, ...), as the pattern itself says the first
+# time each is seen, kept by their letters (five bits each, twelve letters at most) in a small direct-mapped table
+DEF PREFIX_SLOTS = 256
+cdef uint64_t PREFIX_CODES[PREFIX_SLOTS]
+cdef bint PREFIX_OPENS[PREFIX_SLOTS]
+
+
+cdef bint account_prefix(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
+    """text[start:end], capitals, is one of ACCOUNT_PREFIXED's prefixes."""
+    cdef uint64_t code = 0
+    cdef Py_ssize_t p, slot = -1
+    cdef bint opens
+    if end - start <= 12:
+        for p in range(start, end):
+            code = code << 5 | (<uint64_t>char_at(t, p) - 64)
+        slot = <Py_ssize_t>((code * 0x9E3779B97F4A7C15ULL) >> 56) % PREFIX_SLOTS
+        if PREFIX_CODES[slot] == code:
+            return PREFIX_OPENS[slot]
+    # the run is a prefix when it opens a match of its own: a prefix takes all the letters before the digits
+    opens = ACCOUNT_PREFIXED.fullmatch(text[start:end] + "00000") is not None
+    if slot >= 0:
+        PREFIX_CODES[slot] = code
+        PREFIX_OPENS[slot] = opens
+    return opens
+
+
+cdef Py_ssize_t prefixed_digits_end(const Text *t, Py_ssize_t i) noexcept:
+    """End of ACCOUNT_PREFIXED's `\\d{5,16}(?:-\\d{2,8})?(?![\\w\\-])` at i, or -1.
+
+    Giving back a digit leaves a digit next, and leaving out the tail leaves its '-' next: the look-ahead refuses
+    both, so only the whole digit run, with the whole tail when a '-' follows, can match."""
+    cdef Py_ssize_t j = digits_end(t, i), tail
+    if not 5 <= j - i <= 16:
+        return -1
+    if char_at(t, j) == 45:
+        tail = digits_end(t, j + 1)
+        if not 2 <= tail - j - 1 <= 8:
+            return -1
+        j = tail
+    return -1 if word_or_dash(char_at(t, j)) else j
+
+
+cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e) noexcept:
+    """ACCOUNT_TOKEN's `[\\d\\-]{3,24}\\d(?![\\w\\-]|\\.\\d)` from q to the run's end e (a shorter match would leave
+    a digit or '-' next, which the look-ahead refuses)."""
+    cdef Py_ssize_t p
+    cdef Py_UCS4 c
+    if not 4 <= e - q <= 25 or not digit(char_at(t, e - 1)):
+        return False
+    for p in range(q, e):
+        c = char_at(t, p)
+        if not (c == 45 or digit(c)):
+            return False
+    return not (char_at(t, e) == 46 and digit(char_at(t, e + 1)))
+
+
+cdef bint account_token(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
+    """ACCOUNT_TOKEN matches at s, the start of the run of word characters and '-' text[s:e] (so after no word
+    character or '-'); a match there ends at e, as its look-ahead refuses a word character or '-' after it."""
+    cdef Py_UCS4 first = char_at(t, s)
+    cdef Py_ssize_t p, q, k
+    cdef bint four = False
+    # (?:(?<=\d)(?=\d{3})|(?=[A-Z0-9\-]*\d{4})) after the first character
+    if 48 <= first <= 57:
+        four = digit(char_at(t, s + 1)) and digit(char_at(t, s + 2)) and digit(char_at(t, s + 3))
+    p = s + 1
+    while not four:
+        k = 0
+        while k < 4 and digit(char_at(t, p + k)):
+            k += 1
+        if k == 4:
+            four = True
+        elif upper_or_digit(t, p) or char_at(t, p) == 45:
+            p += 1
+        else:
+            break
+    if not four:
+        return False
+    # (?:(?<=[A-Z])[A-Z]{0,5}-?\d|(?<=-)\d|(?<=\d)): the capitals must all be taken, a digit must follow
+    if upper(first):
+        q = s + 1
+        while upper(char_at(t, q)):
+            q += 1
+        if q - s - 1 > 5:
+            return False
+        if char_at(t, q) == 45:
+            q += 1
+        if not digit(char_at(t, q)):
+            return False
+        q += 1
+    elif first == 45:
+        if not digit(char_at(t, s + 1)):
+            return False
+        q = s + 2
+    elif 48 <= first <= 57:
+        q = s + 1
+    else:
+        return False
+    return token_digits(t, q, e)
+
+
+cdef bint date_shaped(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
+    """DATE_SHAPE.fullmatch(text[s:e]): `\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}-\\d{1,2}-\\d{2,4}`."""
+    cdef Py_ssize_t sizes[3]
+    cdef Py_ssize_t part = 0, p = s, from_
+    while True:
+        from_ = p
+        p = digits_end(t, p)  # stops by e, the end of a run of word characters and '-'
+        sizes[part] = p - from_
+        part += 1
+        if p == e:
+            break
+        if part == 3 or char_at(t, p) != 45:
+            return False
+        p += 1
+    if part != 3:
+        return False
+    return (
+        sizes[0] == 4 and 1 <= sizes[1] <= 2 and 1 <= sizes[2] <= 2
+        or 1 <= sizes[0] <= 2 and 1 <= sizes[1] <= 2 and 2 <= sizes[2] <= 4
+    )
+
+
+class AccountNumberRecogniser:
+    def find(self, str text not None):
+        cdef list prefixed = [], tokens = []
+        cdef Text t = text_of(text)
+        cdef Py_ssize_t i = 0, start, run_end, q, e, prefixed_end = 0
+        while True:
+            # Both patterns match a whole run of word characters and '-' (their look-behind and look-ahead refuse
+            # one around it) holding a run of 4 digits or more (ACCOUNT_PREFIXED's \d{5,16}, ACCOUNT_TOKEN's
+            # \d{4}), and can start only at its start
+            i = next_run(&t, i, 4, DIGIT, &run_end)
+            if i >= t.n:
+                break
+            start = i
+            while word_or_dash(char_at(&t, start - 1)):
+                start -= 1
+            while word_or_dash(char_at(&t, run_end)):
+                run_end += 1
+            # ACCOUNT_PREFIXED: a prefix of capitals, '-'?, then digits
+            q = start
+            while upper(char_at(&t, q)):
+                q += 1
+            if q > start and start >= prefixed_end:
+                e = prefixed_digits_end(&t, q + 1 if char_at(&t, q) == 45 else q)
+                if e == run_end and account_prefix(text, &t, start, q):
+                    prefixed_end = e
+                    prefixed.append(finding(start, e, "ACCOUNT", 5))
+            # ACCOUNT_TOKEN
+            if (
+                5 <= run_end - start <= 33
+                and account_token(&t, start, run_end)
+                and not date_shaped(&t, start, run_end)
+                and cue_before(text, &t, start)
+            ):
+                tokens.append(finding(start, run_end, "ACCOUNT", 4))
+            i = run_end
+        return prefixed + tokens
+
+
+TWINS = {
+    financial.CardRecogniser: CardRecogniser,
+    financial.IbanRecogniser: IbanRecogniser,
+    financial.NationalIdRecogniser: NationalIdRecogniser,
+    financial.AccountNumberRecogniser: AccountNumberRecogniser,
+}

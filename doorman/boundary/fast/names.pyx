@@ -1,0 +1,1368 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.names's PersonRecogniser, compiled: the same findings in the same order.
+
+One pass over the text finds the places a name or a cue can be (runs of capitalised words, greeting and
+title words, line starts, ':' and '=', ", ", bracketed addresses, the verbs said of people); the reference's
+patterns confirm the rare candidates, and its logic runs on those few. Words are looked up in the name lists
+in place, through a C table of the lists, without making a str of each.
+"""
+
+import re
+from re import _constants as _sre, _parser as _sre_parser
+
+from doorman.boundary import name_words, names
+from doorman.boundary.common_words import COMMON_WORDS
+from doorman.boundary.findings import Finding, mentions
+from doorman.boundary.name_data import given_names, surnames
+from doorman.boundary.name_words import LOW, UP, fold
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport Py_UCS1, Py_UNICODE_ISDIGIT
+from libc.string cimport memcmp
+
+from doorman.boundary.fast.chars cimport (
+    Text,
+    changed_patterns,
+    char_at,
+    is_space,
+    is_word,
+    lower_char,
+    new_finding,
+    same_letter,
+    text_of,
+    twins_where_unchanged,
+    unsafe_fold,
+)
+from doorman.boundary.fast.tokens cimport is_low, is_up, token_end
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+
+
+class _Drift(Exception):
+    """The reference's patterns are no longer shaped as this twin reads them."""
+
+
+# CRC32 of the patterns this twin ports by hand (the others it calls, or reads its tables from): when one
+# changes, the reference runs instead
+_PORTED = {
+    "_INITIAL_END": 4034155436,
+    "RUN": 3809441854,
+    "MULTI_RUN": 2548659728,
+    "HONORIFIC_PREFIX": 2649258507,
+    "FIELD_MARK": 1613281264,
+    "LABEL_BEFORE": 1768630964,
+    "SURNAME_COMMA_GIVEN": 1053195127,
+    "SPEAKER": 3620177971,
+}
+_PORTED_WORDS = {"UP": 2369398472, "LOW": 2208362981, "TOKEN": 358164290}
+
+cdef object GIVEN = given_names()
+cdef object SURNAMES = surnames()
+cdef object COMMON = COMMON_WORDS
+
+cdef object TITLE_MATCH = names.TITLE_CUE.match
+cdef object TITLE_GATE_SEARCH = names._TITLE_GATE.search
+cdef object SIGN_OFF_MATCH = names.SIGN_OFF.match
+cdef object SELF_MATCH = names.SELF_CUE.match
+cdef object LIST_MATCH = names.LIST_CUE.match
+cdef object EMAIL_SEARCH = names.NAME_BEFORE_EMAIL.search
+cdef object VERB_SEARCH = names.NAME_BEFORE_VERB.search
+cdef tuple SELF_WORDS = names._SELF_WORDS
+cdef tuple VERB_WORDS = names._VERB_WORDS
+cdef tuple LIST_WORDS = names._LIST_WORDS
+
+
+# `\\w` for the code points below 256, as is_word says
+cdef unsigned char WORD_LATIN1[256]
+for _cp in range(256):
+    WORD_LATIN1[_cp] = is_word(_cp)
+
+
+cdef inline bint is_word_fast(Py_UCS4 c) noexcept:
+    """is_word, below 256 looked up"""
+    if c < 256:
+        return WORD_LATIN1[c] != 0
+    return is_word(c)
+
+
+cdef inline Py_ssize_t word_end(const Text *t, Py_ssize_t i) noexcept:
+    """Where the run of `\\w` from i ends."""
+    cdef const Py_UCS1 *latin1
+    cdef Py_ssize_t n = t.n
+    if t.kind == 1:
+        latin1 = <const Py_UCS1 *> t.data
+        while i < n and WORD_LATIN1[latin1[i]]:
+            i += 1
+        return i
+    while i < n and is_word(char_at(t, i)):
+        i += 1
+    return i
+
+
+cdef inline bint is_name_char(Py_UCS4 c) noexcept:
+    """`[UP LOW'\\-]`: SURNAME_COMMA_GIVEN's word characters."""
+    return is_up(c) or is_low(c) or c == 39 or c == 45
+
+
+cdef inline bint is_token_char(Py_UCS4 c) noexcept:
+    """Any character a TOKEN holds."""
+    return is_up(c) or is_low(c) or c == 39 or c == 0x2019 or c == 45 or c == 46
+
+
+cdef Py_ssize_t run_end(const Text *t, Py_ssize_t i, Py_ssize_t *count) noexcept:
+    """`TOKEN(?: TOKEN)*(?![\\w@\\-])` at i: its end (or -1) and its number of words. When the look-ahead refuses
+    the longest run, the run one word shorter (followed by a space) is the match."""
+    cdef Py_ssize_t end = token_end(t, i), before = -1, nxt, words = 1
+    cdef Py_UCS4 c
+    count[0] = 0
+    if end < 0:
+        return -1
+    while char_at(t, end) == 32:
+        nxt = token_end(t, end + 1)
+        if nxt < 0:
+            break
+        before = end
+        end = nxt
+        words += 1
+    c = char_at(t, end)
+    if is_word(c) or c == 64 or c == 45:
+        if words == 1:
+            return -1
+        end = before
+        words -= 1
+    count[0] = words
+    return end
+
+
+cdef Py_ssize_t run_at(const Text *t, Py_ssize_t pos) noexcept:
+    """RUN.match(text, pos).end(), or -1."""
+    cdef Py_ssize_t words
+    cdef Py_UCS4 c = char_at(t, pos - 1)
+    if is_word(c) or c == 64 or c == 46 or c == 45:
+        return -1
+    return run_end(t, pos, &words)
+
+
+# ---- words looked up in place: one open-addressing table of every list's words (code points), each with
+# the bits of the lists that hold it ----
+
+DEF GIVEN_KEY = 1
+DEF SURNAME_KEY = 2
+DEF COMMON_KEY = 4
+DEF TITLE_KEY = 8  # a TITLE_CUE first word, as written
+DEF OPENER_KEY = 16  # a greeting's first word when the greeting has more
+DEF HONORIFIC_KEY = 32
+DEF LABEL_WORD_KEY = 64  # the last word of a field label
+DEF LABEL_KEY = 128  # a whole field label
+
+DEF AS_WRITTEN = 0
+DEF LOWERED = 1
+DEF LABEL_FORM = 2  # lowered, '_' read as ' '
+
+cdef struct Slot:
+    int at  # where its key's code points start in KEY_CHARS, or -1 when the slot is empty
+    unsigned short check  # the key's hash, its top bits
+    unsigned char length
+    unsigned char flags
+
+cdef Py_ssize_t KEY_MASK = 0
+cdef Py_ssize_t LONGEST_KEY = 0
+cdef int EMPTY_KEY_FLAGS = 0
+cdef Slot *SLOTS = NULL
+cdef Py_UCS1 *KEY_CHARS = NULL  # every listed word is Latin-1 (checked)
+
+
+cdef inline unsigned long long hash_step(unsigned long long h, unsigned int c) noexcept:
+    return (h ^ c) * 1099511628211ULL
+
+
+cdef inline Py_UCS4 key_char(const Text *t, Py_ssize_t k, int form) noexcept:
+    cdef Py_UCS4 c = char_at(t, k)
+    if form != AS_WRITTEN:
+        c = lower_char(c)
+        if form == LABEL_FORM and c == 95:
+            c = 32
+    return c
+
+
+cdef int word_flags(const Text *t, Py_ssize_t s, Py_ssize_t e, int form) noexcept:
+    """The lists holding text[s:e] (lowered, for LOWERED and LABEL_FORM: only where lower_char is str.lower)."""
+    cdef unsigned long long h = 14695981039346656037ULL
+    cdef Py_ssize_t k, slot, length = e - s
+    cdef unsigned short check
+    cdef const Slot *found
+    cdef Py_UCS1 word[256]
+    cdef Py_UCS4 c
+    if length <= 0:
+        return EMPTY_KEY_FLAGS
+    if length > LONGEST_KEY:
+        return 0
+    for k in range(length):
+        c = key_char(t, s + k, form)
+        if c > 255:
+            return 0
+        word[k] = <Py_UCS1> c
+        h = hash_step(h, c)
+    slot = <Py_ssize_t> (h & <unsigned long long> KEY_MASK)
+    check = <unsigned short> (h >> 48)
+    found = &SLOTS[slot]
+    while found.at >= 0:
+        if found.check == check and found.length == length and memcmp(&KEY_CHARS[found.at], word,
+                                                                        length) == 0:
+            return found.flags
+        slot = (slot + 1) & KEY_MASK
+        found = &SLOTS[slot]
+    return 0
+
+
+def _fill_word_table(dict flags_of):
+    global KEY_MASK, LONGEST_KEY, EMPTY_KEY_FLAGS, SLOTS, KEY_CHARS
+    cdef Py_ssize_t size = 1024, slot, used = 0
+    cdef unsigned long long h
+    cdef str key
+    cdef Py_UCS4 ch
+    EMPTY_KEY_FLAGS = flags_of.pop("", 0)
+    if any(len(w) > 255 or max(map(ord, w)) > 255 for w in flags_of):
+        raise _Drift("a listed word is too long, or beyond Latin-1, for the compiled table")
+    while size < len(flags_of) * 3 // 2:
+        size *= 2
+    SLOTS = <Slot *> PyMem_Malloc(size * sizeof(Slot))
+    KEY_CHARS = <Py_UCS1 *> PyMem_Malloc(sum(len(w) for w in flags_of) + 1)
+    if SLOTS == NULL or KEY_CHARS == NULL:
+        raise MemoryError()
+    KEY_MASK = size - 1
+    for slot in range(size):
+        SLOTS[slot].at = -1
+    for key, flags in flags_of.items():
+        h = 14695981039346656037ULL
+        for ch in key:
+            h = hash_step(h, ord(ch))
+        slot = <Py_ssize_t> (h & <unsigned long long> KEY_MASK)
+        while SLOTS[slot].at >= 0:
+            slot = (slot + 1) & KEY_MASK
+        SLOTS[slot].at = used
+        SLOTS[slot].check = <unsigned short> (h >> 48)
+        SLOTS[slot].length = len(key)
+        SLOTS[slot].flags = flags
+        for ch in key:
+            KEY_CHARS[used] = ord(ch)
+            used += 1
+        LONGEST_KEY = max(LONGEST_KEY, len(key))
+
+
+# ---- name_words' look-ups, with their exact meaning ----
+
+cdef str fold_word(str word):
+    """name_words.fold"""
+    cdef str low = word.lower()
+    if PyUnicode_IS_ASCII(low):
+        return low
+    return fold(word)
+
+
+cdef bint in_given(str word) except -1:
+    if "-" not in word:
+        return fold_word(word) in GIVEN
+    for part in word.split("-"):
+        if fold_word(part) not in GIVEN:
+            return False
+    return True
+
+
+cdef bint surname_parts(str word) except -1:
+    """name_words.is_surname"""
+    if fold_word(word) in SURNAMES:
+        return True
+    if "-" not in word:
+        return False
+    for part in word.split("-"):
+        if fold_word(part) not in SURNAMES:
+            return False
+    return True
+
+
+# What name_words says of a word, as bits
+DEF IN_GIVEN = 1
+DEF COMMON_LOWER = 2
+DEF PLAIN = 4
+DEF SURNAME = 8
+DEF UPPER = 16
+
+
+cdef int str_facts(str word) except -1:
+    """What name_words says of a word beyond ASCII, as bits (a rare word: found afresh, never kept)."""
+    cdef str low = word.lower(), folded
+    cdef int found = 0
+    if "-" in word:
+        if in_given(word):
+            found |= IN_GIVEN
+        if surname_parts(word):
+            found |= SURNAME
+    else:
+        folded = low if PyUnicode_IS_ASCII(low) else fold(word)
+        if folded in GIVEN:
+            found |= IN_GIVEN
+        if folded in SURNAMES:
+            found |= SURNAME
+    if low in COMMON:
+        found |= COMMON_LOWER
+    if (low.rstrip(".") if low.endswith(".") else low) not in COMMON:
+        found |= PLAIN
+    if word.isupper():
+        found |= UPPER
+    return found
+
+
+cdef bint parts_listed(const Text *t, Py_ssize_t s, Py_ssize_t e, int key) noexcept:
+    """Every '-'-separated part of the ASCII word text[s:e], lowered, is in the list `key`."""
+    cdef Py_ssize_t k, part = s
+    for k in range(s, e + 1):
+        if k == e or char_at(t, k) == 45:
+            if not (word_flags(t, part, k, LOWERED) & key):
+                return False
+            part = k + 1
+    return True
+
+
+cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
+    """What name_words says of the word text[s:e]: in C for an ASCII word (str.lower and fold are ASCII
+    lowering there, isupper is a capital and no small letter), through str_facts beyond."""
+    cdef Py_ssize_t k, stripped = e
+    cdef Py_UCS4 c
+    cdef bint capital = False, small = False, hyphen = False
+    cdef int whole, found = 0
+    for k in range(s, e):
+        c = char_at(t, k)
+        if c >= 128:
+            return str_facts(text[s:e])
+        if 65 <= c <= 90:
+            capital = True
+        elif 97 <= c <= 122:
+            small = True
+        elif c == 45:
+            hyphen = True
+    whole = word_flags(t, s, e, LOWERED)
+    if hyphen:
+        if parts_listed(t, s, e, GIVEN_KEY):
+            found |= IN_GIVEN
+        if whole & SURNAME_KEY or parts_listed(t, s, e, SURNAME_KEY):
+            found |= SURNAME
+    else:
+        if whole & GIVEN_KEY:
+            found |= IN_GIVEN
+        if whole & SURNAME_KEY:
+            found |= SURNAME
+    if whole & COMMON_KEY:
+        found |= COMMON_LOWER
+    while stripped > s and char_at(t, stripped - 1) == 46:
+        stripped -= 1
+    if not ((whole if stripped == e else word_flags(t, s, stripped, LOWERED)) & COMMON_KEY):
+        found |= PLAIN
+    if capital and not small:
+        found |= UPPER
+    return found
+
+
+cdef inline bint given_bits(int f) noexcept:
+    """name_words.is_given"""
+    return (f & (IN_GIVEN | COMMON_LOWER)) == IN_GIVEN
+
+
+cdef inline bint known_bits(int f) noexcept:
+    """name_words.known"""
+    return (f & (IN_GIVEN | SURNAME)) != 0
+
+
+cdef inline object person(Py_ssize_t start, Py_ssize_t end, int priority):
+    return new_finding(Finding, start, end, "PERSON", priority)
+
+
+cdef int leading_name(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_t end,
+                      bint strong) except -1:
+    """names._leading_name for the run text[start:end]"""
+    cdef Py_ssize_t taken = 0, s = start, e, last_end = start
+    cdef int f, first = 0
+    cdef bint listed
+    while taken < 3 and s < end:
+        e = s
+        while e < end and char_at(t, e) != 32:
+            e += 1
+        f = facts(t, text, s, e)
+        if taken == 0:
+            first = f
+        listed = known_bits(f) if taken == 0 else (f & SURNAME) != 0
+        if not ((f & PLAIN) or (listed and (strong or taken))):
+            break
+        taken += 1
+        last_end = e
+        s = e + 1
+    if not taken:
+        return 0
+    if taken == 1 and not strong and not (given_bits(first) or (first & SURNAME)):
+        return 0
+    found.append(person(start, last_end, 2))
+    return 0
+
+
+DEF RUN_ROOM = 16
+
+
+cdef int in_run(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
+    """PersonRecogniser._in_run for the run text[start:end]"""
+    cdef Py_ssize_t room[3 * RUN_ROOM]
+    cdef Py_ssize_t *bounds = room
+    cdef Py_ssize_t *ends
+    cdef Py_ssize_t *bits
+    cdef Py_ssize_t count = 1, i, j, k
+    for k in range(start, end):
+        if char_at(t, k) == 32:
+            count += 1
+    if count > RUN_ROOM:
+        bounds = <Py_ssize_t *> PyMem_Malloc(3 * count * sizeof(Py_ssize_t))
+        if bounds == NULL:
+            raise MemoryError()
+    ends = bounds + count
+    bits = bounds + 2 * count
+    try:
+        i = 0
+        bounds[0] = start
+        for k in range(start, end):
+            if char_at(t, k) == 32:
+                ends[i] = k
+                i += 1
+                bounds[i] = k + 1
+        ends[i] = end
+        for i in range(count):
+            bits[i] = -1
+        i = 0
+        while i < count:
+            if i + 1 < count:
+                if (word_bits(t, text, bounds, ends, bits, i) & (IN_GIVEN | COMMON_LOWER)) == IN_GIVEN or (
+                    (bits[i] & PLAIN) and ends[i] - bounds[i] > 2 and not (bits[i] & UPPER)
+                    and (word_bits(t, text, bounds, ends, bits, i + 1) & (SURNAME | UPPER)) == SURNAME
+                    and not sentence_start(t, bounds[i])
+                ):
+                    j = i + 1
+                    while j < count and j - i < 4 and (word_bits(t, text, bounds, ends, bits, j) & (PLAIN | SURNAME)):
+                        j += 1
+                    if j > i + 1 and char_at(t, ends[j - 1] - 1) != 46:
+                        found.append(person(bounds[i], ends[j - 1], 2))
+                        i = j
+                        continue
+            i += 1
+    finally:
+        if bounds != room:
+            PyMem_Free(bounds)
+    return 0
+
+
+cdef inline Py_ssize_t word_bits(const Text *t, str text, Py_ssize_t *starts, Py_ssize_t *ends,
+                                 Py_ssize_t *bits, Py_ssize_t i) except -1:
+    if bits[i] < 0:
+        bits[i] = facts(t, text, starts[i], ends[i])
+    return bits[i]
+
+
+# ---- the cues' first words and phrases, taken from the reference's patterns ----
+
+cdef Py_ssize_t TITLE_LONGEST = 0
+cdef Py_ssize_t HONORIFIC_LONGEST = 0
+cdef Py_ssize_t VERB_LONGEST = 0
+cdef unsigned char TITLE_LETTER[128]
+# Greeting words that open a longer greeting ("Thank you"): what follows them is left to the regex
+cdef unsigned char TITLE_OPENER_LETTER[128]
+
+
+def _word_lists():
+    """Every list's words with their bits, for the word table; checks the title words as the loop reads them."""
+    flags_of = {}
+
+    def add(words, bit):
+        for w in words:
+            flags_of[w] = flags_of.get(w, 0) | bit
+
+    title_words = {w.split(" ")[0] for w in (names._GREETINGS + "|" + names._HONORIFICS).split("|")}
+    honorifics = names._HONORIFICS.split("|")
+    openers = {w.split(" ")[0] for w in names._GREETINGS.split("|") if " " in w}
+    if not all(w.isalpha() and "A" <= w[0] <= "Z" for w in title_words | set(honorifics)):
+        raise _Drift("a greeting or title word holds more than letters, or opens with no ASCII capital")
+    add(GIVEN, GIVEN_KEY)
+    add(SURNAMES, SURNAME_KEY)
+    add(COMMON, COMMON_KEY)
+    add(title_words, TITLE_KEY)
+    add(openers, OPENER_KEY)
+    add(honorifics, HONORIFIC_KEY)
+    add({label.rsplit(" ", 1).pop() for label in names.FIELD_LABELS}, LABEL_WORD_KEY)
+    add(names.FIELD_LABELS, LABEL_KEY)
+    return flags_of, title_words, honorifics, openers
+
+
+def _class_source(items):
+    parts = []
+    for kind, value in items:
+        if kind is _sre.LITERAL:
+            parts.append(re.escape(chr(value)))
+        elif kind is _sre.RANGE:
+            parts.append(re.escape(chr(value[0])) + "-" + re.escape(chr(value[1])))
+        elif kind is _sre.CATEGORY and value is _sre.CATEGORY_SPACE:
+            parts.append(r"\s")
+        else:
+            return None
+    return "[" + "".join(parts) + "]"
+
+
+def _nonblank_firsts(items):
+    """Pattern pieces for the characters a match of the parsed `items` can hold first after its leading spaces and
+    tabs, and whether it can be blank or empty throughout; (None, False) when any character can."""
+    classes = []
+    for op, av in items:
+        if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            continue
+        if op is _sre.LITERAL:
+            if chr(av) in " \t":
+                continue
+            classes.append(re.escape(chr(av)))
+            return classes, False
+        if op is _sre.IN:
+            source = _class_source(av)
+            if source is None:
+                return None, False
+            classes.append(source)
+            if re.match(source, " ") or re.match(source, "\t"):
+                continue
+            return classes, False
+        if op is _sre.MAX_REPEAT or op is _sre.MIN_REPEAT:
+            inner, passes = _nonblank_firsts(av[2])
+            if inner is None:
+                return None, False
+            classes += inner
+            if av[0] == 0 or passes:
+                continue
+            return classes, False
+        if op is _sre.SUBPATTERN:
+            if av[1] or av[2]:
+                return None, False
+            inner, passes = _nonblank_firsts(av[3])
+            if inner is None:
+                return None, False
+            classes += inner
+            if passes:
+                continue
+            return classes, False
+        if op is _sre.BRANCH:
+            any_passes = False
+            for alternative in av[1]:
+                inner, passes = _nonblank_firsts(alternative)
+                if inner is None:
+                    return None, False
+                classes += inner
+                any_passes = any_passes or passes
+            if any_passes:
+                continue
+            return classes, False
+        return None, False
+    return classes, True
+
+
+_BLANKS = repr(_sre_parser.parse("[ \\t]*").data[0])
+
+
+# SIGN_OFF's and LIST_CUE's openings (what follows a line's blanks), spelled out from their parsed patterns:
+# each a plain string, SPACE_MARK standing for `\s`.
+DEF SPACE_MARK = 0
+_SPACE_CLASS = [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]
+
+
+def _spelled(items):
+    """Every string the parsed `items` match (SPACE_MARK for `\s`), or None when they are not that simple."""
+    spelled = [""]
+    for op, av in items:
+        if op is _sre.LITERAL and av != SPACE_MARK:
+            options = [chr(av)]
+        elif op is _sre.IN and list(av) == _SPACE_CLASS:
+            options = [chr(SPACE_MARK)]
+        elif op is _sre.SUBPATTERN and not av[1] and not av[2]:
+            options = _spelled(av[3])
+        elif op is _sre.BRANCH:
+            options = []
+            for alternative in av[1]:
+                inner = _spelled(alternative)
+                if inner is None:
+                    return None
+                options += inner
+        elif (op is _sre.MAX_REPEAT or op is _sre.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            options = _spelled(av[2])
+            if options is None:
+                return None
+            options = [""] + options
+        else:
+            return None
+        if options is None:
+            return None
+        spelled = [a + b for a in spelled for b in options]
+        if len(spelled) > 200:
+            return None
+    return spelled
+
+
+def _line_openings(pattern, tag_first):
+    """The strings `pattern` (shaped `^[ \t]*` [an optional tag opening with '<'] WORDS ...) can hold right after
+    its leading blanks, WORDS spelled out."""
+    data = list(_sre_parser.parse(pattern.pattern, pattern.flags).data)
+    at = 2
+    if len(data) < 3 or repr(data[1]) != _BLANKS:
+        raise _Drift(f"{pattern.pattern[:40]!r} is not shaped as the compiled twin reads it")
+    if tag_first:
+        if _nonblank_firsts(data[2:3]) != (["<"], True):
+            raise _Drift("SIGN_OFF's tag is not where the compiled twin reads it")
+        at = 3
+    words = _spelled(data[at:at + 1]) if len(data) > at else None
+    if not words or "" in words:
+        raise _Drift(f"{pattern.pattern[:40]!r}'s words are not spelled out plainly")
+    return tuple(words)
+
+
+# The phrases, verbs and openings in C: their characters in PHRASE_CHARS, grouped, and within a group sorted by
+# bucket (a lower-case ASCII first letter is its bucket, 0 to 25; any other first character is bucket 26):
+# group g's phrases in bucket b are [BUCKET[g][b], BUCKET[g][b + 1]). PAIR[g][b][code] says whether a phrase
+# of bucket b < 26 can have a second character of that code (pair_code), so most words are refused at once.
+DEF SELF_GROUP = 0
+DEF VERB_GROUP = 1
+DEF SIGN_OFF_GROUP = 2
+DEF LIST_GROUP = 3
+# findings.mentions' words, lower-case, as the gates read them
+DEF SELF_WORDS_GROUP = 4
+DEF VERB_WORDS_GROUP = 5
+DEF LIST_WORDS_GROUP = 6
+DEF GROUPS = 7
+DEF PHRASE_ROOM = 4096
+DEF GROUP_ROOM = 256
+DEF OTHER_CODE = 128
+cdef Py_UCS4 PHRASE_CHARS[PHRASE_ROOM]
+cdef Py_ssize_t PHRASE_AT[GROUPS][GROUP_ROOM]
+cdef Py_ssize_t PHRASE_LENGTH[GROUPS][GROUP_ROOM]
+cdef int BUCKET[GROUPS][28]
+cdef unsigned char PAIR[GROUPS][26][OTHER_CODE + 1]
+cdef unsigned char THIRD[GROUPS][26][OTHER_CODE + 1]  # as PAIR, for the third character
+cdef Py_ssize_t _used = 0
+
+
+def _bucket(word):
+    return ord(word[0]) - 97 if "a" <= word[0] <= "z" else 26
+
+
+cdef void _store(int group, tuple words) except *:
+    global _used
+    cdef int k = 0, bucket, code
+    cdef str word
+    if len(words) > GROUP_ROOM or any(w != w.lower() for w in words):
+        raise _Drift("phrases the compiled twin cannot hold")
+    for bucket in range(28):
+        BUCKET[group][bucket] = k
+        for word in sorted(w for w in words if _bucket(w) == bucket):
+            if _used + len(word) > PHRASE_ROOM:
+                raise _Drift("too many phrases for the compiled twin")
+            PHRASE_AT[group][k] = _used
+            PHRASE_LENGTH[group][k] = len(word)
+            for ch in word:
+                PHRASE_CHARS[_used] = ord(ch)
+                _used += 1
+            k += 1
+            if bucket < 26:
+                if len(word) > 1 and 0 < ord(word[1]) < 128:
+                    PAIR[group][bucket][ord(word[1])] = 1
+                else:  # any second character: left to spelled_at
+                    for code in range(OTHER_CODE + 1):
+                        PAIR[group][bucket][code] = 1
+                if len(word) > 2 and 0 < ord(word[2]) < 128:
+                    THIRD[group][bucket][ord(word[2])] = 1
+                else:
+                    for code in range(OTHER_CODE + 1):
+                        THIRD[group][bucket][code] = 1
+
+
+cdef inline int pair_code(Py_UCS4 c, bint folding) noexcept:
+    """c as PAIR reads a phrase's second character: the ASCII letter IGNORECASE equates with it when folding,
+    else c itself, OTHER_CODE beyond ASCII."""
+    cdef unsigned int f
+    if folding:
+        f = ascii_fold(c)
+        if f:
+            return f
+    return c if c < 128 else OTHER_CODE
+
+
+cdef bint spelled_at(const Text *t, Py_ssize_t i, Py_ssize_t at, Py_ssize_t length, bint folding) noexcept:
+    """The stored phrase (PHRASE_CHARS[at:at + length]) at i: SPACE_MARK matches `\s`; with `folding`
+    (IGNORECASE) an ASCII letter matches as same_letter says, and a character beyond ASCII is left to the regex
+    where the text holds one too."""
+    cdef Py_ssize_t j
+    cdef Py_UCS4 w, c
+    if i + length > t.n:
+        return False
+    for j in range(length):
+        w = PHRASE_CHARS[at + j]
+        c = char_at(t, i + j)
+        if w == SPACE_MARK:
+            if not is_space(c):
+                return False
+        elif folding and 97 <= w <= 122:
+            if not same_letter(c, w):
+                return False
+        elif w < 128 or not folding:
+            if c != w:
+                return False
+        elif c < 128 and not (w == 0x130 or w == 0x131 or w == 0x17F or w == 0x212A):
+            return False  # no other character beyond ASCII is equated with an ASCII one
+    return True
+
+
+cdef bint phrase_at(const Text *t, Py_ssize_t i, int group, bint folding) noexcept:
+    """A phrase of `group` matches at i. One opening with SPACE_MARK is also tried without it: the regex's blanks
+    before it can give one back."""
+    cdef int bucket, k
+    cdef Py_UCS4 c = char_at(t, i)
+    cdef unsigned int letter = ascii_fold(c) if folding else (c if 97 <= c <= 122 else 0)
+    cdef Py_ssize_t at, length
+    if letter:
+        bucket = <int> letter - 97
+        if PAIR[group][bucket][pair_code(char_at(t, i + 1), folding)]:
+            for k in range(BUCKET[group][bucket], BUCKET[group][bucket + 1]):
+                if spelled_at(t, i, PHRASE_AT[group][k], PHRASE_LENGTH[group][k], folding):
+                    return True
+    for k in range(BUCKET[group][26], BUCKET[group][27]):
+        at = PHRASE_AT[group][k]
+        length = PHRASE_LENGTH[group][k]
+        if spelled_at(t, i, at, length, folding):
+            return True
+        if PHRASE_CHARS[at] == SPACE_MARK and spelled_at(t, i, at + 1, length - 1, folding):
+            return True
+    return False
+
+
+cdef inline Py_ssize_t skip_blanks(const Text *t, Py_ssize_t k) noexcept:
+    cdef Py_UCS4 c = char_at(t, k)
+    while c == 32 or c == 9:
+        k += 1
+        c = char_at(t, k)
+    return k
+
+
+cdef inline unsigned int ascii_fold(Py_UCS4 c) noexcept:
+    """The lower-case ASCII letter an IGNORECASE pattern equates with c, or 0."""
+    cdef unsigned int code = c
+    if 65 <= code <= 90:
+        return code + 32
+    if 97 <= code <= 122:
+        return code
+    if code == 0x130 or code == 0x131:
+        return 105
+    if code == 0x212A:
+        return 107
+    if code == 0x17F:
+        return 115
+    return 0
+
+
+cdef bint self_phrase_at(const Text *t, Py_ssize_t i, unsigned int letter) noexcept:
+    """One of SELF_CUE's phrases (those opening with `letter`) at i, a space and a TOKEN after it: where SELF_CUE
+    can match."""
+    cdef int k
+    cdef Py_ssize_t length
+    if not (PAIR[SELF_GROUP][letter - 97][pair_code(char_at(t, i + 1), True)]
+            and THIRD[SELF_GROUP][letter - 97][pair_code(char_at(t, i + 2), True)]):
+        return False
+    for k in range(BUCKET[SELF_GROUP][letter - 97], BUCKET[SELF_GROUP][letter - 96]):
+        length = PHRASE_LENGTH[SELF_GROUP][k]
+        if (spelled_at(t, i, PHRASE_AT[SELF_GROUP][k], length, True)
+                and char_at(t, i + length) == 32 and token_end(t, i + length + 1) >= 0):
+            return True
+    return False
+
+
+cdef bint verb_at(const Text *t, Py_ssize_t i, unsigned int letter) noexcept:
+    """One of NAME_BEFORE_VERB's verbs (those opening with `letter`) right after the space at i."""
+    cdef int k
+    if not PAIR[VERB_GROUP][letter - 97][pair_code(char_at(t, i + 2), False)]:
+        return False
+    for k in range(BUCKET[VERB_GROUP][letter - 97], BUCKET[VERB_GROUP][letter - 96]):
+        if spelled_at(t, i + 1, PHRASE_AT[VERB_GROUP][k], PHRASE_LENGTH[VERB_GROUP][k], False):
+            return True
+    return False
+
+
+def _build():
+    """The tables the loop reads, from the reference's patterns and lists; _Drift when they changed shape."""
+    global TITLE_LONGEST, HONORIFIC_LONGEST, VERB_LONGEST
+    up, low = re.compile(f"[{UP}]"), re.compile(f"[{LOW}]")
+    for cp in range(0x800):
+        if is_up(cp) != bool(up.match(chr(cp))) or is_low(cp) != bool(low.match(chr(cp))):
+            raise _Drift("name_words' UP and LOW are not tokens.pxd's")
+    flags_of, title_words, honorifics, openers = _word_lists()
+    _fill_word_table(flags_of)
+    TITLE_LONGEST = max(len(w) for w in title_words)
+    HONORIFIC_LONGEST = max(len(w) for w in honorifics)
+    for w in title_words:
+        TITLE_LETTER[ord(w[0])] = 1
+    for w in openers:
+        TITLE_OPENER_LETTER[ord(w[0])] = 1
+    # SELF_CUE's phrases; each one's ASCII letters match case-insensitively, its other letters are left to the regex
+    self_source = re.search(r"\(\?i:\\b\(\?:([a-zß' |]+)\)\)", names.SELF_CUE.pattern)
+    if self_source is None:
+        raise _Drift("SELF_CUE's phrases are not where the compiled twin reads them")
+    verb_source = re.search(r"\(\?= \(\?:([a-z |]+)\)\\b\)$", names.NAME_BEFORE_VERB.pattern)
+    if verb_source is None:
+        raise _Drift("NAME_BEFORE_VERB's verbs are not where the compiled twin reads them")
+    verbs = tuple(verb_source.group(1).split("|"))
+    VERB_LONGEST = max(len(w) for w in verbs)
+    _store(SELF_GROUP, tuple(self_source.group(1).split("|")))
+    _store(VERB_GROUP, verbs)
+    sign_offs = _line_openings(names.SIGN_OFF, True)
+    if any(w.startswith("<") for w in sign_offs):
+        raise _Drift("a sign-off opens with '<'")
+    _store(SIGN_OFF_GROUP, sign_offs)
+    _store(LIST_GROUP, _line_openings(names.LIST_CUE, False))
+    _store(SELF_WORDS_GROUP, SELF_WORDS)
+    _store(VERB_WORDS_GROUP, VERB_WORDS)
+    _store(LIST_WORDS_GROUP, LIST_WORDS)
+    if any("\0" in w for w in SELF_WORDS + VERB_WORDS + LIST_WORDS):
+        raise _Drift("a gate word holds NUL")
+
+
+_drift = (changed_patterns(names, _PORTED) or changed_patterns(name_words, _PORTED_WORDS, lambda n: getattr(name_words, n)))
+if _drift is None:
+    try:
+        _build()
+    except _Drift as exc:
+        _drift = str(exc)
+
+
+cdef Py_ssize_t after_tag(const Text *t, Py_ssize_t k) noexcept:
+    """Where SIGN_OFF's `(?:<[a-z]{1,6}>)?` (IGNORECASE) at the '<' at k ends, or k when it cannot match there.
+    Any character beyond ASCII is taken as a letter, for the regex to judge."""
+    cdef Py_ssize_t j = k + 1
+    cdef Py_UCS4 c = char_at(t, j)
+    while j - k <= 6 and (c >= 128 or 65 <= c <= 90 or 97 <= c <= 122):
+        j += 1
+        c = char_at(t, j)
+    if j > k + 1 and c == 62:
+        return j + 1
+    return k
+
+
+cdef bint unsafe_text(const Text *t) noexcept:
+    """The text holds an unsafe_fold character: findings.folded refuses it, and its lower case may not be one
+    code point for one."""
+    cdef Py_ssize_t i
+    if t.kind == 1:
+        return False  # every unsafe_fold character is beyond Latin-1
+    for i in range(t.n):
+        if unsafe_fold(char_at(t, i)):
+            return True
+    return False
+
+
+cdef bint mentioned(const Text *t, int group) noexcept:
+    """findings.mentions(text, words) for a text with no unsafe_fold character, the words stored as `group`:
+    text.lower() holds one of them."""
+    cdef Py_ssize_t i, j, at, length
+    cdef int k, bucket
+    cdef unsigned int c
+    for i in range(t.n):
+        c = lower_char(char_at(t, i))
+        bucket = <int> c - 97 if 97 <= c <= 122 else 26
+        for k in range(BUCKET[group][bucket], BUCKET[group][bucket + 1]):
+            at = PHRASE_AT[group][k]
+            length = PHRASE_LENGTH[group][k]
+            if PHRASE_CHARS[at] != c or i + length > t.n:
+                continue
+            for j in range(1, length):
+                if lower_char(char_at(t, i + j)) != PHRASE_CHARS[at + j]:
+                    break
+            else:
+                return True
+    return False
+
+
+cdef bint sentence_start(const Text *t, Py_ssize_t start) noexcept:
+    """names._sentence_start: nothing but spaces between the previous sentence end (or the text's start) and
+    `start`."""
+    cdef Py_ssize_t low = start - 6 if start > 6 else 0, end = start
+    cdef Py_UCS4 last
+    while end > low and char_at(t, end - 1) == 32:
+        end -= 1
+    if end == low:
+        return True
+    last = char_at(t, end - 1)
+    if last == 46 and initial_end(t, low, end):  # "P.S. Anna Berg", "Dr. Berg"
+        return False
+    return last == 46 or last == 33 or last == 63 or last == 10 or last == 34 or last == 39 or last == 96
+
+
+DEF INITIAL_WORDS = 7
+# _INITIAL_END's alternatives: "" stands for `[A-Za-z]`
+cdef const char *INITIAL_WORD[INITIAL_WORDS]
+INITIAL_WORD[:] = [b"", b"Dr", b"Mr", b"Mrs", b"Ms", b"Prof", b"St"]
+cdef Py_ssize_t INITIAL_LENGTH[INITIAL_WORDS]
+INITIAL_LENGTH[:] = [1, 2, 2, 3, 2, 4, 2]
+
+
+cdef bint initial_end(const Text *t, Py_ssize_t low, Py_ssize_t end) noexcept:
+    """names._INITIAL_END.search(text[low:end]), text[end - 1] being '.': a letter or one of its abbreviations
+    right before that '.', at the slice's start or after a space or '.'."""
+    cdef Py_ssize_t k, at
+    cdef Py_UCS4 c
+    for k in range(INITIAL_WORDS):
+        at = end - 1 - INITIAL_LENGTH[k]
+        if at < low:
+            continue
+        if INITIAL_LENGTH[k] == 1:
+            c = char_at(t, at)
+            if not (65 <= c <= 90 or 97 <= c <= 122):
+                continue
+        elif not matches_word(t, at, INITIAL_WORD[k]):
+            continue
+        if at == low:
+            return True
+        c = char_at(t, at - 1)
+        if is_space(c) or c == 46:
+            return True
+    return False
+
+
+cdef inline bint matches_word(const Text *t, Py_ssize_t at, const char *word) noexcept:
+    cdef Py_ssize_t k = 0
+    while word[k] != 0:
+        if <unsigned int> char_at(t, at + k) != <unsigned char> word[k]:
+            return False
+        k += 1
+    return True
+
+
+cdef inline bint verb_may_follow(const Text *t, Py_ssize_t i, Py_UCS4 prev) noexcept:
+    """At the space at i (after `prev`), one of NAME_BEFORE_VERB's verbs can follow a capitalised word."""
+    cdef Py_UCS4 d = char_at(t, i + 1)
+    return (is_low(prev) and 97 <= d <= 122 and PAIR[VERB_GROUP][<unsigned int> d - 97][pair_code(char_at(t, i + 2), False)]
+            and verb_at(t, i, d))
+
+
+cdef int verb_cue(list found, const Text *t, str text, Py_ssize_t i, int *gate, Py_ssize_t *last_end) except -1:
+    """NAME_BEFORE_VERB, searched from the two words before the space at i."""
+    cdef Py_ssize_t r = i
+    cdef object m
+    while r > 0 and is_token_char(char_at(t, r - 1)):
+        r -= 1
+    if not (r > 1 and char_at(t, r - 1) == 32):
+        return 0
+    r -= 1
+    while r > 0 and is_token_char(char_at(t, r - 1)):
+        r -= 1
+    if r < last_end[0]:
+        r = last_end[0]
+    m = VERB_SEARCH(text, r, min(t.n, i + VERB_LONGEST + 2))
+    if m is None:
+        return 0
+    if gate[0] < 0:
+        gate[0] = mentions(text, VERB_WORDS) if unsafe_text(t) else mentioned(t, VERB_WORDS_GROUP)
+    if gate[0]:
+        last_end[0] = m.end()
+        name_before_verb(found, t, text, m.start(), last_end[0])
+    return 0
+
+
+cdef list find_persons(str text):
+    cdef Text t = text_of(text)
+    cdef Py_ssize_t n = t.n, i = 0, next_i, j, k, r, e, end, words
+    cdef Py_ssize_t multi_end = 0, title_end = 0, self_end = 0, sign_off_end = 0, list_end = 0
+    cdef Py_ssize_t email_end = 0, tail_stop = -1, comma_end = 0, speaker_end = 0, verb_end = 0
+    cdef Py_UCS4 c, prev = 0, last_char, d
+    cdef unsigned int folded
+    cdef int f
+    cdef bint follows
+    cdef bint has_lt = "<" in text, has_at = "@" in text
+    cdef bint title_gate_sure = False
+    cdef int self_gate = -1, list_gate = -1, verb_gate = -1
+    # each list made when it first gets an item: a request makes as few objects as it can
+    cdef list found = [], title_ends = None, sign_off_ends = None, field_ends = None
+    cdef list self_found = None, list_found = None, email_found = None, comma_found = None, speaker_found = None
+    cdef list verb_found = None
+    cdef object m
+    while i < n:
+        c = char_at(&t, i)
+        if is_word_fast(c):
+            # a word starts: nothing else starts within it, so the loop goes on at its end
+            next_i = word_end(&t, i + 1)
+            last_char = char_at(&t, next_i - 1)
+            # MULTI_RUN: a capital after none of [\w@.-], two or more words
+            if i >= multi_end and is_up(c) and prev != 64 and prev != 46 and prev != 45:
+                end = run_end(&t, i, &words)
+                if words >= 2:
+                    multi_end = end
+                    in_run(found, &t, text, i, end)
+            # TITLE_CUE: a greeting's or title's first word, whole
+            if c < 128 and TITLE_LETTER[c] and i >= title_end:
+                j = next_i
+                d = char_at(&t, j)
+                if j - i <= TITLE_LONGEST and (d == 32 or d == 44 or d == 46):
+                    follows = capital_follows(&t, j)
+                    if follows or TITLE_OPENER_LETTER[c]:
+                        f = word_flags(&t, i, j, AS_WRITTEN)
+                        if (f & TITLE_KEY) and (follows or (f & OPENER_KEY)):
+                            m = TITLE_MATCH(text, i)
+                            if m is not None:
+                                title_end = m.end()
+                                if title_ends is None:
+                                    title_ends = []
+                                title_ends.append(title_end)
+                                if j - i > 1 or d == 46:
+                                    title_gate_sure = True
+            # SELF_CUE
+            folded = ascii_fold(c)
+            if (folded and PAIR[SELF_GROUP][folded - 97][pair_code(char_at(&t, i + 1), True)] and i >= self_end
+                    and self_gate != 0 and self_phrase_at(&t, i, folded)):
+                m = SELF_MATCH(text, i)
+                if m is not None:
+                    if self_gate < 0:
+                        self_gate = mentions(text, SELF_WORDS) if unsafe_text(&t) else mentioned(&t, SELF_WORDS_GROUP)
+                    if self_gate:
+                        self_end = m.end()
+                        end = run_at(&t, self_end)
+                        if end >= 0 and known_bits(facts(&t, text, self_end, token_end(&t, self_end))):
+                            if self_found is None:
+                                self_found = []
+                            leading_name(self_found, &t, text, self_end, end, True)
+            if char_at(&t, next_i) == 32:
+                # the space after the word, at once: only NAME_BEFORE_VERB looks at it, and only after a word opening
+                # with a capital (a TOKEN's last capitalised part starts its \w run: a space, '-' or an apostrophe
+                # precedes it, or it is within the run of "McDonald" that the TOKEN's capital opens)
+                if verb_gate != 0 and is_up(c) and verb_may_follow(&t, next_i, last_char):
+                    if verb_found is None:
+                        verb_found = []
+                    verb_cue(verb_found, &t, text, next_i, &verb_gate, &verb_end)
+                next_i += 1
+                last_char = 32
+        else:
+            next_i = i + 1
+            last_char = c
+            if c < 128:
+                if c == 32:
+                    if verb_gate != 0 and verb_may_follow(&t, i, prev):
+                        if verb_found is None:
+                            verb_found = []
+                        verb_cue(verb_found, &t, text, i, &verb_gate, &verb_end)
+                elif c == 58 or c == 61:
+                    # FIELD_MARK, then LABEL_BEFORE and FIELD_LABELS
+                    k = skip_blanks(&t, i + 1)
+                    end = -1
+                    d = char_at(&t, k)
+                    if d == 34 or d == 39:
+                        if token_end(&t, k + 1) >= 0:
+                            end = k + 1
+                    elif token_end(&t, k) >= 0:
+                        end = k
+                    if end >= 0:
+                        j = i - 1
+                        if char_at(&t, j) == 10:
+                            j -= 1
+                        if char_at(&t, j) == 32:
+                            j -= 1
+                        d = char_at(&t, j)
+                        if d == 34 or d == 39:
+                            j -= 1
+                        r = j + 1
+                        while r > 0 and is_label_letter(char_at(&t, r - 1)):
+                            r -= 1
+                        if r <= j and r >= i - 26 and word_flags(&t, r, j + 1, LOWERED) & LABEL_WORD_KEY:
+                            r = label_start(&t, i, j)
+                            if r >= 0 and word_flags(&t, r, j + 1, LABEL_FORM) & LABEL_KEY:
+                                if field_ends is None:
+                                    field_ends = []
+                                field_ends.append(end)
+                elif c == 44:
+                    # SURNAME_COMMA_GIVEN
+                    if char_at(&t, i + 1) == 32 and is_up(char_at(&t, i + 2)):
+                        if comma_found is None:
+                            comma_found = []
+                        find_comma_name(comma_found, &t, text, i, &comma_end)
+                elif (c == 60 or c == 40 or c == 91) and has_at:
+                    # NAME_BEFORE_EMAIL: a bracket opening "local@"
+                    if i >= tail_stop:
+                        tail_stop = i + 1
+                        while tail_stop < n:
+                            d = char_at(&t, tail_stop)
+                            if is_space(d) or d == 60 or d == 62 or d == 40 or d == 41 or d == 64:
+                                break
+                            tail_stop += 1
+                    if tail_stop > i + 1 and char_at(&t, tail_stop) == 64:
+                        e = i - 1 if char_at(&t, i - 1) == 32 else i
+                        r = e
+                        while r > 0 and (is_token_char(char_at(&t, r - 1)) or char_at(&t, r - 1) == 32):
+                            r -= 1
+                        if r < email_end:
+                            r = email_end
+                        if e - r >= 5:
+                            m = EMAIL_SEARCH(text, r, tail_stop + 1)
+                            if m is not None:
+                                email_end = m.end()
+                                if email_found is None:
+                                    email_found = []
+                                leading_name(email_found, &t, text, m.start(1), m.end(1), True)
+        if i == 0 or prev == 10 or (has_lt and prev == 62):
+            k = skip_blanks(&t, i)
+            if k < n:
+                d = char_at(&t, k)
+                if i >= sign_off_end and phrase_at(&t, after_tag(&t, k) if d == 60 else k, SIGN_OFF_GROUP, True):
+                    m = SIGN_OFF_MATCH(text, i)
+                    if m is not None:
+                        sign_off_end = m.end() if m.end() > i else i + 1
+                        if sign_off_ends is None:
+                            sign_off_ends = []
+                        sign_off_ends.append(m.end())
+                if i == 0 or prev == 10:
+                    if i >= list_end and list_gate != 0 and phrase_at(&t, k, LIST_GROUP, True):
+                        m = LIST_MATCH(text, i)
+                        if m is not None:
+                            list_end = m.end() if m.end() > i else i + 1
+                            if list_gate < 0:  # names._mentions_list_word
+                                list_gate = unsafe_text(&t) or mentioned(&t, LIST_WORDS_GROUP)
+                            if list_gate:
+                                if list_found is None:
+                                    list_found = []
+                                list_names(list_found, &t, text, m.end())
+                    if i >= speaker_end:
+                        speaker_found = speaker_at(speaker_found, &t, text, k, &speaker_end)
+        prev = last_char
+        i = next_i
+
+    if title_ends is not None and (title_gate_sure or TITLE_GATE_SEARCH(text) is not None):
+        for end in title_ends:
+            cue_name(found, &t, text, end)
+    if sign_off_ends is not None:
+        for end in sign_off_ends:
+            cue_name(found, &t, text, end)
+    if field_ends is not None:
+        for end in field_ends:
+            cue_name(found, &t, text, end)
+    add_all(found, self_found)
+    add_all(found, list_found)
+    add_all(found, email_found)
+    add_all(found, comma_found)
+    add_all(found, speaker_found)
+    add_all(found, verb_found)
+    return found
+
+
+cdef inline int add_all(list found, list more) except -1:
+    if more is not None:
+        found.extend(more)
+    return 0
+
+
+cdef int name_before_verb(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
+    """NAME_BEFORE_VERB's test of its two words (text[start:end], one space between)."""
+    cdef Py_ssize_t space = start
+    cdef int first, last
+    while char_at(t, space) != 32:
+        space += 1
+    first = facts(t, text, start, space)
+    last = facts(t, text, space + 1, end)
+    if (first & (PLAIN | UPPER)) == PLAIN and (last & (PLAIN | UPPER)) == PLAIN:
+        found.append(person(start, end, 2))
+    return 0
+
+
+cdef inline bint is_label_letter(Py_UCS4 c) noexcept:
+    """`[A-Za-zäöüéè]`"""
+    return 65 <= c <= 90 or 97 <= c <= 122 or c == 0xE4 or c == 0xF6 or c == 0xFC or c == 0xE9 or c == 0xE8
+
+
+cdef int list_names(list found, const Text *t, str text, Py_ssize_t pos) except -1:
+    """The names after a LIST_CUE, one per ", "."""
+    cdef Py_ssize_t end
+    while True:
+        end = run_at(t, pos)
+        if end < 0:
+            break
+        leading_name(found, t, text, pos, end, True)
+        if not (char_at(t, end) == 44 and char_at(t, end + 1) == 32):
+            break
+        pos = end + 2
+    return 0
+
+
+cdef int cue_name(list found, const Text *t, str text, Py_ssize_t pos) except -1:
+    """HONORIFIC_PREFIX.match, then RUN.match after it, and the run's leading name. Each honorific is a whole
+    word (its letters are followed by '.' or a space), so it is the word at pos."""
+    cdef Py_ssize_t word_end, after, end
+    while True:
+        word_end = pos
+        while word_end - pos <= HONORIFIC_LONGEST and is_word(char_at(t, word_end)):
+            word_end += 1
+        if word_end == pos or word_end - pos > HONORIFIC_LONGEST:
+            break
+        after = word_end + 1 if char_at(t, word_end) == 46 else word_end
+        if not (char_at(t, after) == 32 and word_flags(t, pos, word_end, AS_WRITTEN) & HONORIFIC_KEY):
+            break
+        pos = after + 1
+    end = run_at(t, pos)
+    if end >= 0:
+        leading_name(found, t, text, pos, end, True)
+    return 0
+
+
+cdef inline bint capital_follows(const Text *t, Py_ssize_t j) noexcept:
+    """After a one-word greeting or a title ending at j, what TITLE_CUE needs: ' ', ', ' or '. ', then a capital
+    (a title's or the name's)."""
+    if char_at(t, j) != 32:
+        if char_at(t, j + 1) != 32:
+            return False
+        j += 1
+    return is_up(char_at(t, j + 1))
+
+
+cdef list speaker_at(list found, const Text *t, str text, Py_ssize_t k, Py_ssize_t *last_end):
+    """SPEAKER at the line whose first non-blank character is k: `[-*•][ \t]+` (a bullet), `\[[^\]\n]{1,30}\] ?`
+    (a bracket), then one to three TOKENs (the speaker), ':' and a space or tab. Each piece is taken whole when
+    it is there: giving any of it back leaves a blank, ']' or ':' where the next piece needs another character.
+    Tests the speaker, its finding added to `found` (made when None); sets last_end where the match ends, when
+    there is one. Returns `found`."""
+    cdef Py_ssize_t p = k, q, start, end, nxt, words = 1, bracket = -1, bracket_end = -1
+    cdef Py_UCS4 c = char_at(t, k)
+    if c == 45 or c == 42 or c == 0x2022:
+        p = skip_blanks(t, k + 1)
+        if p == k + 1 or p >= t.n:
+            return found
+    if char_at(t, p) == 91:
+        q = p + 1
+        while q < t.n and q - p <= 31 and char_at(t, q) != 93 and char_at(t, q) != 10:
+            q += 1
+        if not (char_at(t, q) == 93 and 1 < q - p <= 31):
+            return found
+        bracket = p
+        bracket_end = q + 1
+        p = q + 2 if char_at(t, q + 1) == 32 else q + 1
+    start = p
+    end = token_end(t, start)
+    if end < 0:
+        return found
+    while words < 3 and char_at(t, end) == 32:
+        nxt = token_end(t, end + 1)
+        if nxt < 0:
+            break
+        end = nxt
+        words += 1
+    c = char_at(t, end + 1)
+    if not (char_at(t, end) == 58 and (c == 32 or c == 9)):
+        return found
+    last_end[0] = end + 2
+    if speaker_is_name(t, text, start, end, words, bracket, bracket_end):
+        if found is None:
+            found = []
+        found.append(person(start, end, 2))
+    return found
+
+
+cdef Py_ssize_t label_start(const Text *t, Py_ssize_t mark, Py_ssize_t last) noexcept:
+    """LABEL_BEFORE.search(text, max(0, mark - 26), mark) when its group must end at `last` (what follows is the
+    optional quote, space and line break its tail allows): where the group starts, or -1. The leftmost start that
+    works: a label letter after a delimiter (or the text's start), every character to `last` a label character,
+    25 at most (the lazy group is as short as its end allows, and that end is `last`)."""
+    cdef Py_ssize_t g = last, low = mark - 26
+    cdef Py_UCS4 c
+    if low < last - 24:
+        low = last - 24
+    if low < 0:
+        low = 0
+    while g > low and is_label_char(char_at(t, g - 1)):
+        g -= 1
+    while g <= last:
+        if is_label_letter(char_at(t, g)):
+            if g == 0:
+                return g
+            c = char_at(t, g - 1)
+            if is_space(c) or c == 40 or c == 91 or c == 124 or c == 59 or c == 123 or c == 44 or c == 34 or c == 39:
+                return g
+        g += 1
+    return -1
+
+
+cdef inline bint is_label_char(Py_UCS4 c) noexcept:
+    """`[A-Za-zäöüéè _]`"""
+    return is_label_letter(c) or c == 32 or c == 95
+
+
+cdef bint speaker_is_name(const Text *t, str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t words,
+                          Py_ssize_t bracket, Py_ssize_t bracket_end) except -1:
+    """SPEAKER's test of its speaker (text[start:end], `words` TOKENs) and optional "[...]" prefix."""
+    cdef Py_ssize_t head_end = start, tail_start = end
+    cdef int head, tail
+    while char_at(t, head_end) != 32 and head_end < end:
+        head_end += 1
+    while tail_start > start and char_at(t, tail_start - 1) != 32:
+        tail_start -= 1
+    head = facts(t, text, start, head_end)
+    if given_bits(head) or (words > 1 and (head & (IN_GIVEN | PLAIN)) and (
+            facts(t, text, tail_start, end) & (PLAIN | SURNAME))) or (
+        timestamped(t, bracket, bracket_end) and words == 1 and head_end - start > 2 and (head & PLAIN)
+    ):
+        return True
+    return False
+
+
+cdef bint timestamped(const Text *t, Py_ssize_t bracket, Py_ssize_t bracket_end) noexcept:
+    """names._timestamped for the bracket text[bracket:bracket_end] (none when bracket < 0)"""
+    cdef Py_ssize_t k
+    if bracket < 0:
+        return False
+    for k in range(bracket, bracket_end):
+        if Py_UNICODE_ISDIGIT(char_at(t, k)):
+            return True
+    return False
+
+
+cdef int find_comma_name(list found, const Text *t, str text, Py_ssize_t comma,
+                         Py_ssize_t *last_end) except -1:
+    """SURNAME_COMMA_GIVEN with its ", " at `comma`, tried from last_end on (finditer's order)."""
+    cdef Py_ssize_t run_start = comma, s, g = comma + 2, e
+    cdef Py_UCS4 c
+    cdef int last, first
+    while run_start > 0 and is_name_char(char_at(t, run_start - 1)):
+        run_start -= 1
+    s = run_start if run_start > last_end[0] else last_end[0]
+    # group 1: the leftmost capital after none of [\w-], one name character or more before the comma
+    while s < comma - 1:
+        c = char_at(t, s - 1)
+        if is_up(char_at(t, s)) and not (is_word(c) or c == 45):
+            break
+        s += 1
+    if s >= comma - 1:
+        return 0
+    # group 2: greedy, given back to an apostrophe when a word character or '-' follows
+    e = g + 1
+    while e < t.n and is_name_char(char_at(t, e)):
+        e += 1
+    if e == g + 1:
+        return 0
+    c = char_at(t, e)
+    if is_word(c) or c == 45:
+        e -= 1
+        while e > g + 1 and char_at(t, e) != 39:
+            e -= 1
+        if e <= g + 1:
+            return 0
+    last_end[0] = e
+    first = facts(t, text, g, e)
+    last = facts(t, text, s, comma)
+    if given_bits(first) and (last & SURNAME) and ((last & UPPER) == (first & UPPER)):
+        found.append(person(s, e, 1))
+    return 0
+
+
+class PersonRecogniser:
+    def find(self, str text):
+        return find_persons(text)
+
+
+TWINS = twins_where_unchanged({names.PersonRecogniser: (PersonRecogniser, _drift)})

@@ -1,0 +1,492 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.network's recognisers, compiled: the same findings in the same order.
+
+IPV4 and IPV6 are decided in C (their patterns ported with their look-arounds and backtracking order, and
+ipaddress.IPv6Address's parse ported for the check on an IPv6 match); a URL is found in C from its '://'
+and handed to the reference's own patterns, which say whether it carries a secret.
+"""
+
+from cpython.unicode cimport PyUnicode_FindChar
+
+from doorman.boundary import network
+from doorman.boundary.findings import Finding
+
+from doorman.boundary.fast.chars cimport (
+    Text, changed_patterns, char_at, digits_from, is_digit, is_space, is_word, text_of, twins_where_unchanged,
+)
+
+cdef object DSN_MATCH = network.DSN_PASSWORD.match
+cdef object USERINFO_MATCH = network.URL_USERINFO.match
+cdef object SECRET_PARAM_SEARCH = network.URL_SECRET_PARAM.search
+cdef object SECRET_PATH_SEARCH = network.URL_SECRET_PATH.search
+cdef object VERSION_CONTEXT = network._version_context
+
+
+cdef inline bint hex_digit(Py_UCS4 c) noexcept:
+    """`[0-9A-Fa-f]`"""
+    return 48 <= c <= 57 or 65 <= c <= 70 or 97 <= c <= 102
+
+
+cdef inline Py_ssize_t hex_from(const Text *t, Py_ssize_t p, Py_ssize_t most) noexcept:
+    """How many `[0-9A-Fa-f]` (at most `most`) follow from p."""
+    cdef Py_ssize_t k = 0
+    while k < most and hex_digit(char_at(t, p + k)):
+        k += 1
+    return k
+
+
+# ---- IPv4 ----
+
+cdef int octet_lengths(const Text *t, Py_ssize_t p, Py_ssize_t *lengths) noexcept:
+    """The lengths `(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)` can match at p, in the order `re` tries them."""
+    cdef Py_UCS4 c0 = char_at(t, p), c1 = char_at(t, p + 1), c2 = char_at(t, p + 2)
+    cdef int count = 0
+    if (
+        (c0 == 50 and c1 == 53 and 48 <= c2 <= 53)
+        or (c0 == 50 and 48 <= c1 <= 52 and is_digit(c2))
+        or (c0 == 49 and is_digit(c1) and is_digit(c2))
+    ):
+        lengths[count] = 3
+        count += 1
+    if 49 <= c0 <= 57 and is_digit(c1):
+        lengths[count] = 2
+        count += 1
+    if is_digit(c0):
+        lengths[count] = 1
+        count += 1
+    return count
+
+
+cdef inline bint ipv4_may_end(const Text *t, Py_ssize_t e) noexcept:
+    """`(?![\\w\\-]|\\.\\d)` at e."""
+    cdef Py_UCS4 c = char_at(t, e)
+    if is_word(c) or c == 45:
+        return False
+    return not (c == 46 and is_digit(char_at(t, e + 1)))
+
+
+cdef Py_ssize_t ipv4_from(const Text *t, Py_ssize_t p, int octet) noexcept:
+    """End of IPV4's match from its `octet`-th octet at p to the end, or -1."""
+    cdef Py_ssize_t lengths[3]
+    cdef int count = octet_lengths(t, p, lengths), k
+    cdef Py_ssize_t e, d, end
+    for k in range(count):
+        end = p + lengths[k]
+        if octet < 3:
+            if char_at(t, end) == 46:
+                e = ipv4_from(t, end + 1, octet + 1)
+                if e >= 0:
+                    return e
+            continue
+        if char_at(t, end) == 47:  # (?:/\d{1,2})?, the longer first
+            for d in range(digits_from(t, end + 1, 2), 0, -1):
+                if ipv4_may_end(t, end + 1 + d):
+                    return end + 1 + d
+        if ipv4_may_end(t, end):
+            return end
+    return -1
+
+
+cdef bint ascii_window_lower(const Text *t, Py_ssize_t lo, Py_ssize_t hi, unsigned char *out) noexcept:
+    """Copy text[lo:hi] lower-cased into out, when it is all ASCII (else False: str.lower may change it)."""
+    cdef Py_ssize_t k
+    cdef unsigned int c
+    for k in range(lo, hi):
+        c = char_at(t, k)
+        if c >= 128:
+            return False
+        out[k - lo] = <unsigned char>(c + 32 if 65 <= c <= 90 else c)
+    return True
+
+
+cdef int version_context(str text, const Text *t, Py_ssize_t start) except -1:
+    """network._version_context: 'v' or 'version' in the nine characters before start."""
+    cdef unsigned char before[9]
+    cdef Py_ssize_t lo = start - 9 if start > 9 else 0, size = start - lo, k, j
+    cdef const char *version = b"version"
+    cdef bint same
+    if not ascii_window_lower(t, lo, start, before):
+        return bool(VERSION_CONTEXT(text, start))
+    if size > 0 and before[size - 1] == 118:
+        return True
+    for k in range(size - 6):
+        same = True
+        for j in range(7):
+            if before[k + j] != <unsigned char>version[j]:
+                same = False
+                break
+        if same:
+            return True
+    return False
+
+
+cdef bint starts_with(const Text *t, Py_ssize_t start, Py_ssize_t end, const char *prefix, Py_ssize_t size) noexcept:
+    cdef Py_ssize_t k
+    if end - start < size:
+        return False
+    for k in range(size):
+        if char_at(t, start + k) != <Py_UCS4>prefix[k]:
+            return False
+    return True
+
+
+cdef bint not_identifying(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """The match starts with one of network._NOT_IDENTIFYING_V4."""
+    return (
+        starts_with(t, start, end, b"127.", 4)
+        or starts_with(t, start, end, b"0.0.0.0", 7)
+        or starts_with(t, start, end, b"255.255.255.255", 15)
+    )
+
+
+# ---- IPv6 ----
+
+cdef inline bint ipv6_may_end(const Text *t, Py_ssize_t e) noexcept:
+    """`(?![\\w:])` at e."""
+    cdef Py_UCS4 c = char_at(t, e)
+    return not (is_word(c) or c == 58)
+
+
+cdef Py_ssize_t ipv6_prefix_end(const Text *t, Py_ssize_t p) noexcept:
+    """`(?:/\\d{1,3})?(?![\\w:])` at p: the match's end, or -1."""
+    cdef Py_ssize_t d
+    if char_at(t, p) == 47:
+        for d in range(digits_from(t, p + 1, 3), 0, -1):
+            if ipv6_may_end(t, p + 1 + d):
+                return p + 1 + d
+    return p if ipv6_may_end(t, p) else -1
+
+
+cdef Py_ssize_t ipv6_rest(const Text *t, Py_ssize_t q) noexcept:
+    """`(?:[0-9A-Fa-f]{1,4}|(?:\\d{1,3}\\.){3}\\d{1,3})?` and the prefix at q: the match's end, or -1."""
+    cdef Py_ssize_t k, e, p, d
+    for k in range(hex_from(t, q, 4), 0, -1):
+        e = ipv6_prefix_end(t, q + k)
+        if e >= 0:
+            return e
+    p = q
+    for k in range(3):
+        d = digits_from(t, p, 3)
+        if d == 0 or char_at(t, p + d) != 46:
+            break
+        p += d + 1
+    else:
+        for d in range(digits_from(t, p, 3), 0, -1):
+            e = ipv6_prefix_end(t, p + d)
+            if e >= 0:
+                return e
+    return ipv6_prefix_end(t, q)
+
+
+cdef Py_ssize_t ipv6_match(const Text *t, Py_ssize_t i) noexcept:
+    """End of IPV6's match at i, or -1. Each `[0-9A-Fa-f]{0,4}:` step matches one way or none, so the steps
+    are fixed; the greedy count gives back one step at a time."""
+    cdef Py_UCS4 c = char_at(t, i), before
+    cdef Py_ssize_t steps[7]
+    cdef Py_ssize_t p, h, e
+    cdef int count = 0, k
+    if not (hex_digit(c) or c == 58):
+        return -1
+    if i > 0:
+        before = char_at(t, i - 1)
+        if is_word(before) or before == 58 or before == 46:
+            return -1
+    if c == 58:
+        p = i + 1
+    else:
+        h = hex_from(t, i + 1, 4)
+        if h > 3 or char_at(t, i + 1 + h) != 58:
+            return -1
+        p = i + 2 + h
+    steps[0] = p
+    while count < 6:
+        h = hex_from(t, steps[count], 5)
+        if h > 4 or char_at(t, steps[count] + h) != 58:
+            break
+        steps[count + 1] = steps[count] + h + 1
+        count += 1
+    for k in range(count, 0, -1):
+        e = ipv6_rest(t, steps[k])
+        if e >= 0:
+            return e
+    return -1
+
+
+cdef bint ipv4_octets_valid(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """ipaddress.IPv4Address(text[start:end]) parses: four dotted octets, ASCII digits, no leading zero, <= 255."""
+    cdef Py_ssize_t p = start, q, octets = 0, value, k
+    cdef unsigned int c
+    while True:
+        q = p
+        while q < end and char_at(t, q) != 46:
+            q += 1
+        octets += 1
+        if octets > 4 or q == p or q - p > 3:
+            return False
+        value = 0
+        for k in range(p, q):
+            c = char_at(t, k)
+            if not (48 <= c <= 57):
+                return False
+            value = value * 10 + (c - 48)
+        if q - p > 1 and char_at(t, p) == 48:
+            return False
+        if value > 255:
+            return False
+        if q == end:
+            break
+        p = q + 1
+    return octets == 4
+
+
+cdef bint hextet_valid(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """ipaddress._BaseV6._parse_hextet accepts text[start:end]: one to four ASCII hex digits."""
+    cdef Py_ssize_t k
+    if end <= start or end - start > 4:
+        return False
+    for k in range(start, end):
+        if not hex_digit(char_at(t, k)):
+            return False
+    return True
+
+
+cdef bint ipv6_valid(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """network._is_ipv6(text[start:end]): ipaddress.IPv6Address parses it (its steps, in its order) and it is
+    six characters or more."""
+    cdef Py_ssize_t part_start[11]
+    cdef Py_ssize_t part_end[11]
+    cdef bint synthetic[11]
+    cdef Py_ssize_t parts = 0, p = start, q, k, skip = -1, hi, lo
+    if end - start < 6:
+        return False
+    while True:  # value.split(':')
+        q = p
+        while q < end and char_at(t, q) != 58:
+            q += 1
+        if parts == 10:
+            return False  # more than 9 parts: too many, the IPv4 suffix only adds one
+        part_start[parts] = p
+        part_end[parts] = q
+        synthetic[parts] = False
+        parts += 1
+        if q == end:
+            break
+        p = q + 1
+    if parts < 3:
+        return False
+    for k in range(part_start[parts - 1], part_end[parts - 1]):
+        if char_at(t, k) == 46:  # an IPv4 suffix stands for two hextets
+            if not ipv4_octets_valid(t, part_start[parts - 1], part_end[parts - 1]):
+                return False
+            synthetic[parts - 1] = True
+            synthetic[parts] = True
+            part_start[parts] = part_end[parts] = 0
+            parts += 1
+            break
+    if parts > 9:
+        return False
+    for k in range(1, parts - 1):
+        if not synthetic[k] and part_start[k] == part_end[k]:
+            if skip >= 0:
+                return False
+            skip = k
+    if skip >= 0:
+        hi = skip
+        lo = parts - skip - 1
+        if part_start[0] == part_end[0]:
+            hi -= 1
+            if hi:
+                return False
+        if not synthetic[parts - 1] and part_start[parts - 1] == part_end[parts - 1]:
+            lo -= 1
+            if lo:
+                return False
+        if 8 - (hi + lo) < 1:
+            return False
+    else:
+        if parts != 8:
+            return False
+        if part_start[0] == part_end[0]:
+            return False
+        if not synthetic[parts - 1] and part_start[parts - 1] == part_end[parts - 1]:
+            return False
+        hi = parts
+        lo = 0
+    for k in range(parts):
+        if (k < hi or k >= parts - lo) and not synthetic[k]:
+            if not hextet_valid(t, part_start[k], part_end[k]):
+                return False
+    return True
+
+
+cdef Py_ssize_t ipv6_finding(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
+    """IPV6's match at i, and IpRecogniser's check on it: the match's end when it is an address, else -1.
+    `end` moves to the match's end whenever there is a match."""
+    cdef Py_ssize_t e = ipv6_match(t, i), value_end = i
+    if e < 0:
+        return -1
+    end[0] = e
+    while value_end < e and char_at(t, value_end) != 47:  # the value is the match up to any '/'
+        value_end += 1
+    return e if ipv6_valid(t, i, value_end) else -1
+
+
+class IpRecogniser:
+    def find(self, str text):
+        cdef list found = []
+        cdef Text view = text_of(text)
+        cdef const Text *t = &view
+        cdef list v6 = []
+        cdef Py_ssize_t n = view.n, i, k, e, end, colons = 0
+        cdef bint double_colon = False
+        cdef Py_UCS4 before
+        # Every IPV4 match opens with one to three digits and a '.', after no word character, '.' or '-': from
+        # each '.', back to the start of the digits before it. (No '.', no match: the reference's "." in text.)
+        end = 0
+        k = PyUnicode_FindChar(text, 46, 0, n, 1)
+        while k >= 0:
+            i = k
+            while i > k - 4 and is_digit(char_at(t, i - 1)):
+                i -= 1
+            if 1 <= k - i <= 3 and i >= end:
+                before = char_at(t, i - 1)
+                if not (i > 0 and (is_word(before) or before == 46 or before == 45)):
+                    e = ipv4_from(t, i, 0)
+                    if e >= 0:
+                        end = e
+                        if not version_context(text, t, i) and not not_identifying(t, i, e):
+                            found.append(Finding(i, e, "IP", 6))
+            k = PyUnicode_FindChar(text, 46, k + 1, n, 1)
+        # Every IPV6 match opens with a ':', or with one to four hex digits and a ':': from each ':', the start of
+        # the hex digits before it, then the ':' itself. Its matches count only where the text holds '::' or
+        # three ':' (each match also holds _TWO_COLONS' match), known once every ':' is passed.
+        end = 0
+        k = PyUnicode_FindChar(text, 58, 0, n, 1)
+        while k >= 0:
+            colons += 1
+            if char_at(t, k + 1) == 58:
+                double_colon = True
+            i = k
+            while i > k - 5 and hex_digit(char_at(t, i - 1)):
+                i -= 1
+            if i < k and k - i <= 4 and i >= end:
+                e = ipv6_finding(t, i, &end)
+                if e >= 0:
+                    v6.append(Finding(i, e, "IP", 6))
+            if k >= end:
+                e = ipv6_finding(t, k, &end)
+                if e >= 0:
+                    v6.append(Finding(k, e, "IP", 6))
+            k = PyUnicode_FindChar(text, 58, k + 1, n, 1)
+        if v6 and (double_colon or colons >= 3):
+            found.extend(v6)
+        return found
+
+
+# ---- URLs ----
+
+cdef inline bint scheme_letter(Py_UCS4 c) noexcept:
+    """`[a-z]` under IGNORECASE: either case, and İ, ı, ſ and the Kelvin sign."""
+    return 65 <= c <= 90 or 97 <= c <= 122 or c == 0x130 or c == 0x131 or c == 0x17F or c == 0x212A
+
+
+cdef inline bint scheme_char(Py_UCS4 c) noexcept:
+    """`[a-z0-9+.\\-]` under IGNORECASE."""
+    return scheme_letter(c) or 48 <= c <= 57 or c == 43 or c == 46 or c == 45
+
+
+cdef inline bint url_char(Py_UCS4 c) noexcept:
+    """`[^\\s<>\"'`)\\]}]`"""
+    if c < 128:
+        return not (
+            c == 32 or 9 <= c <= 13 or 28 <= c <= 31 or c == 60 or c == 62 or c == 34 or c == 39 or c == 96
+            or c == 41 or c == 93 or c == 125
+        )
+    return not is_space(c)
+
+
+cdef Py_ssize_t url_start(const Text *t, Py_ssize_t colon, Py_ssize_t pos) noexcept:
+    """The leftmost start from pos of `\\b[a-z][a-z0-9+.\\-]{1,15}` ending at colon (a '://'), or -1."""
+    cdef Py_ssize_t lo = colon - 16, run, s
+    if lo < pos:
+        lo = pos
+    run = colon
+    while run > lo and scheme_char(char_at(t, run - 1)):
+        run -= 1
+    for s in range(run, colon - 1):
+        if scheme_letter(char_at(t, s)) and (s == 0 or not is_word(char_at(t, s - 1))):
+            return s
+    return -1
+
+
+cdef bint holds(const Text *t, Py_ssize_t start, Py_ssize_t end, const char *ascii, Py_ssize_t size) noexcept:
+    """text[start:end] holds `ascii` (lower-case), ASCII letters in either case."""
+    cdef Py_ssize_t p, k
+    cdef unsigned int c
+    for p in range(start, end - size + 1):
+        for k in range(size):
+            c = char_at(t, p + k)
+            if 65 <= c <= 90:
+                c += 32
+            if c != <unsigned char>ascii[k]:
+                break
+        else:
+            return True
+    return False
+
+
+class SecretUrlRecogniser:
+    def find(self, str text):
+        cdef list found = []
+        cdef Text view = text_of(text)
+        cdef const Text *t = &view
+        cdef Py_ssize_t n = view.n, colon, start, end, url_end, pos = 0
+        cdef bint at_sign, equals, path
+        if "://" not in text:
+            return found
+        colon = text.find("://")
+        while colon != -1:
+            start = url_start(t, colon, pos)
+            if start >= 0:
+                end = colon + 3
+                while end < n and url_char(char_at(t, end)):
+                    end += 1
+                if end > colon + 3:
+                    pos = end
+                    url_end = end  # url = m.group().rstrip(".,;:!?")
+                    while url_end > start and char_at(t, url_end - 1) in ".,;:!?":
+                        url_end -= 1
+                    # DSN_PASSWORD and URL_USERINFO need an '@', URL_SECRET_PARAM an '=', URL_SECRET_PATH
+                    # '.com/' or '/webhoo' (whose letters IGNORECASE matches only in ASCII)
+                    at_sign = holds(t, start, url_end, b"@", 1)
+                    equals = holds(t, start, url_end, b"=", 1)
+                    path = holds(t, start, url_end, b".com/", 5) or holds(t, start, url_end, b"/webhoo", 7)
+                    if at_sign or equals or path:
+                        url = text[start:url_end]
+                        dsn = DSN_MATCH(url) if at_sign else None
+                        if dsn:
+                            found.append(Finding(start + dsn.start(1), start + dsn.end(1), "SECRET", 21))
+                        elif (
+                            (at_sign and USERINFO_MATCH(url))
+                            or (equals and SECRET_PARAM_SEARCH(url))
+                            or (path and SECRET_PATH_SEARCH(url))
+                        ):
+                            found.append(Finding(start, url_end, "URL", 21))
+                    colon = text.find("://", end)
+                    continue
+            colon = text.find("://", colon + 1)
+        return found
+
+
+# The patterns this module ports, as it ported them: a change there leaves a recogniser to the reference.
+_IP_CHANGE = changed_patterns(network, {"IPV4": 4225744872, "IPV6": 2458022930})
+if _IP_CHANGE is None and getattr(network, "_NOT_IDENTIFYING_V4", None) != ("127.", "0.0.0.0", "255.255.255.255"):
+    _IP_CHANGE = "network._NOT_IDENTIFYING_V4 changed"
+_URL_CHANGE = changed_patterns(network, {"URL": 3862427203})
+if _URL_CHANGE is None and getattr(network.URL, "flags", None) != 34:
+    _URL_CHANGE = "network.URL's flags changed"
+
+TWINS = twins_where_unchanged({
+    network.IpRecogniser: (IpRecogniser, _IP_CHANGE),
+    network.SecretUrlRecogniser: (SecretUrlRecogniser, _URL_CHANGE),
+})

@@ -1,0 +1,753 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.organisations' recogniser, compiled: the same findings in the same order.
+
+One pass in C, word by word, finds the anchors the reference's windows come from (a legal-form or company word
+after a space or comma, a connector between capitalised words, a type word) and the cue words; a second, with
+str.find, the hyphens between names. Within the (rare) windows, the reference's own patterns run only where a
+match can start.
+"""
+
+import re
+import warnings
+
+from cpython.object cimport PyObject
+from cpython.unicode cimport PyUnicode_FindChar
+
+from doorman.boundary import organisations as org
+from doorman.boundary.findings import Finding
+
+from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, is_word, lower_char
+from doorman.boundary.fast.tokens cimport is_up, is_low, token_end
+
+cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
+cdef object ORG_SUFFIXED_MATCH = org.ORG_SUFFIXED.match
+cdef object ORG_PREFIXED_MATCH = org.ORG_PREFIXED.match
+cdef object ORG_PARTNERS_MATCH = org.ORG_PARTNERS.match
+cdef object ORG_NAME_MATCH = org.ORG_NAME.match
+cdef object skip_leading_common = org._skip_leading_common
+cdef object is_surname = org.is_surname, plain = org.plain, in_given = org.in_given
+cdef object NEW_TUPLE = tuple.__new__
+
+# The reference's windows: characters before and after each anchor match.
+cdef Py_ssize_t SUFFIX_BEFORE = 160, SUFFIX_AFTER = 60, HYPHEN_SIDE = 41
+# The most spaces from an ORG_SUFFIXED match's start to the space before its suffix: five tokens joined by four
+# separators of at most three spaces (" de la "), then that space.
+cdef Py_ssize_t NAME_SPACES = 13
+
+
+class Drift(Exception):
+    """The reference's patterns or words changed in a way this twin's tables do not follow."""
+
+
+cdef inline object org_finding(Py_ssize_t start, Py_ssize_t end, Py_ssize_t priority):
+    return NEW_TUPLE(Finding, (start, end, "ORG", priority))
+
+
+cdef inline bint name_refused_before(const Text *t, Py_ssize_t i) noexcept:
+    """`(?<![\\w\\-])` fails at i."""
+    cdef Py_UCS4 c = char_at(t, i - 1)
+    return is_word(c) or c == 45
+
+
+# ---- word lists as C tables: each word's code points, grouped by its (ASCII) first character ----
+
+cdef enum:
+    MAX_WORDS = 160
+    MAX_LENGTH = 40
+
+cdef struct Words:
+    Py_ssize_t count
+    Py_ssize_t length[MAX_WORDS]
+    Py_ssize_t order[MAX_WORDS]  # the word's index in the list it was made from
+    Py_UCS4 chars[MAX_WORDS][MAX_LENGTH]
+    Py_ssize_t first_start[129]  # the words opening with c are [first_start[c], first_start[c + 1])
+    unsigned long long lengths[128]  # bit k: a word opening with c is k long
+
+
+cdef int fill_words(Words *table, list words) except -1:
+    cdef Py_ssize_t k, j, c, index = 0
+    if len(words) > MAX_WORDS or any(not w or len(w) >= MAX_LENGTH or not w[0].isascii() for w in words):
+        raise Drift("a word list does not fit this twin's tables")
+    table.count = len(words)
+    for c in range(128):
+        table.first_start[c] = index
+        table.lengths[c] = 0
+        for k, word in enumerate(words):
+            if ord(word[0]) == c:
+                table.length[index] = len(word)
+                table.order[index] = k
+                for j in range(len(word)):
+                    table.chars[index][j] = ord(word[j])
+                table.lengths[c] |= 1ULL << len(word)
+                index += 1
+    table.first_start[128] = index
+    return 0
+
+
+cdef inline bint word_at(const Words *table, Py_ssize_t k, const Text *t, Py_ssize_t i, bint fold) noexcept:
+    """Is table word k at i (its first character known to be)? With fold, the text compares lower-cased, one
+    character at a time (as str.lower does for a text where no character lowers to two)."""
+    cdef Py_ssize_t j, m = table.length[k]
+    cdef Py_UCS4 c
+    if i + m > t.n:
+        return False
+    for j in range(1, m):
+        c = char_at(t, i + j)
+        if fold:
+            c = lower_char(c)
+        if c != table.chars[k][j]:
+            return False
+    return True
+
+
+cdef inline bint literal_at(const Text *t, Py_ssize_t i, str word) noexcept:
+    """text.startswith(word, i)"""
+    cdef Py_ssize_t k, m = len(word)
+    if i + m > t.n:
+        return False
+    for k in range(m):
+        if char_at(t, i + k) != word[k]:
+            return False
+    return True
+
+
+# ---- the words a suffix can open with ----
+
+def _alternatives(str pattern):
+    """The top-level alternatives of a regex."""
+    parts, depth, current, i = [], 0, [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            current.append(pattern[i:i + 2])
+            i += 2
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    return parts + ["".join(current)]
+
+
+def _group_end(str pattern, Py_ssize_t start):
+    """The index of the ')' closing the group opened at start."""
+    depth, i = 0, start
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        depth += pattern[i] == "("
+        depth -= pattern[i] == ")"
+        if depth == 0:
+            return i
+        i += 1
+    raise Drift("unbalanced group in organisations' suffix pattern")
+
+
+def _is_word_char(str ch):
+    return ch.isalnum() or ch == "_"
+
+
+def _word_prefixes(str rest):
+    """What text matching `rest` must open with, as a tuple of alternatives, when `rest` is a run of spaces and
+    word characters then a group of alternatives opening with words (" (?:Sons|Fils|Co\.?)"); else None."""
+    i = 0
+    while i < len(rest) and (rest[i] == " " or _is_word_char(rest[i])):
+        i += 1
+    lead, group = rest[:i], rest[i:]
+    if not group.startswith("(?:") or _group_end(group, 0) != len(group) - 1:
+        return None
+    prefixes = []
+    for alternative in _alternatives(group[3:len(group) - 1]):
+        k = 0
+        while k < len(alternative) and _is_word_char(alternative[k]):
+            k += 1
+        if alternative[k:k + 1] == "?":
+            k -= 1
+        if k <= 0:
+            return None
+        prefixes.append(lead + alternative[:k])
+    return tuple(prefixes)
+
+
+def _opening_runs(str pattern, dict runs, set marks, str rest=""):
+    """Add to `runs` the word-character run each alternative of `pattern` opens with (the whole \\w run a match
+    starts with, since every alternative is followed by a non-word character), each with what text must follow
+    it (a tuple of openings, or None when anything may), and to `marks` the non-word characters an alternative
+    may open with. Raises Drift on a construct this reading does not know."""
+    for alternative in _alternatives(pattern):
+        if alternative.startswith("(?:"):
+            close = _group_end(alternative, 0)
+            after_group = alternative[close + 1:]
+            if after_group[:1] in ("?", "*", "+", "{") or (after_group and _is_word_char(after_group[0])):
+                raise Drift("organisations' suffix pattern opens with a group this twin cannot read")
+            _opening_runs(alternative[3:close], runs, marks, after_group + rest)
+            continue
+        i = 0
+        while i < len(alternative) and _is_word_char(alternative[i]):
+            i += 1
+        after = alternative[i:i + 1]
+        if i == 0:
+            if not after or after in "\\()[]?*+{.|^$":
+                raise Drift("organisations' suffix pattern opens with a construct this twin cannot read")
+            marks.add(after)
+            continue
+        if after == "?":
+            if i < 2:
+                raise Drift("organisations' suffix pattern has an optional first letter")
+            _add_run(runs, alternative[:i - 1], None)
+        elif after == "\\":
+            if _is_word_char(alternative[i + 1]) and alternative[i + 1] != "s":
+                raise Drift("organisations' suffix pattern holds an escape this twin cannot read")
+        elif after == "(":
+            close = _group_end(alternative, i)
+            if not all(a[:1] == " " for a in _alternatives(alternative[i + 3:close])) or not alternative.startswith(
+                "(?:", i
+            ):
+                raise Drift("organisations' suffix pattern holds a group this twin cannot read")
+        elif after and (_is_word_char(after) or after in "[*+{.|^$"):
+            raise Drift("organisations' suffix pattern holds a construct this twin cannot read")
+        # a whole alternative inside a group: what follows the group must follow the run
+        _add_run(runs, alternative[:i], _word_prefixes(rest) if i == len(alternative) and rest else None)
+
+
+def _add_run(dict runs, str run, follows):
+    if run in runs and (runs[run] is None or follows is None):
+        runs[run] = None
+    else:
+        runs[run] = tuple(sorted(set(runs.get(run, ())) | set(follows))) if follows is not None else None
+
+
+cdef Words RUNS
+cdef list RUN_FOLLOWS = []  # for RUNS.order k: the tuple of openings text after the run must have, or None
+cdef bint OPENING_MARK[128]
+
+
+def _prepare_suffixes():
+    runs, marks = {}, set()
+    _opening_runs(org._ORG_SUFFIX, runs, marks)
+    if any(not run.isascii() or len(run) > 60 for run in runs) or any(not mark.isascii() for mark in marks):
+        raise Drift("organisations' suffixes open with characters this twin does not index")
+    ordered = sorted(runs)
+    fill_words(&RUNS, ordered)
+    RUN_FOLLOWS[:] = [runs[run] for run in ordered]
+    for c in range(128):
+        OPENING_MARK[c] = chr(c) in marks
+    return ordered
+
+
+cdef bint suffix_opens(const Text *t, Py_ssize_t i):
+    """Can one of organisations._ORG_SUFFIX's alternatives match at i? The \\w run starting there must be one an
+    alternative opens with (or, when empty, the character one opens with), followed by what that needs."""
+    cdef Py_UCS4 c = char_at(t, i)
+    cdef Py_ssize_t end, k, length
+    cdef object follows
+    if c >= 128 or c == 0:
+        return False
+    if not is_word(c):
+        return OPENING_MARK[c]
+    if RUNS.lengths[c] == 0:
+        return False
+    end = i + 1
+    while end - i < 62 and is_word(char_at(t, end)):
+        end += 1
+    length = end - i
+    if length >= 62 or not (RUNS.lengths[c] >> length) & 1:
+        return False
+    for k in range(RUNS.first_start[c], RUNS.first_start[<Py_ssize_t>c + 1]):
+        if RUNS.length[k] == length and word_at(&RUNS, k, t, i, False):
+            follows = RUN_FOLLOWS[RUNS.order[k]]
+            if follows is None:
+                return True
+            for opening in <tuple>follows:
+                if literal_at(t, end, <str>opening):
+                    return True
+            return False
+    return False
+
+
+# ---- type words and cue words ----
+
+cdef Words TYPE_WORDS
+
+
+cdef inline bint type_word_at(const Text *t, Py_ssize_t i, Py_UCS4 c) noexcept:
+    """Does one of organisations._TYPE_WORDS occur at i (c = its character there, ASCII)?"""
+    cdef Py_ssize_t k
+    for k in range(TYPE_WORDS.first_start[c], TYPE_WORDS.first_start[<Py_ssize_t>c + 1]):
+        if word_at(&TYPE_WORDS, k, t, i, False):
+            return True
+    return False
+
+
+cdef tuple CUE_WORDS = tuple(org._CUE_WORDS)
+cdef Words CUES
+
+
+def _has_border(str word):
+    return any(word[:k] == word[-k:] for k in range(1, len(word)))
+
+
+cdef inline void add_cue_hits(list hits, const Text *t, Py_ssize_t i, Py_UCS4 first, bint fold):
+    """Append (cue index, i) for each cue word at i (an alphanumeric run's start) that ends a run."""
+    cdef Py_ssize_t k
+    for k in range(CUES.first_start[first], CUES.first_start[<Py_ssize_t>first + 1]):
+        if word_at(&CUES, k, t, i, fold) and not is_alnum(char_at(t, i + CUES.length[k])):
+            hits.append((CUES.order[k], i))
+
+
+cdef list cue_hits(str lower):
+    """(cue index, position) of each whole-word cue in the lower-cased text, in the reference's order: by cue
+    word, then position."""
+    cdef list hits = []
+    cdef Text t = text_of(lower)
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    cdef bint after_alnum = False, alnum
+    for i in range(t.n):
+        c = char_at(&t, i)
+        alnum = is_alnum(c)
+        if alnum and not after_alnum and c < 128 and CUES.first_start[c] != CUES.first_start[<Py_ssize_t>c + 1]:
+            add_cue_hits(hits, &t, i, c, False)
+        after_alnum = alnum
+    if len(hits) > 1:
+        hits.sort()
+    return hits
+
+
+# ---- what each character can open ----
+
+cdef enum:
+    ALNUM = 1
+    SUFFIX_OPENING = 4  # after a space or comma
+    CONNECTOR_OPENING = 8  # after a space
+    TYPE_OPENING = 16
+    CUE_OPENING = 32  # in either case
+    OPENING = SUFFIX_OPENING | CONNECTOR_OPENING | TYPE_OPENING | CUE_OPENING
+
+# ALNUM for the Latin-1 range (str.isalnum), the openings for ASCII
+cdef unsigned char CHAR_KIND[256]
+# What a word opening with c, its next character c2, can be (column 128: any non-ASCII c2): a narrower
+# CHAR_KIND[c] (a word of a list opening with c has c2 second, a one-letter suffix run a non-word character).
+cdef unsigned char PAIR_KIND[128][129]
+# For a Latin-1 text: PAIR_KIND for any two characters (0 for a non-ASCII first), and 0 after an alphanumeric
+# character, 0xFF after any other (only a word's start, or a '&', opens an anchor).
+cdef unsigned char LATIN1_OPENS[256][256]
+cdef unsigned char OPENS_AFTER[256]
+
+
+def _prepare_kinds(list runs):
+    cdef Py_ssize_t c, c2
+    for c in range(256):
+        CHAR_KIND[c] = ALNUM if chr(c).isalnum() else 0
+    for c in range(128):
+        lowered = ord(chr(c).lower())
+        CHAR_KIND[c] |= (
+            (SUFFIX_OPENING if RUNS.lengths[c] or OPENING_MARK[c] else 0)
+            | (CONNECTOR_OPENING if chr(c) in "ayeu&" else 0)
+            | (TYPE_OPENING if TYPE_WORDS.first_start[c] != TYPE_WORDS.first_start[c + 1] else 0)
+            | (CUE_OPENING if CUES.first_start[lowered] != CUES.first_start[lowered + 1] else 0)
+        )
+    for c in range(128):
+        for c2 in range(128):
+            PAIR_KIND[c][c2] = 0
+        PAIR_KIND[c][128] = 0xFF
+        if OPENING_MARK[c]:
+            for c2 in range(128):
+                PAIR_KIND[c][c2] |= SUFFIX_OPENING
+    for bit, words in ((SUFFIX_OPENING, runs), (TYPE_OPENING, list(org._TYPE_WORDS)),
+                       (CONNECTOR_OPENING, ["and ", "y ", "et ", "und ", "& "])):
+        for word in words:
+            if len(word) == 1:  # a one-letter run: the word ends there
+                for c2 in range(128):
+                    if not (chr(c2).isalnum() or c2 == 95):
+                        PAIR_KIND[ord(word)][c2] |= bit
+            elif ord(word[1]) < 128:
+                PAIR_KIND[ord(word[0])][ord(word[1])] |= bit
+    for word in CUE_WORDS:
+        for first in {word[0], word[0].upper()}:
+            for second in {word[1], word[1].upper()}:
+                if ord(first) < 128 and ord(second) < 128 and second.lower() == word[1]:
+                    PAIR_KIND[ord(first)][ord(second)] |= CUE_OPENING
+    for c in range(256):
+        OPENS_AFTER[c] = 0 if CHAR_KIND[c] & ALNUM else 0xFF
+        for c2 in range(256):
+            LATIN1_OPENS[c][c2] = CHAR_KIND[c] & OPENING & PAIR_KIND[c][c2 if c2 < 128 else 128] if c < 128 else 0
+        if c >= 128 and chr(c).isalnum() and chr(c).lower().isascii():
+            raise Drift("a Latin-1 letter lowers to ASCII")  # its word could open a cue
+
+
+def _check_letter_classes():
+    """tokens.pxd's UP and LOW are name_words' (the reference's TOKEN is built on them)."""
+    up, low = re.compile(f"[{org.UP}]").match, re.compile(f"[{org.LOW}]").match
+    for c in range(0x800):
+        if (up(chr(c)) is not None) != is_up(c) or (low(chr(c)) is not None) != is_low(c):
+            raise Drift("name_words' UP or LOW letters changed")
+
+
+cdef bint READY = False
+try:
+    _check_letter_classes()
+    fill_words(&TYPE_WORDS, list(org._TYPE_WORDS))
+    # Each cue word is looked for at the start of an alphanumeric run: that finds every occurrence the
+    # reference's str.find loop accepts only when no occurrence can overlap the one before (no cue word has a
+    # border).
+    if any(not w[:1].isalnum() or _has_border(w) or w != w.lower() for w in CUE_WORDS):
+        raise Drift("organisations' cue words are not all lower-case words without borders")
+    fill_words(&CUES, list(CUE_WORDS))
+    _prepare_kinds(_prepare_suffixes())
+    READY = True
+except Drift as drift:
+    warnings.warn(f"doorman.boundary.organisations changed ({drift}): OrganisationRecogniser runs uncompiled",
+                  stacklevel=1)
+
+
+# ---- windows ----
+
+cdef inline void add_window(list spans, Py_ssize_t n, Py_ssize_t match_start, Py_ssize_t match_end,
+                            Py_ssize_t before, Py_ssize_t after):
+    """findings.windows, one anchor match at a time: spans holds start, end, start, end, ..."""
+    cdef Py_ssize_t start = match_start - before if match_start > before else 0
+    cdef Py_ssize_t end = match_end + after if match_end + after < n else n
+    if spans and start <= <Py_ssize_t>spans[len(spans) - 1]:
+        spans[len(spans) - 1] = end
+    else:
+        spans.append(start)
+        spans.append(end)
+
+
+cdef Py_ssize_t connector_end(const Text *t, Py_ssize_t i) noexcept:
+    """organisations.CONNECTOR_ANCHOR at the space at i: ` (?:and|y|et|und|&) (?=TOKEN)`; its end, or -1."""
+    cdef Py_ssize_t j = i + 1
+    cdef Py_UCS4 c = char_at(t, j)
+    if c == 97 and char_at(t, j + 1) == 110 and char_at(t, j + 2) == 100:  # and
+        j += 3
+    elif c == 121:  # y
+        j += 1
+    elif c == 101 and char_at(t, j + 1) == 116:  # et
+        j += 2
+    elif c == 117 and char_at(t, j + 1) == 110 and char_at(t, j + 2) == 100:  # und
+        j += 3
+    elif c == 38:  # &
+        j += 1
+    else:
+        return -1
+    if char_at(t, j) == 32 and token_end(t, j + 1) != -1:
+        return j + 1
+    return -1
+
+
+cdef void hyphen_windows(list spans, str text, const Text *t):
+    """The windows around organisations.HYPHEN_ANCHOR's matches, `[LOW]-[UP]`, found from each '-'."""
+    cdef Py_ssize_t i = PyUnicode_FindChar(text, 45, 0, t.n, 1)
+    while i >= 0:
+        if is_low(char_at(t, i - 1)) and is_up(char_at(t, i + 1)):
+            add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
+        i = PyUnicode_FindChar(text, 45, i + 1, t.n, 1)
+
+
+# ---- the recogniser ----
+
+cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t window_end):
+    """Ascending positions in the window where organisations.ORG_SUFFIXED can match: a capital (or the 'd'/'v'
+    of de/van/von) after no word character or '-', followed, through name characters and at most NAME_SPACES
+    spaces, by a space before a suffix's opening."""
+    cdef list starts = []
+    cdef Py_ssize_t pos = window_end - 1, spaces = 0
+    cdef bint reaches = False
+    cdef Py_UCS4 c
+    while pos >= window_start:
+        c = char_at(t, pos)
+        if c == 32:
+            spaces += 1
+            if suffix_opens(t, pos + 1):
+                reaches, spaces = True, 1
+        elif not (is_up(c) or is_low(c) or c == 44 or c == 38 or c == 39 or c == 0x2019 or c == 46 or c == 45):
+            reaches = False
+        if reaches and spaces > NAME_SPACES:
+            reaches = False
+        if reaches and (is_up(c) or c == 100 or c == 118) and not name_refused_before(t, pos):
+            starts.append(pos)
+        pos -= 1
+    starts.reverse()
+    return starts
+
+
+cdef bint connector_word_at(const Text *t, Py_ssize_t end, Py_ssize_t j) noexcept:
+    """`(?:and|y|et|und|&) ` matches at j, before end."""
+    cdef Py_UCS4 c
+    if j >= end:
+        return False
+    c = char_at(t, j)
+    if c == 97 or c == 117:  # and, und
+        return j + 3 < end and char_at(t, j + 1) == 110 and char_at(t, j + 2) == 100 and char_at(t, j + 3) == 32
+    if c == 121 or c == 38:  # y, &
+        return j + 1 < end and char_at(t, j + 1) == 32
+    if c == 101:  # et
+        return j + 2 < end and char_at(t, j + 1) == 116 and char_at(t, j + 2) == 32
+    return False
+
+
+cdef bint partners_can_start(const Text *t, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """organisations.ORG_PARTNERS can match at i: capitalised words joined by ", " up to a connector."""
+    cdef Py_UCS4 c
+    while True:
+        if i >= end or not is_up(char_at(t, i)):
+            return False
+        i += 1
+        while i < end:
+            c = char_at(t, i)
+            if not (is_up(c) or is_low(c) or c == 39 or c == 0x2019 or c == 46 or c == 45):
+                break
+            i += 1
+        if i + 1 < end and char_at(t, i) == 44 and char_at(t, i + 1) == 32:
+            i += 2
+            if connector_word_at(t, end, i):
+                return True
+        elif i < end and char_at(t, i) == 32:
+            return connector_word_at(t, end, i + 1)
+        else:
+            return False
+
+
+cdef list partner_names(str text, const Text *t, Py_ssize_t start, Py_ssize_t end):
+    """re.split(r",? (?:and|y|et|und|&) |, ", group) for an ORG_PARTNERS group: its capitalised tokens (no token
+    holds a space or comma, and no connector opens with a capital)."""
+    cdef list parts = []
+    cdef Py_ssize_t i = start, word_start
+    cdef Py_UCS4 c
+    while i < end:
+        word_start = i
+        while i < end:
+            c = char_at(t, i)
+            if c == 32 or c == 44:
+                break
+            i += 1
+        if i > word_start and is_up(char_at(t, word_start)):
+            parts.append(text[word_start:i])
+        i += 1
+    return parts
+
+
+cdef Py_ssize_t after_cue(const Text *t, Py_ssize_t i) noexcept:
+    """organisations.AFTER_CUE.match at i, `\\s?[:\\-]?\\s?(?=TOKEN)`: its end, or -1. Only the greedy try can
+    match: giving a character back leaves a space, ':' or '-' where TOKEN must open with a capital."""
+    cdef Py_UCS4 c
+    if is_space(char_at(t, i)):
+        i += 1
+    c = char_at(t, i)
+    if c == 58 or c == 45:
+        i += 1
+    if is_space(char_at(t, i)):
+        i += 1
+    return i if token_end(t, i) != -1 else -1
+
+
+if READY and org.AFTER_CUE.pattern != rf"\s?[:\-]?\s?(?={org.TOKEN})":
+    READY = False
+    warnings.warn("doorman.boundary.organisations' AFTER_CUE changed: OrganisationRecogniser runs uncompiled",
+                  stacklevel=1)
+
+
+cdef inline Py_ssize_t alnum_end(const Text *t, Py_ssize_t i) noexcept:
+    """Where the run of str.isalnum characters from i ends."""
+    cdef const unsigned char *latin1
+    cdef Py_UCS4 c
+    if t.kind == 1:
+        latin1 = <const unsigned char *>t.data
+        while i < t.n and CHAR_KIND[latin1[i]] & ALNUM:
+            i += 1
+        return i
+    while True:
+        c = char_at(t, i)
+        if not (CHAR_KIND[c] & ALNUM if c < 256 else is_alnum(c)):
+            return i
+        i += 1
+
+
+cdef struct Anchors:
+    # the anchor pass's findings so far: lists of window spans and positions, and where each anchor pattern's
+    # last match ended (finditer's next match starts there or after)
+    PyObject *suffix_spans
+    PyObject *connector_spans
+    PyObject *type_starts
+    PyObject *hits
+    Py_ssize_t suffix_resume
+    Py_ssize_t connector_resume
+    bint fold_cues
+
+
+cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned char opens,
+                      Anchors *state) except -1:
+    """The anchors at i, where an ASCII c opens a word (or is a '&') that can be what `opens` says."""
+    cdef Py_UCS4 before = char_at(t, i - 1)
+    cdef Py_ssize_t end
+    if (opens & SUFFIX_OPENING and (before == 32 or before == 44) and i > state.suffix_resume
+            and suffix_opens(t, i)):
+        m = SUFFIX_ANCHOR_MATCH(text, i - 1)
+        if m is not None:
+            state.suffix_resume = m.end()
+            add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)
+    if opens & CONNECTOR_OPENING and before == 32 and i > state.connector_resume:
+        end = connector_end(t, i - 1)
+        if end != -1:
+            state.connector_resume = end
+            add_window(<list>state.connector_spans, t.n, i - 1, end, SUFFIX_BEFORE, SUFFIX_AFTER)
+    if opens & TYPE_OPENING and not name_refused_before(t, i) and type_word_at(t, i, c):
+        (<list>state.type_starts).append(i)
+    if opens & CUE_OPENING and state.fold_cues:
+        add_cue_hits(<list>state.hits, t, i, lower_char(c), True)
+    return 0
+
+
+class OrganisationRecogniser:
+    def find(self, str text):
+        cdef Text t = text_of(text)
+        cdef list found = []
+        cdef list suffix_spans = [], connector_spans = [], hyphen_spans = [], type_starts = [], hits = []
+        cdef Py_ssize_t n = t.n, i = 0, k, end
+        cdef Py_ssize_t window_start, window_end, last_end, start, first_end, second_end
+        cdef Py_UCS4 c, next_char
+        cdef unsigned int lowered
+        cdef unsigned char kind, opens
+        # İ lowers to two characters: the reference's offsets into text.lower() shift, and that text is searched
+        cdef bint fold_cues = n == 0 or PyUnicode_FindChar(text, 0x130, 0, n, 1) == -1
+        cdef str first, second
+        cdef list parts
+        cdef const unsigned char *latin1
+        cdef unsigned char after
+        cdef Anchors state
+        state.suffix_spans = <PyObject *>suffix_spans
+        state.connector_spans = <PyObject *>connector_spans
+        state.type_starts = <PyObject *>type_starts
+        state.hits = <PyObject *>hits
+        state.suffix_resume = state.connector_resume = 0
+        state.fold_cues = fold_cues
+
+        # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma: a Latin-1 text is read
+        # character by character through a table of what two characters can open, any other word by word.
+        if t.kind == 1 and n > 0:
+            latin1 = <const unsigned char *>t.data
+            after = 0xFF
+            for i in range(n - 1):
+                c = latin1[i]
+                opens = LATIN1_OPENS[c][latin1[i + 1]] & after
+                after = OPENS_AFTER[c]
+                if opens:
+                    open_anchors(text, &t, i, c, opens, &state)
+            i = n - 1
+            c = latin1[i]
+            opens = LATIN1_OPENS[c][0] & after
+            if opens:
+                open_anchors(text, &t, i, c, opens, &state)
+            i = n
+        while i < n:
+            c = char_at(&t, i)
+            kind = CHAR_KIND[c] if c < 256 else (ALNUM if is_alnum(c) else 0)
+            if kind & OPENING:  # ASCII: what the next character lets this word open
+                next_char = char_at(&t, i + 1)
+                opens = kind & PAIR_KIND[c][<Py_ssize_t>next_char if next_char < 128 else 128]
+                if opens:
+                    open_anchors(text, &t, i, c, opens, &state)
+            elif kind & ALNUM and c >= 128 and fold_cues:
+                lowered = lower_char(c)
+                if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:
+                    add_cue_hits(hits, &t, i, lowered, True)
+            i = alnum_end(&t, i + 1) if kind & ALNUM else i + 1
+        if not fold_cues:
+            hits = cue_hits(text.lower())
+        elif len(hits) > 1:
+            hits.sort()
+        hyphen_windows(hyphen_spans, text, &t)
+
+        for k in range(0, len(suffix_spans), 2):
+            window_start, window_end = suffix_spans[k], suffix_spans[k + 1]
+            last_end = 0
+            for start in suffixed_starts(&t, window_start, window_end):
+                if start < last_end:
+                    continue
+                m = ORG_SUFFIXED_MATCH(text, start, window_end)
+                if m is None:
+                    continue
+                last_end = m.end()
+                if last_end < window_end or window_end == n:
+                    name = m.group(1)
+                    first_start = skip_leading_common(text, m.start(), name)
+                    if first_start is None:  # "Key Group", "May PLC": ordinary words, but the suffix says company
+                        first_start = m.start(1) + name.rfind(" ") + 1
+                    found.append(org_finding(first_start, last_end, 2))
+
+        if type_starts:  # ORG_PREFIXED opens with a type word: it runs when one is found, and only there can match
+            last_end = 0
+            for start in type_starts:
+                if start >= last_end:
+                    m = ORG_PREFIXED_MATCH(text, start)
+                    if m is not None:
+                        last_end = m.end()
+                        found.append(org_finding(start, last_end, 2))
+
+        for k in range(0, len(connector_spans), 2):
+            window_start, window_end = connector_spans[k], connector_spans[k + 1]
+            last_end = 0
+            for start in range(window_start, window_end):
+                if start < last_end or not is_up(char_at(&t, start)) or name_refused_before(&t, start):
+                    continue
+                if not partners_can_start(&t, start, window_end):
+                    continue
+                m = ORG_PARTNERS_MATCH(text, start, window_end)
+                if m is None:
+                    continue
+                last_end = m.end()
+                if last_end < window_end or window_end == n:
+                    parts = partner_names(text, &t, m.start(1), m.end(1))
+                    if len(parts) >= 2 and all(is_surname(p) for p in parts) or (
+                        len(parts) >= 3 and all(plain(p) for p in parts)
+                    ):
+                        found.append(org_finding(m.start(1), m.end(1), 2))
+
+        for k in range(0, len(hyphen_spans), 2):
+            window_start, window_end = hyphen_spans[k], hyphen_spans[k + 1]
+            start = window_start
+            while start < window_end:
+                # ORG_HYPHEN: (?<![\w\-])([UP][LOW]+)-([UP][LOW]+)(?![\w\-]), the text cut at the window's end
+                if not is_up(char_at(&t, start)) or name_refused_before(&t, start):
+                    start += 1
+                    continue
+                first_end = start + 1
+                while first_end < window_end and is_low(char_at(&t, first_end)):
+                    first_end += 1
+                if not (first_end > start + 1 and first_end + 1 < window_end
+                        and char_at(&t, first_end) == 45 and is_up(char_at(&t, first_end + 1))):
+                    start += 1
+                    continue
+                second_end = first_end + 2
+                while second_end < window_end and is_low(char_at(&t, second_end)):
+                    second_end += 1
+                if second_end == first_end + 2 or (
+                    second_end < window_end and (is_word(char_at(&t, second_end)) or char_at(&t, second_end) == 45)
+                ):
+                    start += 1
+                    continue
+                if second_end < window_end or window_end == n:
+                    first, second = text[start:first_end], text[first_end + 1:second_end]
+                    if (is_surname(first) and is_surname(second) and (plain(first) or plain(second))) or (
+                        len(first) > 2 and len(second) > 2 and plain(first) and plain(second)
+                        and (is_surname(first) or is_surname(second) or in_given(first))
+                    ):
+                        found.append(org_finding(start, second_end, 2))
+                start = second_end
+
+        for k, i in hits:
+            end = after_cue(&t, i + len(<str>CUE_WORDS[k]))
+            if end != -1:
+                run = ORG_NAME_MATCH(text, end, end + 80)
+                if run is not None and plain(run.group().split(" ")[0]):
+                    found.append(org_finding(run.start(), run.end(), 1))
+        return found
+
+
+TWINS = {org.OrganisationRecogniser: OrganisationRecogniser} if READY else {}

@@ -1,0 +1,343 @@
+# cython: language_level=3, wraparound=False
+"""doorman.boundary.vault's recogniser, compiled: the same findings in the same order.
+
+The reference tries its one large alternation of every entry wherever an entry's first word starts, and `re`
+spends tens of microseconds there on each try. Here a scan finds those places, and each entry made of ASCII
+alone is matched in C as `re` would match it (IGNORECASE, `\\s+` between words, no word character on either
+side); at an entry with other characters the reference's own pattern decides.
+"""
+
+cimport cython
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISALNUM
+
+import re
+
+from doorman.boundary import vault
+from doorman.boundary.findings import Finding
+
+from doorman.boundary.fast.chars cimport (
+    Text,
+    char_at,
+    is_space,
+    is_word,
+    lower_char,
+    new_finding,
+    same_letter,
+    text_of,
+    unit,
+    unsafe_fold,
+)
+
+
+cdef inline bint not_folded_alone(Py_UCS4 c) noexcept:
+    """A character that lower_char cannot stand for: one of findings._UNSAFE_FOLD, for which findings.folded
+    gives up on the whole text, or Σ, which str.lower() writes as ς at the end of a word."""
+    return unsafe_fold(c) or c == 0x3A3
+
+
+# the Latin-1 characters, lower-cased; ALLOWED[c]: no lower-cased alphanumeric nor '_', after which
+# findings.word_starts takes a start
+cdef unsigned char LATIN1_LOWER[256]
+cdef unsigned char ALLOWED[256]
+for _code in range(256):
+    _lower = chr(_code).lower()
+    assert len(_lower) == 1 and ord(_lower) < 256
+    LATIN1_LOWER[_code] = ord(_lower)
+    ALLOWED[_code] = not (_lower.isalnum() or _lower == "_")
+
+
+cdef inline unsigned int hash_of(unsigned int a, unsigned int b, unsigned int c) noexcept:
+    """A hash of up to three code points (0 for the missing ones)."""
+    return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u) ^ (c * 0xC2B2AE3Du)) >> 20  # 12 bits
+
+
+cdef inline bint has(const unsigned char *bits, unsigned int h) noexcept:
+    return (bits[h >> 3] >> (h & 7)) & 1
+
+
+@cython.final
+cdef class Prefixes:
+    """Does one of `words` (lower-case) start at a position of a text, lower-cased? Tables of their first
+    three characters rule out most positions; `at` decides the rest exactly, comparing only the words that
+    share the position's first three characters' hash.
+
+    openings[a * 256 + b] numbers the (Latin-1) first two characters a, b of a word that begins so, once
+    lower-cased, and triples[number * 256 + c] says whether one goes on with c (or ends after two). Where a
+    word is shorter than two characters or begins with other characters, `in_tables` is False."""
+
+    cdef dict by_hash  # hash of the first min(3, len) characters -> those words
+    cdef unsigned char hashes[512]  # the keys of by_hash, as bits
+    cdef unsigned char openings[256 * 256]
+    cdef unsigned char *triples
+    cdef bint in_tables
+    cdef bint pairs  # a word is two characters long
+
+    def __init__(self, words):
+        cdef str word
+        cdef unsigned int h
+        cdef unsigned int c[3]
+        cdef Py_ssize_t k
+        self.by_hash = {}
+        for word in words:
+            c[0] = c[1] = c[2] = 0
+            for k in range(min(3, len(word))):
+                c[k] = word[k]  # already as str.lower() writes it
+            h = hash_of(c[0], c[1], c[2])
+            self.by_hash[h] = self.by_hash.get(h, ()) + (word,)
+            self.hashes[h >> 3] |= 1 << (h & 7)
+        self.build_tables(words)
+
+    def build_tables(self, words):
+        latin1 = [chr(code) for code in range(256)]
+        raw = {}  # a lower-case Latin-1 character -> the code points that lower to it
+        for code in range(256):
+            raw.setdefault(latin1[code].lower(), []).append(code)
+        openings = {}  # (first, second) -> (its number, {third or None})
+        self.in_tables = True
+        for word in words:
+            if len(word) < 2 or not all(ch in raw for ch in word[:3]):
+                self.in_tables = False
+                return
+            self.pairs = self.pairs or len(word) == 2
+            openings.setdefault(word[:2], (len(openings) + 1, set()))[1].add(word[2] if len(word) > 2 else None)
+        if len(openings) > 255:
+            self.in_tables = False
+            return
+        self.triples = <unsigned char *> PyMem_Calloc((len(openings) + 1) * 256, 1)
+        if self.triples == NULL:
+            raise MemoryError()
+        for (first, second), (number, thirds) in openings.items():
+            for a in raw[first]:
+                for b in raw[second]:
+                    self.openings[a * 256 + b] = number
+            for third in thirds:
+                for code in range(256) if third is None else raw[third]:
+                    self.triples[number * 256 + code] = 1
+
+    def __dealloc__(self):
+        PyMem_Free(self.triples)
+
+    cdef int at(self, const Text *t, Py_ssize_t p) except -1:
+        """Does one of the words start at p?"""
+        cdef unsigned int a = lower_char(char_at(t, p)), b = lower_char(char_at(t, p + 1))
+        cdef unsigned int c = lower_char(char_at(t, p + 2))
+        return self.has_at(t, p, hash_of(a, b, c)) or self.has_at(t, p, hash_of(a, b, 0)) or self.has_at(
+            t, p, hash_of(a, 0, 0)
+        )
+
+    cdef inline bint has_at(self, const Text *t, Py_ssize_t p, unsigned int h) except -1:
+        return has(self.hashes, h) and self.starts_with(t, p, self.by_hash.get(h))
+
+    cdef bint starts_with(self, const Text *t, Py_ssize_t p, tuple words) except -1:
+        cdef str word
+        cdef Py_ssize_t k, m
+        if words is None:
+            return False
+        for word in words:
+            m = len(word)
+            if p + m > t.n:
+                continue
+            for k in range(m):
+                if lower_char(char_at(t, p + k)) != <unsigned int> word[k]:
+                    break
+            else:
+                return True
+        return False
+
+
+cdef list scan(const unit *data, const Text *t, Prefixes first_words):
+    """findings.word_starts(text.lower(), first_words) by the tables: ascending positions where a first word
+    starts after no lower-cased alphanumeric nor '_'; None for a text holding a character that lower_char
+    cannot stand for. Each character is judged with the three before it, the first of which must allow a
+    start; a character past Latin-1 counts as its lower case, or one of the same class."""
+    cdef list starts = []
+    cdef unsigned int z = 32, a = 32, b = 32, code  # a space stands for what is before the text
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    cdef const unsigned char *openings = first_words.openings
+    cdef const unsigned char *triples = first_words.triples
+    for i in range(t.n):
+        c = data[i]
+        code = c
+        if c >= 256:
+            if not_folded_alone(c):
+                return None
+            code = lower_char(c)
+            if code >= 256:
+                code = 0xC0 if Py_UNICODE_ISALNUM(code) else 32
+        if triples[openings[a * 256 + b] * 256 + code] & ALLOWED[z] and first_words.at(t, i - 2):
+            starts.append(i - 2)
+        z = a
+        a = b
+        b = code
+    # a two-character word at the text's end, which no third character follows
+    if first_words.pairs and t.n >= 2 and ALLOWED[z] and openings[a * 256 + b] and first_words.at(t, t.n - 2):
+        starts.append(t.n - 2)
+    return starts
+
+
+cdef list entry_starts(const Text *t, Prefixes first_words):
+    """What `scan` finds, where its tables do not hold the first words: each start after no lower-cased
+    alphanumeric nor '_' is tried."""
+    cdef list starts = []
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    cdef bint start = True  # can a word start at i?
+    for i in range(t.n):
+        c = char_at(t, i)
+        if not_folded_alone(c):
+            return None
+        if start and first_words.at(t, i):
+            starts.append(i)
+        c = lower_char(c)
+        start = not (c == 95 or Py_UNICODE_ISALNUM(c))
+    return starts
+
+
+cdef Py_ssize_t entry_end(const Text *t, Py_ssize_t p, tuple words) except -2:
+    """Where `(?i)` words joined by `\\s+`, then `(?![\\w])`, match at p (ASCII words only), or -1."""
+    cdef Py_ssize_t i = p, k, j
+    cdef str word
+    cdef unsigned int w
+    for j in range(len(words)):
+        word = words[j]
+        if j > 0:
+            if not is_space(char_at(t, i)):
+                return -1
+            while is_space(char_at(t, i)):
+                i += 1
+        if i + len(word) > t.n:
+            return -1
+        for k in range(len(word)):
+            w = lower_char(word[k])
+            if 97 <= w <= 122:
+                if not same_letter(char_at(t, i + k), w):
+                    return -1
+            elif <unsigned int> char_at(t, i + k) != w:
+                return -1
+        i += len(word)
+    if is_word(char_at(t, i)):
+        return -1
+    return i
+
+
+cdef bint entry_may_match(const Text *t, Py_ssize_t p, tuple words) except -1:
+    """A necessary condition for an entry with non-ASCII characters to match at p: its ASCII characters match
+    as `re` would match them, each other character stands for any one character, and spaces as `\\s+`."""
+    cdef Py_ssize_t i = p, k, j
+    cdef str word
+    cdef unsigned int w
+    for j in range(len(words)):
+        word = words[j]
+        if j > 0:
+            if not is_space(char_at(t, i)):
+                return False
+            while is_space(char_at(t, i)):
+                i += 1
+        if i + len(word) > t.n:
+            return False
+        for k in range(len(word)):
+            w = word[k]
+            if w < 128:
+                w = lower_char(w)
+                if 97 <= w <= 122:
+                    if not same_letter(char_at(t, i + k), w):
+                        return False
+                elif <unsigned int> char_at(t, i + k) != w:
+                    return False
+        i += len(word)
+    return True
+
+
+def _may_open(tuple words, Py_UCS4 c):
+    """Can `re` match the first character of these words with c? (Any non-ASCII character may.)"""
+    cdef Py_UCS4 first
+    cdef unsigned int w
+    if not words:
+        return True
+    first = words[0][0]
+    w = first
+    if w >= 128:
+        return True
+    w = lower_char(w)
+    if 97 <= w <= 122:
+        return same_letter(c, w)
+    return <unsigned int> c == w
+
+
+class VaultRecogniser:
+    """Case-insensitive whole-word matches; a line break or run of spaces may stand for any space of a name."""
+
+    def __init__(self, entries):
+        self.reference = vault.VaultRecogniser(entries)
+        self.pattern = self.reference.pattern
+        self.labels = self.reference.labels
+        self.first_words = self.reference.first_words
+        self.starts = Prefixes(self.first_words)
+        # The pattern's alternatives in its order, each as (words, ASCII alone?, label when ASCII alone).
+        values = sorted({e.value for e in entries}, key=len, reverse=True)
+        self.entries = tuple(
+            (tuple(v.split()), v.isascii(), self.labels.get(" ".join(v.split()).lower(), "VAULT")) for v in values
+        )
+        # Rebuilt the reference's way: matched in C only when its pattern is exactly these alternatives.
+        rebuilt = r"(?<![\w])(?:" + "|".join(r"\s+".join(map(re.escape, v.split())) for v in values) + r")(?![\w])"
+        self.in_c = self.pattern is not None and self.pattern.pattern == rebuilt
+        self.by_first = {}  # first character of a text position (ASCII lower-cased) -> the entries that can start there
+
+    def _entries_at(self, Py_UCS4 c):
+        """The entries whose first character `re` may match with c, in the pattern's order."""
+        cdef unsigned int key = lower_char(c) if c < 128 else c
+        entries = self.by_first[key] = tuple([e for e in self.entries if _may_open(e[0], c)])
+        return entries
+
+    def _finding(self, m):
+        key = " ".join(m.group().split()).lower()
+        return new_finding(Finding, m.start(), m.end(), self.labels.get(key, "VAULT"), 20)
+
+    def find(self, str text):
+        cdef list found = [], starts
+        cdef Text t = text_of(text)
+        cdef Py_ssize_t start, end = 0, stop
+        cdef Prefixes first_words = self.starts
+        cdef tuple entries, words
+        cdef dict by_first = self.by_first
+        cdef Py_UCS4 c
+        if self.pattern is None:
+            return found
+        if not self.in_c:
+            return list(self.reference.find(text))
+        if not first_words.in_tables:
+            starts = entry_starts(&t, first_words)
+        elif t.kind == 1:
+            starts = scan(<const Py_UCS1 *> t.data, &t, first_words)
+        elif t.kind == 2:
+            starts = scan(<const Py_UCS2 *> t.data, &t, first_words)
+        else:
+            starts = scan(<const Py_UCS4 *> t.data, &t, first_words)
+        if starts is None:
+            return list(self.reference.find(text))
+        for start in starts:
+            if start < end or is_word(char_at(&t, start - 1)):
+                continue
+            c = char_at(&t, start)
+            entries = by_first.get(<unsigned int> (lower_char(c) if c < 128 else c))
+            if entries is None:
+                entries = self._entries_at(c)
+            for words, ascii, label in entries:
+                if ascii:
+                    stop = entry_end(&t, start, words)
+                    if stop >= 0:
+                        found.append(new_finding(Finding, start, stop, label, 20))
+                        end = stop if stop > start else start + 1
+                        break
+                elif entry_may_match(&t, start, words):
+                    m = self.pattern.match(text, start)
+                    if m is not None:
+                        found.append(self._finding(m))
+                        end = m.end() if m.end() > start else start + 1
+                    break
+        return found
+
+
+TWINS = {vault.VaultRecogniser: VaultRecogniser}
