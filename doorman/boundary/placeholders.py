@@ -51,7 +51,7 @@ class PlaceholderMap:
 
     def as_dict(self) -> dict[str, str]:
         """{placeholder: original}, as the dry run prints it."""
-        return {f"[{k}]": v for k, v in self.by_key.items()}
+        return {placeholder: value for value, placeholder in self.by_value.items()}
 
     def __len__(self) -> int:
         return len(self.by_key)

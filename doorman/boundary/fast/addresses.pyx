@@ -14,11 +14,10 @@ from doorman.boundary import addresses as reference
 from doorman.boundary.findings import Finding, folded, mentions
 
 from doorman.boundary.fast.chars cimport (
-    Text, changed_patterns, is_digit, is_space, is_word, lower_char, text_of, twins_where_unchanged, unit, unit_at,
+    Text, changed_patterns, is_digit, is_space, is_word, lower_char, new_finding, text_of, twins_where_unchanged,
+    unit, unit_at,
 )
 
-
-cdef object new_tuple = tuple.__new__
 
 cdef object ZIP_CUE_MATCH = reference.ZIP_CUE.match
 cdef object STREET_BEFORE_MATCH = reference.STREET_BEFORE.match
@@ -258,11 +257,11 @@ cdef inline bint street_capital(Py_UCS4 c) noexcept:
 
 
 cdef inline object postcode(Py_ssize_t start, Py_ssize_t end):
-    return new_tuple(Finding, (start, end, "POSTCODE", 4))
+    return new_finding(Finding, start, end, "POSTCODE", 4)
 
 
 cdef inline object address(Py_ssize_t start, Py_ssize_t end):
-    return new_tuple(Finding, (start, end, "ADDRESS", 5))  # above a postcode-looking house number
+    return new_finding(Finding, start, end, "ADDRESS", 5)  # above a postcode-looking house number
 
 
 # ---- postcodes

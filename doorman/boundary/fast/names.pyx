@@ -17,7 +17,7 @@ from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import LOW, UP, fold
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.unicode cimport Py_UCS1, Py_UNICODE_ISDIGIT
+from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISDIGIT
 from libc.string cimport memcmp
 
 from doorman.boundary.fast.chars cimport (
@@ -31,13 +31,12 @@ from doorman.boundary.fast.chars cimport (
     same_letter,
     text_of,
     twins_where_unchanged,
+    unit,
+    unit_at,
     unsafe_fold,
 )
+from doorman.boundary.fast.name_words cimport all_parts_in, fold_word, is_surname
 from doorman.boundary.fast.tokens cimport is_low, is_up, token_end
-
-
-cdef extern from "Python.h":
-    bint PyUnicode_IS_ASCII(object)
 
 
 class _Drift(Exception):
@@ -55,11 +54,12 @@ _PORTED = {
     "LABEL_BEFORE": 1768630964,
     "SURNAME_COMMA_GIVEN": 1053195127,
     "SPEAKER": 3620177971,
+    "NAME_BEFORE_EMAIL": 3399318116,
 }
 _PORTED_WORDS = {"UP": 2369398472, "LOW": 2208362981, "TOKEN": 358164290}
 
-cdef object GIVEN = given_names()
-cdef object SURNAMES = surnames()
+cdef frozenset GIVEN = given_names()
+cdef frozenset SURNAMES = surnames()
 cdef object COMMON = COMMON_WORDS
 
 cdef object TITLE_MATCH = names.TITLE_CUE.match
@@ -67,7 +67,6 @@ cdef object TITLE_GATE_SEARCH = names._TITLE_GATE.search
 cdef object SIGN_OFF_MATCH = names.SIGN_OFF.match
 cdef object SELF_MATCH = names.SELF_CUE.match
 cdef object LIST_MATCH = names.LIST_CUE.match
-cdef object EMAIL_SEARCH = names.NAME_BEFORE_EMAIL.search
 cdef object VERB_SEARCH = names.NAME_BEFORE_VERB.search
 cdef tuple SELF_WORDS = names._SELF_WORDS
 cdef tuple VERB_WORDS = names._VERB_WORDS
@@ -252,37 +251,6 @@ def _fill_word_table(dict flags_of):
         LONGEST_KEY = max(LONGEST_KEY, len(key))
 
 
-# ---- name_words' look-ups, with their exact meaning ----
-
-cdef str fold_word(str word):
-    """name_words.fold"""
-    cdef str low = word.lower()
-    if PyUnicode_IS_ASCII(low):
-        return low
-    return fold(word)
-
-
-cdef bint in_given(str word) except -1:
-    if "-" not in word:
-        return fold_word(word) in GIVEN
-    for part in word.split("-"):
-        if fold_word(part) not in GIVEN:
-            return False
-    return True
-
-
-cdef bint surname_parts(str word) except -1:
-    """name_words.is_surname"""
-    if fold_word(word) in SURNAMES:
-        return True
-    if "-" not in word:
-        return False
-    for part in word.split("-"):
-        if fold_word(part) not in SURNAMES:
-            return False
-    return True
-
-
 # What name_words says of a word, as bits
 DEF IN_GIVEN = 1
 DEF COMMON_LOWER = 2
@@ -296,12 +264,12 @@ cdef int str_facts(str word) except -1:
     cdef str low = word.lower(), folded
     cdef int found = 0
     if "-" in word:
-        if in_given(word):
+        if all_parts_in(word, GIVEN, fold):
             found |= IN_GIVEN
-        if surname_parts(word):
+        if is_surname(word, SURNAMES, fold):
             found |= SURNAME
     else:
-        folded = low if PyUnicode_IS_ASCII(low) else fold(word)
+        folded = fold_word(word, fold)
         if folded in GIVEN:
             found |= IN_GIVEN
         if folded in SURNAMES:
@@ -972,8 +940,58 @@ cdef int verb_cue(list found, const Text *t, str text, Py_ssize_t i, int *gate, 
     return 0
 
 
+cdef Py_ssize_t name_before_bracket(const Text *t, Py_ssize_t r, Py_ssize_t e) noexcept:
+    """NAME_BEFORE_EMAIL.search(text, r, tail_stop + 1) where text[r:e] holds only TOKEN characters and spaces and
+    the bracket at e (or e + 1, after a space) opens the checked tail "local@" ending at tail_stop: where its group
+    starts (it ends at e), or -1. No match can start after e (no space in the tail), and only a run of two to four
+    TOKENs, each one space apart, ending at e fits: a shorter TOKEN ends before a letter or '-', and a run that
+    goes on puts a TOKEN where the bracket must be. The leftmost start is the search's."""
+    cdef Py_ssize_t s, end, nxt, words
+    for s in range(r, e):
+        if not is_up(char_at(t, s)):
+            continue
+        end = token_end(t, s)
+        if end < 0:
+            continue
+        words = 1
+        while end < e and char_at(t, end) == 32:
+            nxt = token_end(t, end + 1)
+            if nxt < 0:
+                break
+            end = nxt
+            words += 1
+        if end == e and 2 <= words <= 4:
+            return s
+    return -1
+
+
 cdef list find_persons(str text):
     cdef Text t = text_of(text)
+    if t.kind == 1:
+        return persons_in(text, &t, <const Py_UCS1 *> t.data)
+    if t.kind == 2:
+        return persons_in(text, &t, <const Py_UCS2 *> t.data)
+    return persons_in(text, &t, <const Py_UCS4 *> t.data)
+
+
+cdef inline Py_ssize_t word_end_in(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Where the run of `\\w` from i ends."""
+    cdef Py_UCS4 c
+    while i < n:
+        c = s[i]
+        if c < 256:
+            if not WORD_LATIN1[c]:
+                break
+        elif not is_word(c):
+            break
+        i += 1
+    return i
+
+
+cdef list persons_in(str text, const Text *text_data, const unit *s):
+    """find_persons over the text's code points as its kind stores them (`s`), read without testing the kind at
+    each one."""
+    cdef Text t = text_data[0]
     cdef Py_ssize_t n = t.n, i = 0, next_i, j, k, r, e, end, words
     cdef Py_ssize_t multi_end = 0, title_end = 0, self_end = 0, sign_off_end = 0, list_end = 0
     cdef Py_ssize_t email_end = 0, tail_stop = -1, comma_end = 0, speaker_end = 0, verb_end = 0
@@ -990,11 +1008,11 @@ cdef list find_persons(str text):
     cdef list verb_found = None
     cdef object m
     while i < n:
-        c = char_at(&t, i)
+        c = unit_at(s, n, i)
         if is_word_fast(c):
             # a word starts: nothing else starts within it, so the loop goes on at its end
-            next_i = word_end(&t, i + 1)
-            last_char = char_at(&t, next_i - 1)
+            next_i = word_end_in(s, n, i + 1)
+            last_char = unit_at(s, n, next_i - 1)
             # MULTI_RUN: a capital after none of [\w@.-], two or more words
             if i >= multi_end and is_up(c) and prev != 64 and prev != 46 and prev != 45:
                 end = run_end(&t, i, &words)
@@ -1004,7 +1022,7 @@ cdef list find_persons(str text):
             # TITLE_CUE: a greeting's or title's first word, whole
             if c < 128 and TITLE_LETTER[c] and i >= title_end:
                 j = next_i
-                d = char_at(&t, j)
+                d = unit_at(s, n, j)
                 if j - i <= TITLE_LONGEST and (d == 32 or d == 44 or d == 46):
                     follows = capital_follows(&t, j)
                     if follows or TITLE_OPENER_LETTER[c]:
@@ -1020,7 +1038,7 @@ cdef list find_persons(str text):
                                     title_gate_sure = True
             # SELF_CUE
             folded = ascii_fold(c)
-            if (folded and PAIR[SELF_GROUP][folded - 97][pair_code(char_at(&t, i + 1), True)] and i >= self_end
+            if (folded and PAIR[SELF_GROUP][folded - 97][pair_code(unit_at(s, n, i + 1), True)] and i >= self_end
                     and self_gate != 0 and self_phrase_at(&t, i, folded)):
                 m = SELF_MATCH(text, i)
                 if m is not None:
@@ -1033,7 +1051,7 @@ cdef list find_persons(str text):
                             if self_found is None:
                                 self_found = []
                             leading_name(self_found, &t, text, self_end, end, True)
-            if char_at(&t, next_i) == 32:
+            if unit_at(s, n, next_i) == 32:
                 # the space after the word, at once: only NAME_BEFORE_VERB looks at it, and only after a word opening
                 # with a capital (a TOKEN's last capitalised part starts its \w run: a space, '-' or an apostrophe
                 # precedes it, or it is within the run of "McDonald" that the TOKEN's capital opens)
@@ -1056,7 +1074,7 @@ cdef list find_persons(str text):
                     # FIELD_MARK, then LABEL_BEFORE and FIELD_LABELS
                     k = skip_blanks(&t, i + 1)
                     end = -1
-                    d = char_at(&t, k)
+                    d = unit_at(s, n, k)
                     if d == 34 or d == 39:
                         if token_end(&t, k + 1) >= 0:
                             end = k + 1
@@ -1064,15 +1082,15 @@ cdef list find_persons(str text):
                         end = k
                     if end >= 0:
                         j = i - 1
-                        if char_at(&t, j) == 10:
+                        if unit_at(s, n, j) == 10:
                             j -= 1
-                        if char_at(&t, j) == 32:
+                        if unit_at(s, n, j) == 32:
                             j -= 1
-                        d = char_at(&t, j)
+                        d = unit_at(s, n, j)
                         if d == 34 or d == 39:
                             j -= 1
                         r = j + 1
-                        while r > 0 and is_label_letter(char_at(&t, r - 1)):
+                        while r > 0 and is_label_letter(unit_at(s, n, r - 1)):
                             r -= 1
                         if r <= j and r >= i - 26 and word_flags(&t, r, j + 1, LOWERED) & LABEL_WORD_KEY:
                             r = label_start(&t, i, j)
@@ -1082,7 +1100,7 @@ cdef list find_persons(str text):
                                 field_ends.append(end)
                 elif c == 44:
                     # SURNAME_COMMA_GIVEN
-                    if char_at(&t, i + 1) == 32 and is_up(char_at(&t, i + 2)):
+                    if unit_at(s, n, i + 1) == 32 and is_up(unit_at(s, n, i + 2)):
                         if comma_found is None:
                             comma_found = []
                         find_comma_name(comma_found, &t, text, i, &comma_end)
@@ -1091,28 +1109,28 @@ cdef list find_persons(str text):
                     if i >= tail_stop:
                         tail_stop = i + 1
                         while tail_stop < n:
-                            d = char_at(&t, tail_stop)
+                            d = unit_at(s, n, tail_stop)
                             if is_space(d) or d == 60 or d == 62 or d == 40 or d == 41 or d == 64:
                                 break
                             tail_stop += 1
-                    if tail_stop > i + 1 and char_at(&t, tail_stop) == 64:
-                        e = i - 1 if char_at(&t, i - 1) == 32 else i
+                    if tail_stop > i + 1 and unit_at(s, n, tail_stop) == 64:
+                        e = i - 1 if unit_at(s, n, i - 1) == 32 else i
                         r = e
-                        while r > 0 and (is_token_char(char_at(&t, r - 1)) or char_at(&t, r - 1) == 32):
+                        while r > 0 and (is_token_char(unit_at(s, n, r - 1)) or unit_at(s, n, r - 1) == 32):
                             r -= 1
                         if r < email_end:
                             r = email_end
                         if e - r >= 5:
-                            m = EMAIL_SEARCH(text, r, tail_stop + 1)
-                            if m is not None:
-                                email_end = m.end()
+                            r = name_before_bracket(&t, r, e)
+                            if r >= 0:
+                                email_end = tail_stop + 1
                                 if email_found is None:
                                     email_found = []
-                                leading_name(email_found, &t, text, m.start(1), m.end(1), True)
+                                leading_name(email_found, &t, text, r, e, True)
         if i == 0 or prev == 10 or (has_lt and prev == 62):
             k = skip_blanks(&t, i)
             if k < n:
-                d = char_at(&t, k)
+                d = unit_at(s, n, k)
                 if i >= sign_off_end and phrase_at(&t, after_tag(&t, k) if d == 60 else k, SIGN_OFF_GROUP, True):
                     m = SIGN_OFF_MATCH(text, i)
                     if m is not None:

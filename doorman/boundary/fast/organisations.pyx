@@ -3,8 +3,9 @@
 
 One pass in C, word by word, finds the anchors the reference's windows come from (a legal-form or company word
 after a space or comma, a connector between capitalised words, a type word) and the cue words; a second, with
-str.find, the hyphens between names. Within the (rare) windows, the reference's own patterns run only where a
-match can start.
+str.find, the hyphens between names. Within the (rare) windows, ORG_PARTNERS and ORG_NAME are matched in C, and
+ORG_SUFFIXED's name too (its paths in the regex's order), the reference's own patterns confirming its suffixes
+(and reading any text cut at a window's end).
 """
 
 import re
@@ -16,17 +17,22 @@ from cpython.unicode cimport PyUnicode_FindChar
 from doorman.boundary import organisations as org
 from doorman.boundary.findings import Finding
 
-from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, is_word, lower_char
-from doorman.boundary.fast.tokens cimport is_up, is_low, token_end
+from doorman.boundary.common_words import COMMON_WORDS
+from doorman.boundary.name_data import given_names, surnames
+from doorman.boundary.name_words import fold
+
+from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, is_word, lower_char, new_finding
+from doorman.boundary.fast.name_words cimport all_parts_in, is_surname, plain
+from doorman.boundary.fast.tokens cimport is_low, is_up, token_end
 
 cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
 cdef object ORG_SUFFIXED_MATCH = org.ORG_SUFFIXED.match
 cdef object ORG_PREFIXED_MATCH = org.ORG_PREFIXED.match
 cdef object ORG_PARTNERS_MATCH = org.ORG_PARTNERS.match
 cdef object ORG_NAME_MATCH = org.ORG_NAME.match
-cdef object skip_leading_common = org._skip_leading_common
-cdef object is_surname = org.is_surname, plain = org.plain, in_given = org.in_given
-cdef object NEW_TUPLE = tuple.__new__
+cdef frozenset GIVEN = given_names()
+cdef frozenset SURNAMES = surnames()
+cdef frozenset COMMON = COMMON_WORDS
 
 # The reference's windows: characters before and after each anchor match.
 cdef Py_ssize_t SUFFIX_BEFORE = 160, SUFFIX_AFTER = 60, HYPHEN_SIDE = 41
@@ -39,8 +45,34 @@ class Drift(Exception):
     """The reference's patterns or words changed in a way this twin's tables do not follow."""
 
 
-cdef inline object org_finding(Py_ssize_t start, Py_ssize_t end, Py_ssize_t priority):
-    return NEW_TUPLE(Finding, (start, end, "ORG", priority))
+cdef inline object org_finding(Py_ssize_t start, Py_ssize_t end, long priority):
+    return new_finding(Finding, start, end, "ORG", priority)
+
+
+cdef bint all_surnames(list words) except -1:
+    for word in words:
+        if not is_surname(<str>word, SURNAMES, fold):
+            return False
+    return True
+
+
+cdef bint all_plain(list words) except -1:
+    for word in words:
+        if not plain(<str>word, COMMON):
+            return False
+    return True
+
+
+cdef Py_ssize_t skip_leading_common(str text, Py_ssize_t start, Py_ssize_t end) except -2:
+    """organisations._skip_leading_common for the name text[start:end]: where its first word that is not an
+    ordinary word starts (split at each space, trailing commas stripped), or -1 for None."""
+    cdef Py_ssize_t word_start = start, i
+    for i in range(start, end + 1):
+        if i == end or text[i] == " ":
+            if plain(text[word_start:i].rstrip(","), COMMON):
+                return word_start
+            word_start = i + 1
+    return -1
 
 
 cdef inline bint name_refused_before(const Text *t, Py_ssize_t i) noexcept:
@@ -477,6 +509,175 @@ cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t win
     return starts
 
 
+cdef inline bint name_joiner(const Text *t, Py_ssize_t i, Py_ssize_t j) noexcept:
+    """text[i:j] is a word _ORG_NAME's separators hold, or that opens its `(?:de la|de|del|van|von) TOKEN` form."""
+    cdef Py_ssize_t length = j - i
+    cdef Py_UCS4 a = char_at(t, i), b = char_at(t, i + 1), c = char_at(t, i + 2)
+    if length == 1:
+        return a == 38 or a == 121  # & y
+    if length == 2:
+        return ((a == 101 and b == 116) or (a == 100 and (b == 101 or b == 117))  # et de du
+                or (a == 108 and (b == 97 or b == 101)))  # la le
+    if length == 3:
+        return ((a == 97 and b == 110 and c == 100) or (a == 117 and b == 110 and c == 100)  # and und
+                or (a == 100 and b == 101 and (c == 108 or c == 114))  # del der
+                or (a == 118 and ((b == 97 and c == 110) or (b == 111 and c == 110))))  # van von
+    return False
+
+
+cdef bint suffixed_can_match(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """A necessary condition for organisations.ORG_SUFFIXED to match at start, before end: split at single
+    spaces, the text from start is words that open with a capital (a TOKEN, perhaps more and a comma) or that
+    _ORG_NAME's separators hold, up to a space before a suffix's opening."""
+    cdef Py_ssize_t i = start, j
+    while i < end:
+        j = i
+        while j < end and char_at(t, j) != 32:
+            j += 1
+        if j == i or j >= end or not (is_up(char_at(t, i)) or name_joiner(t, i, j)):
+            return False
+        if suffix_opens(t, j + 1):
+            return True
+        i = j + 1
+    return False
+
+
+# ---- ORG_SUFFIXED: its name's paths in C, in the regex's order, the rest of it by regex ----
+
+# What follows the name (group 1) in ORG_SUFFIXED
+cdef object SUFFIX_REST_MATCH = re.compile(rf",? {org._SUFFIX_CHAIN}(?![\w])").match
+# The name's separators after `,? ` (handled apart), in _ORG_NAME's order
+cdef tuple NAME_SEPARATORS = (" & ", " and ", " y ", " et ", " und ", "-", " de la ", " de ", " del ", " van ", " von ",
+                              " der ", " du ", " le ", " la ")
+cdef tuple NAME_PREFIXES = ("de la ", "de ", "del ", "van ", "von ")  # the name's second form opens with one
+# suffix_opens at q reads no further than q + SUFFIX_READ
+cdef Py_ssize_t SUFFIX_READ = 64 + max([len(<str>opening) for follows in RUN_FOLLOWS if follows for opening in follows],
+                                       default=0)
+
+
+cdef inline bint literal_before(const Text *t, Py_ssize_t i, Py_ssize_t end, str word) noexcept:
+    """word at i, in the text cut at end"""
+    return i + len(word) <= end and literal_at(t, i, word)
+
+
+cdef Py_ssize_t token_ends(const Text *t, Py_ssize_t i, Py_ssize_t end, Py_ssize_t *before_hyphen) noexcept:
+    """The longest TOKEN at i in the text cut at end: its end, -1 when none, -2 when it reaches end. Of TOKEN's
+    shorter matches only the one without its `-[UP][LOW]+` part (its end in before_hyphen, else -1) can be
+    followed by a separator (a '-'): any other leaves a letter next."""
+    before_hyphen[0] = -1
+    if i >= end:
+        return -1
+    i = token_end(t, i, before_hyphen)
+    if i == -1:
+        return -1
+    return i if i < end else -2
+
+
+cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t end, Py_ssize_t *name_end) except -3:
+    """ORG_SUFFIXED's `,? SUFFIX_CHAIN(?![\w])` at e, the name's end: the match's end, or -1. Asks the regex
+    only where a suffix can open (or where suffix_opens would read past the cut)."""
+    cdef Py_UCS4 c = char_at(t, e) if e < end else 0
+    cdef Py_ssize_t q
+    if c == 44:
+        if not (e + 1 < end and char_at(t, e + 1) == 32):
+            return -1
+        q = e + 2
+    elif c == 32:
+        q = e + 1
+    else:
+        return -1
+    if q + SUFFIX_READ < end and not suffix_opens(t, q):
+        return -1
+    m = SUFFIX_REST_MATCH(text, e, end)
+    if m is None:
+        return -1
+    name_end[0] = e
+    return m.end()
+
+
+cdef Py_ssize_t after_name_token(const Text *t, str text, Py_ssize_t i, Py_ssize_t end, int count,
+                                 Py_ssize_t *name_end) except -3:
+    """_ORG_NAME's TOKEN at i, its count-th `(?:SEP TOKEN)` (0 for the first), then the rest of ORG_SUFFIXED, each
+    of TOKEN's usable ends in the regex's order: the match's end, -1 when none, -2 when unsure (a cut token)."""
+    cdef Py_ssize_t before_hyphen, e = token_ends(t, i, end, &before_hyphen), found
+    if e < 0:
+        return e
+    found = after_name(t, text, e, end, count, name_end)
+    if found != -1 or before_hyphen == -1:
+        return found
+    return after_name(t, text, before_hyphen, end, count, name_end)
+
+
+cdef Py_ssize_t after_name(const Text *t, str text, Py_ssize_t e, Py_ssize_t end, int count,
+                           Py_ssize_t *name_end) except -3:
+    """After the name's count-th token, ending at e: `(?:SEP TOKEN){0,4}` greedy (each separator in order), then
+    the rest of ORG_SUFFIXED."""
+    cdef Py_ssize_t found
+    if count < 4:
+        if e + 1 < end and char_at(t, e) == 44 and char_at(t, e + 1) == 32:  # `,? `: the comma taken first
+            found = after_name_token(t, text, e + 2, end, count + 1, name_end)
+            if found != -1:
+                return found
+        elif e < end and char_at(t, e) == 32:
+            found = after_name_token(t, text, e + 1, end, count + 1, name_end)
+            if found != -1:
+                return found
+        for separator in NAME_SEPARATORS:
+            if literal_before(t, e, end, <str>separator):
+                found = after_name_token(t, text, e + len(<str>separator), end, count + 1, name_end)
+                if found != -1:
+                    return found
+    return suffix_rest(t, text, e, end, name_end)
+
+
+cdef Py_ssize_t suffixed_match(const Text *t, str text, Py_ssize_t start, Py_ssize_t end,
+                               Py_ssize_t *name_end) except -3:
+    """organisations.ORG_SUFFIXED.match(text, start, end) where its look-behind holds: the match's end (group 1
+    ends at name_end), -1 when none, -2 when a token reaches the cut (the caller asks the regex)."""
+    cdef Py_ssize_t found = after_name_token(t, text, start, end, 0, name_end), before_hyphen, e
+    if found != -1:
+        return found
+    for prefix in NAME_PREFIXES:  # `(?:de la|de|del|van|von) TOKEN`
+        if literal_before(t, start, end, <str>prefix):
+            e = token_ends(t, start + len(<str>prefix), end, &before_hyphen)
+            if e < 0:
+                found = e
+            else:
+                found = suffix_rest(t, text, e, end, name_end)
+                if found == -1 and before_hyphen != -1:
+                    found = suffix_rest(t, text, before_hyphen, end, name_end)
+            if found != -1:
+                return found
+    return -1
+
+
+cdef Py_ssize_t name_run_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """organisations.ORG_NAME.match(text, i, end): its end, -1 when none, -2 when a token reaches the cut. Nothing
+    follows the name, so the regex's first try at each step stands: the first separator a TOKEN follows, and the
+    longest TOKEN."""
+    cdef Py_ssize_t before_hyphen, e = token_ends(t, i, end, &before_hyphen), k, count
+    if e < 0:
+        return e
+    for count in range(4):
+        k = -1
+        if e + 1 < end and char_at(t, e) == 44 and char_at(t, e + 1) == 32:  # `,? `: the comma taken first
+            k = token_ends(t, e + 2, end, &before_hyphen)
+        elif e < end and char_at(t, e) == 32:
+            k = token_ends(t, e + 1, end, &before_hyphen)
+        if k == -1:
+            for separator in NAME_SEPARATORS:
+                if literal_before(t, e, end, <str>separator):
+                    k = token_ends(t, e + len(<str>separator), end, &before_hyphen)
+                    if k != -1:
+                        break
+        if k == -2:
+            return -2
+        if k == -1:
+            return e
+        e = k
+    return e
+
+
 cdef bint connector_word_at(const Text *t, Py_ssize_t end, Py_ssize_t j) noexcept:
     """`(?:and|y|et|und|&) ` matches at j, before end."""
     cdef Py_UCS4 c
@@ -512,6 +713,49 @@ cdef bint partners_can_start(const Text *t, Py_ssize_t i, Py_ssize_t end) noexce
             return connector_word_at(t, end, i + 1)
         else:
             return False
+
+
+cdef inline Py_ssize_t cut_token_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """token_end in the text cut at end: -1 when no TOKEN starts at i, -2 when the longest reaches past end (a
+    shorter one may match the cut text)."""
+    cdef Py_ssize_t e
+    if i >= end:
+        return -1
+    e = token_end(t, i)
+    return -2 if e > end else e
+
+
+cdef Py_ssize_t partners_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """organisations.ORG_PARTNERS.match(text, i, end) where its look-behind holds: `TOKEN(?:, TOKEN)*,?
+    (?:and|y|et|und|&) TOKEN(?![\w\-])`: its end, -1 when none, -2 when a token reaches past end. The regex's
+    backtracking never pays: a shorter TOKEN leaves a letter or '-' where ',', ' ' or the look-ahead's refusal
+    must follow, and fewer `, TOKEN` repetitions leave a capital where a connector must open."""
+    cdef Py_ssize_t j = cut_token_end(t, i, end), k
+    cdef Py_UCS4 c
+    if j < 0:
+        return j
+    while j + 1 < end and char_at(t, j) == 44 and char_at(t, j + 1) == 32:
+        k = cut_token_end(t, j + 2, end)
+        if k == -2:
+            return -2
+        if k == -1:
+            break
+        j = k
+    if j + 1 < end and char_at(t, j) == 44 and char_at(t, j + 1) == 32:
+        j += 2
+    elif j < end and char_at(t, j) == 32:
+        j += 1
+    else:
+        return -1
+    if not connector_word_at(t, end, j):
+        return -1
+    c = char_at(t, j)
+    j += 4 if c == 97 or c == 117 else 3 if c == 101 else 2
+    k = cut_token_end(t, j, end)
+    if k < 0 or k == end:
+        return k
+    c = char_at(t, k)
+    return -1 if is_word(c) or c == 45 else k
 
 
 cdef list partner_names(str text, const Text *t, Py_ssize_t start, Py_ssize_t end):
@@ -550,6 +794,18 @@ cdef Py_ssize_t after_cue(const Text *t, Py_ssize_t i) noexcept:
 if READY and org.AFTER_CUE.pattern != rf"\s?[:\-]?\s?(?={org.TOKEN})":
     READY = False
     warnings.warn("doorman.boundary.organisations' AFTER_CUE changed: OrganisationRecogniser runs uncompiled",
+                  stacklevel=1)
+
+
+# suffixed_can_match, suffixed_match and name_run_end read ORG_NAME and the name ORG_SUFFIXED opens with: these
+# separators, before `,? ` and its suffixes
+_SUFFIXED_NAME = (
+    rf"{org.TOKEN}(?:(?:,? | & | and | y | et | und |-| (?:de la|de|del|van|von|der|du|le|la) ){org.TOKEN}){{0,4}}"
+)
+if READY and not (org._ORG_NAME == _SUFFIXED_NAME == org.ORG_NAME.pattern and org.ORG_SUFFIXED.pattern == (
+        rf"(?<![\w\-])({_SUFFIXED_NAME}|(?:de la|de|del|van|von) {org.TOKEN}),? {org._SUFFIX_CHAIN}(?![\w])")):
+    READY = False
+    warnings.warn("doorman.boundary.organisations' ORG_SUFFIXED changed: OrganisationRecogniser runs uncompiled",
                   stacklevel=1)
 
 
@@ -610,7 +866,8 @@ class OrganisationRecogniser:
         cdef list found = []
         cdef list suffix_spans = [], connector_spans = [], hyphen_spans = [], type_starts = [], hits = []
         cdef Py_ssize_t n = t.n, i = 0, k, end
-        cdef Py_ssize_t window_start, window_end, last_end, start, first_end, second_end
+        cdef Py_ssize_t window_start, window_end, last_end, start, first_end, second_end, name_start, name_end
+        cdef Py_ssize_t first_start, match_end, run_end
         cdef Py_UCS4 c, next_char
         cdef unsigned int lowered
         cdef unsigned char kind, opens
@@ -668,17 +925,24 @@ class OrganisationRecogniser:
             window_start, window_end = suffix_spans[k], suffix_spans[k + 1]
             last_end = 0
             for start in suffixed_starts(&t, window_start, window_end):
-                if start < last_end:
+                if start < last_end or not suffixed_can_match(&t, start, window_end):
                     continue
-                m = ORG_SUFFIXED_MATCH(text, start, window_end)
-                if m is None:
+                match_end = suffixed_match(&t, text, start, window_end, &name_end)
+                if match_end == -2:  # a token reaches the window's end: the regex reads the cut text
+                    m = ORG_SUFFIXED_MATCH(text, start, window_end)
+                    if m is None:
+                        continue
+                    match_end, name_end = m.end(), m.end(1)
+                if match_end == -1:
                     continue
-                last_end = m.end()
+                last_end = match_end
                 if last_end < window_end or window_end == n:
-                    name = m.group(1)
-                    first_start = skip_leading_common(text, m.start(), name)
-                    if first_start is None:  # "Key Group", "May PLC": ordinary words, but the suffix says company
-                        first_start = m.start(1) + name.rfind(" ") + 1
+                    name_start = start
+                    first_start = skip_leading_common(text, name_start, name_end)
+                    if first_start == -1:  # "Key Group", "May PLC": ordinary words, but the suffix says company
+                        first_start = text.rfind(" ", name_start, name_end) + 1
+                        if first_start == 0:
+                            first_start = name_start
                     found.append(org_finding(first_start, last_end, 2))
 
         if type_starts:  # ORG_PREFIXED opens with a type word: it runs when one is found, and only there can match
@@ -698,16 +962,18 @@ class OrganisationRecogniser:
                     continue
                 if not partners_can_start(&t, start, window_end):
                     continue
-                m = ORG_PARTNERS_MATCH(text, start, window_end)
-                if m is None:
+                name_end = partners_end(&t, start, window_end)
+                if name_end == -2:  # a token reaches past the window: the regex reads the cut text
+                    m = ORG_PARTNERS_MATCH(text, start, window_end)
+                    name_end = -1 if m is None else m.end()
+                if name_end == -1:
                     continue
-                last_end = m.end()
+                last_end = name_end
                 if last_end < window_end or window_end == n:
-                    parts = partner_names(text, &t, m.start(1), m.end(1))
-                    if len(parts) >= 2 and all(is_surname(p) for p in parts) or (
-                        len(parts) >= 3 and all(plain(p) for p in parts)
-                    ):
-                        found.append(org_finding(m.start(1), m.end(1), 2))
+                    name_start = start
+                    parts = partner_names(text, &t, name_start, name_end)
+                    if len(parts) >= 2 and all_surnames(parts) or len(parts) >= 3 and all_plain(parts):
+                        found.append(org_finding(name_start, name_end, 2))
 
         for k in range(0, len(hyphen_spans), 2):
             window_start, window_end = hyphen_spans[k], hyphen_spans[k + 1]
@@ -734,9 +1000,11 @@ class OrganisationRecogniser:
                     continue
                 if second_end < window_end or window_end == n:
                     first, second = text[start:first_end], text[first_end + 1:second_end]
-                    if (is_surname(first) and is_surname(second) and (plain(first) or plain(second))) or (
-                        len(first) > 2 and len(second) > 2 and plain(first) and plain(second)
-                        and (is_surname(first) or is_surname(second) or in_given(first))
+                    if (is_surname(first, SURNAMES, fold) and is_surname(second, SURNAMES, fold)
+                            and (plain(first, COMMON) or plain(second, COMMON))) or (
+                        len(first) > 2 and len(second) > 2 and plain(first, COMMON) and plain(second, COMMON)
+                        and (is_surname(first, SURNAMES, fold) or is_surname(second, SURNAMES, fold)
+                             or all_parts_in(first, GIVEN, fold))
                     ):
                         found.append(org_finding(start, second_end, 2))
                 start = second_end
@@ -744,9 +1012,14 @@ class OrganisationRecogniser:
         for k, i in hits:
             end = after_cue(&t, i + len(<str>CUE_WORDS[k]))
             if end != -1:
-                run = ORG_NAME_MATCH(text, end, end + 80)
-                if run is not None and plain(run.group().split(" ")[0]):
-                    found.append(org_finding(run.start(), run.end(), 1))
+                run_end = name_run_end(&t, end, end + 80 if end + 80 < n else n)
+                if run_end == -2:  # a token reaches the cut: the regex reads the cut text
+                    run = ORG_NAME_MATCH(text, end, end + 80)
+                    run_end = -1 if run is None else run.end()
+                if run_end != -1:
+                    first_end = text.find(" ", end, run_end)
+                    if plain(text[end:first_end if first_end != -1 else run_end], COMMON):
+                        found.append(org_finding(end, run_end, 1))
         return found
 
 

@@ -14,9 +14,9 @@ from cpython.unicode cimport PyUnicode_FindChar
 from doorman.boundary import tabular
 from doorman.boundary.findings import Finding
 
-from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_ascii_alnum, is_space
+from cpython.unicode cimport Py_UCS1, Py_UCS2
 
-cdef object NEW_TUPLE = tuple.__new__
+from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_ascii_alnum, is_space, new_finding
 
 
 class Drift(Exception):
@@ -64,24 +64,33 @@ def _top_alternatives(str pattern):
     return parts + [current]
 
 
-# LABEL_PAIRS[a][b]: bit k set when an alternative of the k-th column pattern needs the letters a, b side by side
-# (a lower-cased header field is Latin-1: under IGNORECASE, its letters match a pattern's only as themselves).
-cdef unsigned int LABEL_PAIRS[256][256]
-cdef list COLUMN_SEARCHES = [pattern.search for pattern, _ in tabular._COLUMN_LABELS]
-cdef list COLUMN_LABELS = [label for _, label in tabular._COLUMN_LABELS]
+# The column patterns' top-level alternatives, in order (pattern by pattern): a pattern is found in a header iff
+# one of its alternatives is. LABEL_PAIRS[a][b]: bit j set when the j-th alternative needs the letters a, b side by
+# side (a lower-cased header field is Latin-1: under IGNORECASE, its letters match a pattern's only as themselves,
+# so a letters-only alternative is found exactly as the plain substring).
+cdef unsigned long long LABEL_PAIRS[256][256]
+cdef list ALTERNATIVE_TESTS = []  # per alternative: (how, what): 0 `what in`, 1 startswith, 2 endswith, 3 ==, 4 a search
+cdef list ALTERNATIVE_LABELS = []
+_LITERAL = re.compile(r"\^?[a-z_ ]+\$?")
 
 
 def _prepare_pairs():
     if any(pattern.flags != re.IGNORECASE | re.UNICODE for pattern, _ in tabular._COLUMN_LABELS):
         raise Drift("tabular's column patterns are not all case-insensitive")
-    if "\\" in "".join(pattern.pattern for pattern, _ in tabular._COLUMN_LABELS) or len(COLUMN_LABELS) > 32:
-        raise Drift("tabular's column patterns hold an escape, or are too many")
-    for k, (pattern, _) in enumerate(tabular._COLUMN_LABELS):
+    if "\\" in "".join(pattern.pattern for pattern, _ in tabular._COLUMN_LABELS):
+        raise Drift("tabular's column patterns hold an escape")
+    for pattern, label in tabular._COLUMN_LABELS:
         for alternative in _top_alternatives(pattern.pattern):
             pair = _letter_pair(alternative)
-            if pair is None or not pair.islower() or max(map(ord, pair)) > 255:
-                raise Drift(f"no letter pair found in tabular's column pattern {alternative!r}")
-            LABEL_PAIRS[ord(pair[0])][ord(pair[1])] |= 1u << k
+            if pair is None or not pair.islower() or max(map(ord, pair)) > 255 or len(ALTERNATIVE_LABELS) >= 64:
+                raise Drift(f"no letter pair found in tabular's column pattern {alternative!r}, or too many")
+            LABEL_PAIRS[ord(pair[0])][ord(pair[1])] |= 1ull << len(ALTERNATIVE_LABELS)
+            if _LITERAL.fullmatch(alternative):
+                anchored = alternative.startswith("^") + 2 * alternative.endswith("$")
+                ALTERNATIVE_TESTS.append((anchored, alternative.strip("^$")))
+            else:
+                ALTERNATIVE_TESTS.append((4, re.compile(alternative, pattern.flags).search))
+            ALTERNATIVE_LABELS.append(label)
 
 
 cdef bint READY = False
@@ -93,32 +102,159 @@ except Drift as drift:
 
 
 cdef object column_label(str header):
-    """tabular.column_label for a lower-cased header field (Latin-1 only): the first pattern found in it, of those
-    whose letter pairs it holds."""
-    cdef Py_ssize_t i, k, n = len(header)
-    cdef unsigned int candidates = 0
+    """tabular.column_label for a lower-cased header field (Latin-1 only): the label of the first alternative
+    found in it, of those whose letter pairs it holds."""
+    cdef Py_ssize_t i, j, n = len(header)
+    cdef unsigned long long candidates = 0
     cdef Py_UCS4 a, b
+    cdef int how
     for i in range(n - 1):
         a, b = header[i], header[i + 1]
         if a < 256 and b < 256:
             candidates |= LABEL_PAIRS[a][b]
-    k = 0
+    j = 0
     while candidates:
-        if candidates & 1 and COLUMN_SEARCHES[k](header) is not None:
-            return COLUMN_LABELS[k]
+        if candidates & 1:
+            how, what = ALTERNATIVE_TESTS[j]
+            if (what in header if how == 0 else header.startswith(what) if how == 1 else
+                    header.endswith(what) if how == 2 else header == what if how == 3 else
+                    what(header) is not None):
+                return ALTERNATIVE_LABELS[j]
         candidates >>= 1
-        k += 1
+        j += 1
     return None
 
 
 cdef object sql_inserts = tabular._sql_inserts
+# LINE_SLOT[c] for an ASCII c: 0-3 the delimiter's index in tabular._DELIMITERS, QUOTE_SLOT '"', NEWLINE_SLOT '\n'
+DEF QUOTE_SLOT = 4
+DEF NEWLINE_SLOT = 5
+cdef signed char LINE_SLOT[128]
+cdef unsigned char LINE_CHARS[6]  # the characters whose slot is not -1, by slot
 cdef Py_UCS4 DELIMITER_CHARS[4]
-if len(tabular._DELIMITERS) != 4 or any(len(d) != 1 for d in tabular._DELIMITERS):
+for _k in range(128):
+    LINE_SLOT[_k] = -1
+LINE_SLOT[34] = QUOTE_SLOT
+LINE_SLOT[10] = NEWLINE_SLOT
+if (len(tabular._DELIMITERS) != 4 or any(len(d) != 1 or not d.isascii() or d in '"\n' for d in tabular._DELIMITERS)
+        or len(set(tabular._DELIMITERS)) != 4):
     READY = False
     warnings.warn("doorman.boundary.tabular's delimiters changed: TableRecogniser runs uncompiled", stacklevel=1)
 else:
     for _k, _d in enumerate(tabular._DELIMITERS):
         DELIMITER_CHARS[_k] = ord(_d)
+        LINE_SLOT[ord(_d)] = _k
+        LINE_CHARS[_k] = ord(_d)
+    LINE_CHARS[QUOTE_SLOT] = 34
+    LINE_CHARS[NEWLINE_SLOT] = 10
+
+
+cdef extern from *:
+    """
+    #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    #include <emmintrin.h>
+    #define DOORMAN_LINE_SIMD 1
+    #endif
+    /* The end of the line from i (its '\n', or n), adding to counts[slot[c]] for each ASCII c on it whose slot is
+       0-4 (slot 5: '\n'; -1: not counted); `wanted` holds the six characters whose slot is not -1. Sixteen bytes
+       (eight UCS-2 units) at a time where SSE2 is there; reads stay within [i, n). */
+    static Py_ssize_t doorman_scan_line_ucs1(const unsigned char *p, Py_ssize_t i, Py_ssize_t n,
+                                             const signed char *slot, const unsigned char *wanted, Py_ssize_t *counts) {
+        unsigned int c;
+        signed char s;
+    #ifdef DOORMAN_LINE_SIMD
+        const __m128i w0 = _mm_set1_epi8((char)wanted[0]), w1 = _mm_set1_epi8((char)wanted[1]),
+                      w2 = _mm_set1_epi8((char)wanted[2]), w3 = _mm_set1_epi8((char)wanted[3]),
+                      w4 = _mm_set1_epi8((char)wanted[4]), w5 = _mm_set1_epi8((char)wanted[5]);
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, w0), _mm_cmpeq_epi8(v, w1)),
+                                                    _mm_or_si128(_mm_cmpeq_epi8(v, w2), _mm_cmpeq_epi8(v, w3))),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, w4), _mm_cmpeq_epi8(v, w5)));
+            unsigned int mask = (unsigned int)_mm_movemask_epi8(hit);
+            while (mask) {
+                Py_ssize_t at = i + __builtin_ctz(mask);
+                s = slot[p[at]];
+                if (s == 5) return at;
+                counts[s] += 1;
+                mask &= mask - 1;
+            }
+            i += 16;
+        }
+    #endif
+        for (; i < n; i++) {
+            c = p[i];
+            if (c < 128 && (s = slot[c]) >= 0) {
+                if (s == 5) return i;
+                counts[s] += 1;
+            }
+        }
+        return n;
+    }
+    static Py_ssize_t doorman_scan_line_ucs2(const Py_UCS2 *p, Py_ssize_t i, Py_ssize_t n,
+                                             const signed char *slot, const unsigned char *wanted, Py_ssize_t *counts) {
+        unsigned int c;
+        signed char s;
+    #ifdef DOORMAN_LINE_SIMD
+        const __m128i w0 = _mm_set1_epi16(wanted[0]), w1 = _mm_set1_epi16(wanted[1]),
+                      w2 = _mm_set1_epi16(wanted[2]), w3 = _mm_set1_epi16(wanted[3]),
+                      w4 = _mm_set1_epi16(wanted[4]), w5 = _mm_set1_epi16(wanted[5]);
+        while (i + 8 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, w0), _mm_cmpeq_epi16(v, w1)),
+                                                    _mm_or_si128(_mm_cmpeq_epi16(v, w2), _mm_cmpeq_epi16(v, w3))),
+                                       _mm_or_si128(_mm_cmpeq_epi16(v, w4), _mm_cmpeq_epi16(v, w5)));
+            unsigned int mask = (unsigned int)_mm_movemask_epi8(hit) & 0x5555u;
+            while (mask) {
+                Py_ssize_t at = i + (__builtin_ctz(mask) >> 1);
+                s = slot[p[at]];
+                if (s == 5) return at;
+                counts[s] += 1;
+                mask &= mask - 1;
+            }
+            i += 8;
+        }
+    #endif
+        for (; i < n; i++) {
+            c = p[i];
+            if (c < 128 && (s = slot[c]) >= 0) {
+                if (s == 5) return i;
+                counts[s] += 1;
+            }
+        }
+        return n;
+    }
+    """
+    Py_ssize_t scan_line_ucs1 "doorman_scan_line_ucs1"(const Py_UCS1 *p, Py_ssize_t i, Py_ssize_t n,
+                                                       const signed char *slot, const unsigned char *wanted,
+                                                       Py_ssize_t *counts) noexcept
+    Py_ssize_t scan_line_ucs2 "doorman_scan_line_ucs2"(const Py_UCS2 *p, Py_ssize_t i, Py_ssize_t n,
+                                                       const signed char *slot, const unsigned char *wanted,
+                                                       Py_ssize_t *counts) noexcept
+
+
+cdef inline Py_ssize_t scan_line(const Text *t, Py_ssize_t i, Py_ssize_t *counts) noexcept:
+    """The end of the line starting at i (its '\\n', or the text's end), counting on the line each delimiter
+    (counts[0..3]) and '"' (counts[QUOTE_SLOT]): one pass, in place."""
+    cdef Py_ssize_t n = t.n
+    cdef const Py_UCS4 *bytes4
+    cdef unsigned int c
+    cdef signed char slot
+    if t.kind == 1:
+        return scan_line_ucs1(<const Py_UCS1 *>t.data, i, n, LINE_SLOT, LINE_CHARS, counts)
+    if t.kind == 2:
+        return scan_line_ucs2(<const Py_UCS2 *>t.data, i, n, LINE_SLOT, LINE_CHARS, counts)
+    bytes4 = <const Py_UCS4 *>t.data
+    while i < n:
+        c = bytes4[i]
+        if c < 128:
+            slot = LINE_SLOT[c]
+            if slot >= 0:
+                if slot == NEWLINE_SLOT:
+                    return i
+                counts[slot] += 1
+        i += 1
+    return n
 
 
 cdef inline Py_ssize_t find_char(str text, Py_ssize_t start, Py_ssize_t end, Py_UCS4 wanted) except -2:
@@ -275,39 +411,29 @@ cdef bint values_after_parenthesis(str text) except -1:
     return False
 
 
-cdef inline Py_ssize_t next_at_or_after(str text, Py_UCS4 wanted, Py_ssize_t known, Py_ssize_t start,
-                                        Py_ssize_t n) except -2:
-    """The first `wanted` at or after start, given `known`, an earlier answer (-1: there is none left)."""
-    if known == -1 or known >= start:
-        return known
-    return find_char(text, start, n, wanted)
-
-
 class TableRecogniser:
     def find(self, str text):
         cdef Text t = text_of(text)
         cdef list found = []
         cdef list labels = None
-        cdef Py_ssize_t n = len(text), line_start = 0, line_end, i, a = 0, b = 0, fields, k
-        cdef Py_ssize_t next_delimiter[4]
+        cdef Py_ssize_t n = len(text), line_start = 0, line_end, i, a = 0, b = 0, fields, k, slot = 0
+        cdef Py_ssize_t counts[5]
         cdef Py_UCS4 delimiter = 0
         cdef object label
         if values_after_parenthesis(text) and has_insert(text):
             found.extend(sql_inserts(text))
-        for k in range(4):
-            next_delimiter[k] = find_char(text, 0, n, DELIMITER_CHARS[k])
-        if next_delimiter[0] == next_delimiter[1] == next_delimiter[2] == next_delimiter[3] == -1:
-            return found
         while line_start <= n:
-            line_end = find_char(text, line_start, n, 10)
-            if line_end == -1:
-                line_end = n
+            counts[0] = counts[1] = counts[2] = counts[3] = counts[QUOTE_SLOT] = 0
+            line_end = scan_line(&t, line_start, counts)
             fields = -1
-            if labels is not None and find_char(text, line_start, line_end, delimiter) != -1:
-                fields, i = 0, line_start
-                while i <= line_end:
-                    i = next_field(text, i, line_end, delimiter, &a, &b)
-                    fields += 1
+            if labels is not None and counts[slot] != 0:
+                if counts[QUOTE_SLOT] == 0:
+                    fields = counts[slot] + 1
+                else:
+                    fields, i = 0, line_start
+                    while i <= line_end:
+                        i = next_field(text, i, line_end, delimiter, &a, &b)
+                        fields += 1
             if labels is not None and fields == len(labels):
                 i, k = line_start, 0
                 while i <= line_end:
@@ -316,17 +442,16 @@ class TableRecogniser:
                     k += 1
                     strip_span(text, &a, &b)
                     if label and a < b and has_alnum(&t, a, b):
-                        found.append(NEW_TUPLE(Finding, (a, b, label, 3)))
+                        found.append(new_finding(Finding, a, b, label, 3))
             else:
                 # tabular._header: the first delimiter found twice on the line decides
                 labels = None
                 for k in range(4):
-                    next_delimiter[k] = next_at_or_after(text, DELIMITER_CHARS[k], next_delimiter[k], line_start, n)
-                    if next_delimiter[k] != -1 and next_delimiter[k] < line_end:
-                        if find_char(text, next_delimiter[k] + 1, line_end, DELIMITER_CHARS[k]) != -1:
-                            delimiter = DELIMITER_CHARS[k]
-                            labels = header_labels(text, line_start, line_end, delimiter)
-                            break
+                    if counts[k] >= 2:
+                        slot = k
+                        delimiter = DELIMITER_CHARS[k]
+                        labels = header_labels(text, line_start, line_end, delimiter)
+                        break
             line_start = line_end + 1
         return found
 

@@ -28,11 +28,12 @@ cdef inline Py_ssize_t lows_end(const Text *t, Py_ssize_t i) noexcept:
     return i
 
 
-cdef inline Py_ssize_t token_end(const Text *t, Py_ssize_t i) noexcept:
+cdef inline Py_ssize_t token_end(const Text *t, Py_ssize_t i, Py_ssize_t *before_hyphen=NULL) noexcept:
     """Where the longest TOKEN match at i ends, or -1 when none starts there.
 
     `re` tries the longest first. A shorter one ends before a letter or '-' of the same word, which the patterns
-    built on TOKEN refuse after it, so the longest is the only one that counts."""
+    built on TOKEN refuse after it, so the longest is the only one that counts; the one exception, the match
+    without its `-[UP][LOW]+` part, ends at `before_hyphen` when given (left alone when there is none)."""
     cdef Py_UCS4 c
     if not is_up(char_at(t, i)):
         return -1
@@ -49,5 +50,7 @@ cdef inline Py_ssize_t token_end(const Text *t, Py_ssize_t i) noexcept:
     if is_up(char_at(t, i)) and is_low(char_at(t, i + 1)):
         i = lows_end(t, i + 2)
     if char_at(t, i) == 45 and is_up(char_at(t, i + 1)) and is_low(char_at(t, i + 2)):
+        if before_hyphen != NULL:
+            before_hyphen[0] = i
         i = lows_end(t, i + 3)
     return i
