@@ -14,7 +14,7 @@ from doorman.boundary import name_words, names
 from doorman.boundary.common_words import COMMON_WORDS
 from doorman.boundary.findings import Finding, mentions
 from doorman.boundary.name_data import given_names, surnames
-from doorman.boundary.name_words import LOW, UP, fold
+from doorman.boundary.name_words import fold
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISDIGIT
@@ -36,7 +36,7 @@ from doorman.boundary.fast.chars cimport (
     unsafe_fold,
 )
 from doorman.boundary.fast.name_words cimport all_parts_in, fold_word, is_surname
-from doorman.boundary.fast.tokens cimport is_low, is_up, token_end
+from doorman.boundary.fast.tokens cimport is_low, is_up, token_end, token_grammar_changed
 
 
 class _Drift(Exception):
@@ -56,7 +56,6 @@ _PORTED = {
     "SPEAKER": 3620177971,
     "NAME_BEFORE_EMAIL": 3399318116,
 }
-_PORTED_WORDS = {"UP": 2369398472, "LOW": 2208362981, "TOKEN": 358164290}
 
 cdef frozenset GIVEN = given_names()
 cdef frozenset SURNAMES = surnames()
@@ -764,10 +763,6 @@ cdef bint verb_at(const Text *t, Py_ssize_t i, unsigned int letter) noexcept:
 def _build():
     """The tables the loop reads, from the reference's patterns and lists; _Drift when they changed shape."""
     global TITLE_LONGEST, HONORIFIC_LONGEST, VERB_LONGEST
-    up, low = re.compile(f"[{UP}]"), re.compile(f"[{LOW}]")
-    for cp in range(0x800):
-        if is_up(cp) != bool(up.match(chr(cp))) or is_low(cp) != bool(low.match(chr(cp))):
-            raise _Drift("name_words' UP and LOW are not tokens.pxd's")
     flags_of, title_words, honorifics, openers = _word_lists()
     _fill_word_table(flags_of)
     TITLE_LONGEST = max(len(w) for w in title_words)
@@ -799,7 +794,7 @@ def _build():
         raise _Drift("a gate word holds NUL")
 
 
-_drift = (changed_patterns(names, _PORTED) or changed_patterns(name_words, _PORTED_WORDS, lambda n: getattr(name_words, n)))
+_drift = changed_patterns(names, _PORTED) or token_grammar_changed()
 if _drift is None:
     try:
         _build()

@@ -23,7 +23,7 @@ from doorman.boundary.name_words import fold
 
 from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, is_word, lower_char, new_finding
 from doorman.boundary.fast.name_words cimport all_parts_in, is_surname, plain
-from doorman.boundary.fast.tokens cimport is_low, is_up, token_end
+from doorman.boundary.fast.tokens cimport is_low, is_up, token_end, token_grammar_changed
 
 cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
 cdef object ORG_SUFFIXED_MATCH = org.ORG_SUFFIXED.match
@@ -413,17 +413,11 @@ def _prepare_kinds(list runs):
             raise Drift("a Latin-1 letter lowers to ASCII")  # its word could open a cue
 
 
-def _check_letter_classes():
-    """tokens.pxd's UP and LOW are name_words' (the reference's TOKEN is built on them)."""
-    up, low = re.compile(f"[{org.UP}]").match, re.compile(f"[{org.LOW}]").match
-    for c in range(0x800):
-        if (up(chr(c)) is not None) != is_up(c) or (low(chr(c)) is not None) != is_low(c):
-            raise Drift("name_words' UP or LOW letters changed")
-
-
 cdef bint READY = False
 try:
-    _check_letter_classes()
+    _grammar = token_grammar_changed()
+    if _grammar:
+        raise Drift(_grammar)
     fill_words(&TYPE_WORDS, list(org._TYPE_WORDS))
     # Each cue word is looked for at the start of an alphanumeric run: that finds every occurrence the
     # reference's str.find loop accepts only when no occurrence can overlap the one before (no cue word has a

@@ -1,5 +1,5 @@
 # cython: language_level=3
-from doorman.boundary.fast.chars cimport Text, char_at
+from doorman.boundary.fast.chars cimport Text, changed_patterns, char_at
 
 # name_words.TOKEN, one code point at a time: the capitalised word (O'Neil, McDonald, Jean-Baptiste) or initial
 # ("A.") that names are made of.
@@ -54,3 +54,13 @@ cdef inline Py_ssize_t token_end(const Text *t, Py_ssize_t i, Py_ssize_t *before
             before_hyphen[0] = i
         i = lows_end(t, i + 3)
     return i
+
+
+cdef inline str token_grammar_changed():
+    """None while name_words' UP, LOW and TOKEN are still what is_up, is_low and token_end were written from
+    (by their checksums), else what changed: a twin built on them must then leave itself out."""
+    from doorman.boundary import name_words
+
+    return changed_patterns(
+        name_words, {"UP": 2369398472, "LOW": 2208362981, "TOKEN": 358164290}, vars(name_words).__getitem__
+    )

@@ -195,8 +195,10 @@ cdef list entry_starts(const Text *t, Prefixes first_words):
     return starts
 
 
-cdef Py_ssize_t entry_end(const Text *t, Py_ssize_t p, tuple words) except -2:
-    """Where `(?i)` words joined by `\\s+`, then `(?![\\w])`, match at p (ASCII words only), or -1."""
+cdef Py_ssize_t words_end(const Text *t, Py_ssize_t p, tuple words) except -2:
+    """Where `(?i)` words joined by `\\s+` match at p, their ASCII letters as `re` matches them and each other
+    character of theirs standing for any one character, or -1. For an entry of ASCII words alone this is the
+    match itself; for any other, a necessary condition of one."""
     cdef Py_ssize_t i = p, k, j
     cdef str word
     cdef unsigned int w
@@ -210,44 +212,16 @@ cdef Py_ssize_t entry_end(const Text *t, Py_ssize_t p, tuple words) except -2:
         if i + len(word) > t.n:
             return -1
         for k in range(len(word)):
-            w = lower_char(word[k])
-            if 97 <= w <= 122:
-                if not same_letter(char_at(t, i + k), w):
-                    return -1
-            elif <unsigned int> char_at(t, i + k) != w:
-                return -1
-        i += len(word)
-    if is_word(char_at(t, i)):
-        return -1
-    return i
-
-
-cdef bint entry_may_match(const Text *t, Py_ssize_t p, tuple words) except -1:
-    """A necessary condition for an entry with non-ASCII characters to match at p: its ASCII characters match
-    as `re` would match them, each other character stands for any one character, and spaces as `\\s+`."""
-    cdef Py_ssize_t i = p, k, j
-    cdef str word
-    cdef unsigned int w
-    for j in range(len(words)):
-        word = words[j]
-        if j > 0:
-            if not is_space(char_at(t, i)):
-                return False
-            while is_space(char_at(t, i)):
-                i += 1
-        if i + len(word) > t.n:
-            return False
-        for k in range(len(word)):
             w = word[k]
             if w < 128:
                 w = lower_char(w)
                 if 97 <= w <= 122:
                     if not same_letter(char_at(t, i + k), w):
-                        return False
+                        return -1
                 elif <unsigned int> char_at(t, i + k) != w:
-                    return False
+                    return -1
         i += len(word)
-    return True
+    return i
 
 
 def _may_open(tuple words, Py_UCS4 c):
@@ -325,13 +299,15 @@ class VaultRecogniser:
             if entries is None:
                 entries = self._entries_at(c)
             for words, ascii, label in entries:
+                stop = words_end(&t, start, words)
+                if stop < 0:
+                    continue
                 if ascii:
-                    stop = entry_end(&t, start, words)
-                    if stop >= 0:
+                    if not is_word(char_at(&t, stop)):  # the pattern's (?![\w])
                         found.append(new_finding(Finding, start, stop, label, 20))
                         end = stop if stop > start else start + 1
                         break
-                elif entry_may_match(&t, start, words):
+                else:
                     m = self.pattern.match(text, start)
                     if m is not None:
                         found.append(self._finding(m))
