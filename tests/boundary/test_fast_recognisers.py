@@ -12,7 +12,8 @@ from pii_generator import form_records, records
 from test_fast_paths import EDGE_CASES
 
 from doorman.boundary import echoes, fast, sanitiser
-from doorman.boundary.findings import resolve_overlaps
+from doorman.boundary.findings import Finding, resolve_overlaps
+from doorman.boundary.placeholders import PlaceholderMap
 from doorman.boundary.sanitiser import Sanitiser
 from doorman.boundary.vault import VaultEntry, VaultRecogniser
 
@@ -43,6 +44,8 @@ TWIN_EDGE_CASES = [
     "KDNR123456-123456789", "acct no. 2024-01-05", "a/c 00123456\n12345678", "ACCOUNT 12-12-2024",
     "addr ::ffff:192.168.1.1 here",
     " ".join(f"u{i}@x.org" for i in range(1200)),  # placeholder numbers past 999 skip those sharing a value's digits
+    "[EMAIL_1] was a@b.io, [ email - 2 ] c@d.io, [[Email 3]] e@f.io [x_1] [EMAIL_1234567]",  # reserved keys
+    "Dear Jameſ Carter, JAMES CARTER and jameſ wrote; Zoë Ann-Li, ZOË, O'Neil Smith and O'NEIL",  # echo variants
 ]
 
 
@@ -81,7 +84,7 @@ def test_every_reference_has_its_compiled_twin():
     """A checkout installed with a C compiler has every twin (the Python code alone is the fallback), and none
     has left itself out because the reference patterns it ports have changed since."""
     assert fast.missing() == []
-    steps = {echoes.echo_terms, echoes.email_name_terms, echoes.find_terms, resolve_overlaps, sanitiser.replace}
+    steps = {*sanitiser.PYTHON_STEPS, sanitiser.sanitise_texts}
     assert set(fast.twins()) == {*sanitiser.RECOGNISERS, VaultRecogniser, *steps}
 
 
@@ -127,6 +130,23 @@ def test_request_steps_compiled_equal_their_references_in_arbitrary_text(text):
 def test_compiled_sanitiser_writes_what_the_python_one_writes():
     compiled = Sanitiser(VAULT)
     assert any(type(r).__module__.startswith("doorman.boundary.fast") for r in compiled.recognisers)
-    for text in CORPUS:
-        a, b = compiled.sanitise_text(text), PYTHON.sanitise_text(text)
-        assert (a.texts, a.mapping.as_dict()) == (b.texts, b.mapping.as_dict())
+    conversations = [[text] for text in CORPUS] + [CORPUS[i : i + 3] for i in range(0, len(CORPUS), 3)]
+    for texts in conversations:
+        a, b = compiled.sanitise(texts), PYTHON.sanitise(texts)
+        assert (a.texts, a.kept, a.mapping) == (b.texts, b.kept, b.mapping), texts
+
+
+def test_compiled_replace_numbers_as_the_reference_does():
+    """Labels beyond the twin's table of 32, labels equal but not the same object (a vault's types, read per
+    row), counters carried from an earlier message, and reserved keys the numbering must skip."""
+    labels = [f"TYPE{i % 40}" for i in range(200)] + ["".join(["PER", "SON"]) for _ in range(5)]
+    text = " ".join(f"v{i}" for i in range(len(labels)))
+    kept, pos = [], 0
+    for i, label in enumerate(labels):
+        kept.append(Finding(pos, pos + len(f"v{i}"), label))
+        pos += len(f"v{i}") + 1
+    runs = []
+    for step in (sanitiser.replace, fast.twins()[sanitiser.replace]):
+        mapping = PlaceholderMap(reserved={"TYPE3_2", "PERSON_3"}, counters={"TYPE5": 7, "PERSON": 1})
+        runs.append((step(text, kept, mapping), mapping))
+    assert runs[1] == runs[0]

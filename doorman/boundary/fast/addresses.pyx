@@ -7,8 +7,11 @@ patterns, tried only where they can match.
 """
 
 import re
+import sys
 
 from cpython.unicode cimport Py_UCS1, Py_UCS2
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
 
 from doorman.boundary import addresses as reference
 from doorman.boundary.findings import Finding, folded, mentions
@@ -239,6 +242,115 @@ cdef Py_ssize_t next_starts(const unit *s, Py_ssize_t n, Py_ssize_t *position, u
     return count
 
 
+# Latin-1 characters' ASCII_CLASS bits (WORD and DIGIT above ASCII), for a one-byte text's scans
+cdef unsigned char LATIN1_CLASS[256]
+for _c in range(256):
+    LATIN1_CLASS[_c] = class_of(_c)
+
+# A one-byte text's word starts worth a closer look, by the character there and the next: bit (next & 31) of
+# STREET_PAIRS[character] (a digit: any next; a unit word's or a street type's first two letters, a letter's
+# either case standing for both). A superset: the candidate loop checks each in full.
+cdef unsigned int STREET_PAIRS[256]
+for _c in range(48, 58):
+    STREET_PAIRS[_c] = 0xFFFFFFFF
+for _w in UNIT_FIRST_WORDS:
+    STREET_PAIRS[ord(_w[0])] |= 1 << (ord(_w[1]) & 31)
+for _w in TYPE_TOKENS:
+    for _first in {_w[0], _w[0].upper()}:
+        STREET_PAIRS[ord(_first)] |= 1 << (ord(_w[1]) & 31)
+
+
+# STREET_PAIRS with, above its 32 bits, whether the character is a [\\w-]: one look-up per character
+cdef uint64_t STREET_LOOKUP[256]
+for _c in range(256):
+    STREET_LOOKUP[_c] = STREET_PAIRS[_c] | ((<uint64_t> 1 << 32) if LATIN1_CLASS[_c] & (WORD | DASH) else 0)
+
+
+# GERMAN_LAST by a one-byte text's own characters, in either case (a text lower-cased in place)
+cdef unsigned char GERMAN_LAST_EITHER[256]
+for _c in range(256):
+    GERMAN_LAST_EITHER[_c] = GERMAN_LAST[lower_char(_c)] if lower_char(_c) < 256 else 0
+
+
+cdef Py_ssize_t next_street_starts(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position, Py_ssize_t *found) noexcept:
+    """next_starts for a one-byte text's street scan: the word starts STREET_PAIRS keeps."""
+    cdef Py_ssize_t i = position[0], count = 0, last = n - 1
+    cdef uint64_t before = STREET_LOOKUP[s[i - 1]] if i > 0 else 0, here
+    while i < last and count < CHUNK:
+        here = STREET_LOOKUP[s[i]]
+        found[count] = i
+        count += (here >> (s[i + 1] & 31)) & 1 & ~(before >> 32)
+        before = here
+        i += 1
+    if i == last and count < CHUNK:  # the last character: nothing after it
+        found[count] = i
+        count += STREET_LOOKUP[s[i]] & 1 & ~(before >> 32)
+        i += 1
+    position[0] = i
+    return count
+
+
+cdef extern from *:
+    """
+    static inline int addresses_lowest_bit(unsigned long long x) { return __builtin_ctzll(x); }
+    #define ADDRESSES_ONES 0x0101010101010101ULL
+    #define ADDRESSES_HIGHS 0x8080808080808080ULL
+    """
+    int lowest_bit "addresses_lowest_bit"(unsigned long long x) noexcept nogil
+    const uint64_t ONES "ADDRESSES_ONES"  # a 1 in each byte
+    const uint64_t HIGHS "ADDRESSES_HIGHS"  # each byte's high bit
+# Eight characters of a one-byte text are read at once (in memory order, so the first is the lowest byte only on
+# a little-endian machine; elsewhere the scan reads them one by one).
+cdef bint LITTLE_ENDIAN = sys.byteorder == "little"
+
+
+cdef inline uint64_t bytes_between(uint64_t x, uint64_t low, uint64_t high) noexcept:
+    """The high bit of each byte of x that is ASCII and strictly between low and high (0 <= low < high <= 128):
+    no byte's sums reach into the next, so each byte is judged on its own."""
+    return ((ONES * (127 + high) - (x & (ONES * 127))) & ~x & ((x & (ONES * 127)) + ONES * (127 - low))) & HIGHS
+
+
+cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
+    cdef uint64_t x
+    memcpy(&x, s, 8)
+    return x
+
+
+cdef Py_ssize_t next_postcode_starts(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position,
+                                     Py_ssize_t *found) noexcept:
+    """next_starts(..., UPPER | DIGIT, ...) for a one-byte text, eight characters at a time, less what cannot
+    open a postcode: a capital needs a capital or a digit next, a digit a digit four on (ZIP_PLUS4 and
+    FIVE_DIGITS open with five). A byte above ASCII is taken for a non-word, then checked."""
+    cdef Py_ssize_t i = position[0], count = 0, p
+    cdef uint64_t x, word, digits, wanted, carry
+    if not LITTLE_ENDIAN:
+        return next_starts(s, n, position, UPPER | DIGIT, found)
+    carry = 0x80 if i == 0 or not (class_of(s[i - 1]) & (WORD | DASH)) else 0
+    while i + 12 <= n and count <= CHUNK - 8:
+        x = read8(s + i)
+        digits = bytes_between(x, 47, 58)
+        wanted = bytes_between(x, 64, 91)  # [A-Z]
+        word = digits | wanted | bytes_between(x, 96, 123) | bytes_between(x, 94, 96) | bytes_between(x, 44, 46)
+        # each byte's high bit: a capital before [A-Z0-9], or a digit four before a digit ...
+        x = read8(s + i + 1)
+        wanted &= bytes_between(x, 47, 58) | bytes_between(x, 64, 91)
+        wanted |= digits & bytes_between(read8(s + i + 4), 47, 58)
+        # ... after no ASCII [\\w-] (the bytes shifted up by one: the last one before them is carried in)
+        wanted &= ((~word & HIGHS) << 8) | carry
+        carry = (~word >> 56) & 0x80
+        while wanted:
+            p = i + (lowest_bit(wanted) >> 3)
+            wanted &= wanted - 1
+            if p == 0 or not (class_of(s[p - 1]) & (WORD | DASH)):
+                found[count] = p
+                count += 1
+        i += 8
+    position[0] = i
+    if i + 12 > n and count <= CHUNK - 12:  # the last few, one by one
+        return count + next_starts(s, n, position, UPPER | DIGIT, found + count)
+    return count
+
+
 cdef inline bint word_or_dash(Py_UCS4 c) noexcept:
     """`[\\w\\-]`"""
     if c < 128:
@@ -339,6 +451,17 @@ cdef Py_ssize_t window_start(const unit *s, Py_ssize_t n, Py_ssize_t start, Py_s
     return low
 
 
+# The last \w run of each ZIP_CUE branch, lower-cased: a state, or the last word of a cue (of "c. p.", "p"), in
+# ASCII (a run with other letters is left to the pattern).
+# ZIP_CUE's checksum below guards this list.
+cdef frozenset CUE_LAST_WORDS = frozenset(
+    [state.lower() for state in reference.US_STATES.split("|")]
+    + ["zip", "code", "postal", "postcode", "plz", "cp", "postleitzahl", "zipcode", "zip_code", "postalcode", "postal_code",
+       "p"]
+)
+cdef Py_ssize_t CUE_LAST_MAX = max(map(len, CUE_LAST_WORDS))
+
+
 cdef inline bint cue_tail(Py_UCS4 c) noexcept:
     """What may follow a ZIP_CUE state or cue word up to the digits: spaces, quotes, ',' and [:=.#]."""
     return is_space(c) or c == 34 or c == 39 or c == 58 or c == 61 or c == 46 or c == 35 or c == 44
@@ -348,12 +471,21 @@ cdef bint zip_cue_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start
     """context_before(text, start, ZIP_CUE, 24). Each branch opens with \\b and a letter and ends at `start`
     after a state or cue word that ends with an ASCII letter (one no other letter matches, even under (?i)):
     the pattern is tried only at the word starts before that letter."""
-    cdef Py_ssize_t low = window_start(s, n, start, 24), k = start, p
+    cdef Py_ssize_t low = window_start(s, n, start, 24), k = start, p, w
     cdef Py_UCS4 c
     while k > low and cue_tail(unit_at(s, n, k - 1)):
         k -= 1
     c = unit_at(s, n, k - 1)
     if k == low or not (65 <= c <= 90 or 97 <= c <= 122):
+        return False
+    # the state or cue word (or "c. p."'s "p") ends there: the \w run it closes is one of CUE_LAST_WORDS
+    w = k - 1
+    while w > low and is_word(unit_at(s, n, w - 1)):
+        w -= 1
+    if k - w > CUE_LAST_MAX:
+        return False
+    run = text[w:k]
+    if run.isascii() and run.lower() not in CUE_LAST_WORDS:  # (?i) lets a few others match ASCII letters
         return False
     for p in range(k - 1, low - 1, -1):
         if (is_word(unit_at(s, n, p)) and not is_word(unit_at(s, n, p - 1))
@@ -435,7 +567,10 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
     cdef Py_ssize_t position = 0, count, k, i, j, end, uk_to = 0, ca_to = 0, plus4_to = 0, five_to = 0
     cdef Py_UCS4 c, after, prev
     while position < n:
-        count = next_starts(s, n, &position, UPPER | DIGIT, starts)
+        if unit is Py_UCS1:
+            count = next_postcode_starts(s, n, &position, starts)
+        else:
+            count = next_starts(s, n, &position, UPPER | DIGIT, starts)
         for k in range(count):
             i = starts[k]
             c = s[i]
@@ -598,16 +733,20 @@ cdef bint type_starts_at(str text, str hay, bint in_place, const unit *h, Py_ssi
 
 
 cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint foldable, list us, list units,
-                   list spaced_numbers, list types) except -1:
+                   list spaced_numbers, list anchors, list types) except -1:
     """One pass over the text: where STREET_US and STREET_UNIT_FIRST can start, the spaces before house numbers
-    (for STREET_GERMAN's gate) and, in a text lower-cased in place, the Romance street types."""
+    (for STREET_GERMAN's gate) and, in a text lower-cased in place, the Romance street types and the German
+    endings before house numbers (into `anchors`, as scan_lower finds them in other texts)."""
     cdef Py_ssize_t starts[CHUNK]
     cdef Py_ssize_t position = 0, count, k, i
     cdef Py_UCS4 c, prev
     cdef unsigned int lengths
     while position < n:
-        count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
-                            starts)
+        if unit is Py_UCS1:
+            count = next_street_starts(s, n, &position, starts)
+        else:
+            count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
+                                starts)
         for k in range(count):
             i = starts[k]
             c = s[i]
@@ -616,7 +755,12 @@ cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint fo
                 if prev != 46 and prev != 44 and street_us_possible(text, s, n, i):
                     us.append(i)
                 if prev == 32 and foldable:
-                    spaced_numbers.append(i - 1)
+                    if not in_place:
+                        spaced_numbers.append(i - 1)
+                    elif (GERMAN_LAST_EITHER[<Py_UCS1> unit_at(s, n, i - 2)] & 1
+                            and GERMAN_LAST_EITHER[<Py_UCS1> unit_at(s, n, i - 3)] & 2
+                            and german_ending_before(s, n, i - 1)):  # the text is its own lower-cased text
+                        anchors.append(i - 1)
                 continue
             if (c == 70 or c == 83 or c == 65) and unit_first_word_at(s, n, i):
                 units.append(i)
@@ -721,7 +865,7 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
         foldable = lower is not None
         if foldable:
             hay = lower
-    scan_text(text, s, n, in_place, foldable, us, units, spaced_numbers, types)
+    scan_text(text, s, n, in_place, foldable, us, units, spaced_numbers, anchors, types)
     if foldable:
         lowered = text_of(hay)
         if lowered.kind == 1:

@@ -1,41 +1,118 @@
 # cython: language_level=3, wraparound=False
 """doorman.boundary.contact's recognisers, compiled: the same findings in the same order.
 
-Phone numbers are decided in C: PHONE's alternation and BARE_DIGITS are ported with their look-arounds and
-their backtracking order, and so is PHONE_CUE (its words are read from the reference's pattern). Only the
-rare bare number after one of _PHONE_ASKED's words and a '?' asks that pattern itself.
+E-mail addresses are decided in C (EMAIL ported: each of its pieces can match one way only). So are phone
+numbers: PHONE's alternation and BARE_DIGITS are ported with their look-arounds and their backtracking order,
+and so is PHONE_CUE (its words are read from the reference's pattern). Only the rare bare number after one of
+_PHONE_ASKED's words and a '?' asks that pattern itself.
 """
 
+
+from cpython.unicode cimport PyUnicode_FindChar
+
+
+cdef extern from "string.h":
+    void *memrchr(const void *s, int c, size_t n)
 
 from doorman.boundary import contact
 from doorman.boundary.findings import Finding
 
 from doorman.boundary.fast.chars cimport (
-    Text, address_starts, changed_patterns, char_at, digits_from, is_digit, is_number_class, is_space, is_word,
+    Text, changed_patterns, char_at, digits_from, is_ascii_alnum, is_digit, is_number_class, is_space, is_word,
     lower_char, matches_ci, new_finding, same_letter, text_of, twins_where_unchanged,
 )
 
-cdef object EMAIL_MATCH = contact.EMAIL.match
 cdef object PHONE_ASKED_SEARCH = contact._PHONE_ASKED.search
 cdef Py_ssize_t ASKED_WINDOW = contact._ASKED_WINDOW
 # context_before(text, start, PHONE_CUE, 24) in PhoneRecogniser.find
 cdef Py_ssize_t CUE_WINDOW = 24
 
 
+cdef inline bint local_char(Py_UCS4 c) noexcept:
+    """`[A-Za-z0-9._%+-]`"""
+    return is_ascii_alnum(c) or c == 46 or c == 95 or c == 37 or c == 43 or c == 45
+
+
+cdef inline bint label_char(Py_UCS4 c) noexcept:
+    """`[A-Za-z0-9-]`"""
+    return is_ascii_alnum(c) or c == 45
+
+
+cdef Py_ssize_t email_match(const Text *t, Py_ssize_t s) noexcept:
+    """contact.EMAIL.match(text, s).end(), or -1. Each piece can match one way only: the local part runs up to
+    the '@', a label up to its '.', the top-level domain over all its letters; the greedy labels give back one
+    at a time, and a label that is two to 24 letters can stand for the top-level domain (a '.' follows it)."""
+    cdef Py_ssize_t p, k, run, best = -1, labels = 0
+    cdef Py_UCS4 c
+    if s > 0:  # (?<![\w.%+-])
+        c = char_at(t, s - 1)
+        if is_word(c) or c == 46 or c == 37 or c == 43 or c == 45:
+            return -1
+    if not is_ascii_alnum(char_at(t, s)):
+        return -1
+    p = s + 1
+    k = 0
+    while k < 63 and local_char(char_at(t, p)):
+        p += 1
+        k += 1
+    if char_at(t, p) != 64:
+        return -1
+    p += 1
+    while True:  # p: where a label, or the top-level domain, may start
+        run = 0
+        while label_char(char_at(t, p + run)):
+            run += 1
+        if (
+            1 <= run <= 63 and char_at(t, p + run) == 46 and is_ascii_alnum(char_at(t, p))
+            and is_ascii_alnum(char_at(t, p + run - 1))
+        ):
+            if labels >= 1 and 2 <= run <= 24 and letters_from(t, p, run) == run:
+                best = p + run
+            labels += 1
+            p += run + 1
+            continue
+        if labels >= 1:
+            run = letters_from(t, p, 25)
+            if 2 <= run <= 24:
+                c = char_at(t, p + run)
+                if not (is_word(c) or c == 45):
+                    return p + run
+        return best
+
+
+cdef inline Py_ssize_t letters_from(const Text *t, Py_ssize_t p, Py_ssize_t most) noexcept:
+    """How many `[A-Za-z]` (at most `most`) follow from p."""
+    cdef Py_ssize_t k = 0
+    cdef unsigned int c
+    while k < most:
+        c = char_at(t, p + k)
+        if not (65 <= c <= 90 or 97 <= c <= 122):
+            break
+        k += 1
+    return k
+
+
 class EmailRecogniser:
     def find(self, str text):
         cdef list found = []
-        cdef Py_ssize_t end = 0
-        cdef Text t
-        if "@" not in text:
-            return found
-        t = text_of(text)
-        for start in address_starts(&t, text):
+        cdef Py_ssize_t end = 0, at, start, e
+        cdef Text view = text_of(text)
+        cdef const Text *t = &view
+        cdef Py_UCS4 c
+        at = PyUnicode_FindChar(text, 64, 0, view.n, 1)
+        while at >= 0:
+            start = at  # contact.address_starts: back over the local-part run before the '@'
+            while start > 0 and at - start < 70:
+                c = char_at(t, start - 1)
+                if not (is_word(c) or c == 46 or c == 37 or c == 43 or c == 45):
+                    break
+                start -= 1
             if start >= end:
-                m = EMAIL_MATCH(text, start)
-                if m is not None:
-                    end = m.end() if m.end() > start else start + 1
-                    found.append(new_finding(Finding, m.start(), m.end(), "EMAIL", 6))
+                e = email_match(t, start)
+                if e >= 0:
+                    end = e
+                    found.append(new_finding(Finding, start, e, "EMAIL", 6))
+            at = PyUnicode_FindChar(text, 64, at + 1, view.n, 1)
         return found
 
 
@@ -333,19 +410,39 @@ cdef Py_ssize_t trunk_in_parentheses(const Text *t, Py_ssize_t i, Py_ssize_t *gr
 cdef Py_ssize_t phone_match(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) noexcept:
     """End of PHONE's match at i (a number start), or -1; `group_end` gets where its group 1 ends.
     The alternatives in the pattern's order: the first that matches wins."""
-    cdef Py_UCS4 before
+    cdef Py_UCS4 before, c, d
     cdef Py_ssize_t e
     if i > 0:
         before = char_at(t, i - 1)
         if is_word(before) or before == 43 or before == 45 or before == 46 or before == 47:
             return -1
-    e = international(t, i, group_end)
-    if e < 0:
-        e = double_zero(t, i, group_end)
+    # each alternative opens with one of '+', '0', '(' or a digit: only those that can open with c are tried
+    c = char_at(t, i)
+    if c == 43:
+        return international(t, i, group_end)
+    if c == 40:
+        e = north_american(t, i, group_end)
+        if e < 0:
+            e = area_in_parentheses(t, i, group_end)
+        if e < 0:
+            e = trunk_in_parentheses(t, i, group_end)
+        return e
+    if c != 48:
+        # a digit other than '0': `1S`, or `\d{3}S` (North American), or `\d{2} ` (two_four_four) opens the match
+        d = char_at(t, i + 1)
+        if not (c == 49 and separator(d)):
+            if not is_digit(d):
+                return -1
+            d = char_at(t, i + 2)
+            if not (d == 32 or (is_digit(d) and separator(char_at(t, i + 3)))):
+                return -1
+        e = north_american(t, i, group_end)
+        if e < 0:
+            e = two_four_four(t, i, group_end)
+        return e
+    e = double_zero(t, i, group_end)
     if e < 0:
         e = north_american(t, i, group_end)
-    if e < 0:
-        e = area_in_parentheses(t, i, group_end)
     if e < 0:
         e = two_four_four(t, i, group_end)
     if e < 0:
@@ -354,8 +451,6 @@ cdef Py_ssize_t phone_match(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) 
         e = trunk_three_groups(t, i, group_end)
     if e < 0:
         e = trunk_two_groups(t, i, group_end)
-    if e < 0:
-        e = trunk_in_parentheses(t, i, group_end)
     return e
 
 
@@ -464,6 +559,17 @@ cdef Py_UCS4 cue_letters[MOST_CUES]
 cdef Py_ssize_t cue_letter_count = 0
 
 
+cdef void _pack(words, Py_UCS4 *chars, Py_ssize_t *offsets):
+    """The words' characters end to end in `chars`, word k from offsets[k] to offsets[k + 1] (sizes checked first)."""
+    cdef Py_ssize_t at = 0
+    offsets[0] = 0
+    for k, w in enumerate(words):
+        for ch in w:
+            chars[at] = ord(ch)
+            at += 1
+        offsets[k + 1] = at
+
+
 def _load_cues():
     """Fill the cue arrays from PHONE_CUE's pattern: False when it has changed shape or does not fit."""
     global cue_count, cue_letter_count, longest_cue_run
@@ -473,13 +579,8 @@ def _load_cues():
     words, letters = parts
     if len(words) > MOST_CUES or len(letters) > MOST_CUES or sum(map(len, words)) > MOST_CUE_CHARS:
         return False
-    cdef Py_ssize_t at = 0
-    cue_offsets[0] = 0
+    _pack(words, cue_chars, cue_offsets)
     for k, w in enumerate(words):
-        for ch in w:
-            cue_chars[at] = ord(ch)
-            at += 1
-        cue_offsets[k + 1] = at
         cue_run[k] = len(w) - 1 - max([j for j, ch in enumerate(w) if not (ch.isalnum() or ch == "_")], default=-1)
         longest_cue_run = max(longest_cue_run, cue_run[k])
     cue_count = len(words)
@@ -498,6 +599,26 @@ cdef inline bint same_ci(Py_UCS4 c, Py_UCS4 lower) noexcept:
     if 97 <= lower <= 122:
         return same_letter(c, lower)
     return lower_char(c) == lower
+
+
+# The ASCII characters that same_ci matches to a cue word's last character or a one-letter cue
+cdef unsigned char CUE_LAST[128]
+
+
+def _load_cue_last():
+    cdef Py_ssize_t w
+    cdef Py_UCS4 c
+    for c in range(128):
+        CUE_LAST[c] = 0
+        for w in range(cue_count):
+            if same_ci(c, cue_chars[cue_offsets[w + 1] - 1]):
+                CUE_LAST[c] = 1
+        for w in range(cue_letter_count):
+            if same_ci(c, cue_letters[w]):
+                CUE_LAST[c] = 1
+
+
+_load_cue_last()
 
 
 cdef bint cue_tail(const Text *t, Py_ssize_t q, Py_ssize_t start) noexcept:
@@ -535,9 +656,13 @@ cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noe
     q = start
     while q > lo and not is_word(char_at(t, q - 1)):
         q -= 1
-    if q <= lo or not cue_tail(t, q, start):
+    if q <= lo:
         return False
     last = char_at(t, q - 1)
+    if last < 128 and not CUE_LAST[last]:
+        return False
+    if not cue_tail(t, q, start):
+        return False
     # a cue word's characters match only word characters, and \b opens it: the word characters before q are
     # exactly the ones it ends with
     while run <= longest_cue_run and is_word(char_at(t, q - 1 - run)):
@@ -577,31 +702,139 @@ def _asked_words(str pattern):
 
 cdef tuple ASKED_WORDS = _asked_words(contact._PHONE_ASKED.pattern)
 
+# ASKED_WORDS as code points, one after another, and the ASCII characters one of them can open with (either case)
+DEF MOST_ASKED_CHARS = 256
+DEF MOST_ASKED = 32
+cdef Py_UCS4 asked_chars[MOST_ASKED_CHARS]
+cdef Py_ssize_t asked_offsets[MOST_ASKED + 1]
+cdef Py_ssize_t asked_count = 0
+cdef unsigned char ASKED_OPENS[128]
+
+
+def _load_asked():
+    """Fill the asked-word arrays from ASKED_WORDS: False when they do not fit."""
+    global asked_count
+    if len(ASKED_WORDS) > MOST_ASKED or sum(map(len, ASKED_WORDS)) > MOST_ASKED_CHARS:
+        return False
+    _pack(ASKED_WORDS, asked_chars, asked_offsets)
+    for w in ASKED_WORDS:
+        ASKED_OPENS[ord(w[0])] = 1
+        ASKED_OPENS[ord(w[0].upper())] = 1
+    asked_count = len(ASKED_WORDS)
+    return True
+
+
+_ASKED_LOADED = _load_asked()
+
+
+cdef bint asked_word_at(const Text *t, Py_ssize_t k, Py_ssize_t start) noexcept:
+    """One of ASKED_WORDS matches at k under IGNORECASE (matches_ci), ending by start."""
+    cdef Py_ssize_t w, j, m, off
+    cdef unsigned int wc
+    cdef bint same
+    for w in range(asked_count):
+        off = asked_offsets[w]
+        m = asked_offsets[w + 1] - off
+        if k + m > start:
+            continue
+        same = True
+        for j in range(m):
+            wc = asked_chars[off + j]
+            if 97 <= wc <= 122:
+                if not same_letter(char_at(t, k + j), wc):
+                    same = False
+                    break
+            elif <unsigned int> char_at(t, k + j) != wc:
+                same = False
+                break
+        if same:
+            return True
+    return False
+
 
 cdef bint maybe_asked(const Text *t, Py_ssize_t lo, Py_ssize_t start) noexcept:
     """False where _PHONE_ASKED.search(text, lo, start) cannot match: none of its words (under IGNORECASE) opens
     at a word start with a '?' after it on its line, before start. Else the pattern itself must say."""
-    cdef Py_ssize_t k
+    cdef Py_ssize_t k = last_index(t, 63, lo, start)
     cdef Py_UCS4 c
-    cdef bint question = False  # a '?' follows k on its line
-    cdef str word
-    for k in range(start - 1, lo - 1, -1):
+    cdef bint question = True  # a '?' follows k on its line
+    if k < 0:
+        return False
+    for k in range(k - 1, lo - 1, -1):
         c = char_at(t, k)
         if c == 63:
             question = True
         elif c == 10:
             question = False
-        elif question and not is_word(char_at(t, k - 1)):
-            for word in ASKED_WORDS:
-                if k + len(word) <= start and matches_ci(t, k, word):
-                    return True
+        elif question and (c >= 128 or ASKED_OPENS[c]) and not is_word(char_at(t, k - 1)):
+            if asked_word_at(t, k, start):
+                return True
     return False
 
 
-# The Latin-1 characters the phone scan stops at: digits, '+', '(', newline, '?' (Latin-1 has no other `\d`).
+# is_number_class for the Latin-1 characters
+cdef unsigned char NUMBER_CLASS[256]
+for _c in range(256):
+    NUMBER_CLASS[_c] = is_number_class(_c)
+
+
+cdef inline Py_UCS4 byte_at(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """char_at for a 1-byte text's data."""
+    if 0 <= i < n:
+        return s[i]
+    return 0
+
+
+cdef Py_ssize_t bare_match_latin(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """bare_match for a 1-byte text (the same steps, reading its bytes)."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t p = i, run = 0, k, q
+    if i > 0:
+        c = byte_at(s, n, i - 1)
+        if is_word(c) or c == 43 or c == 45 or c == 46 or c == 47:
+            return -1
+    if byte_at(s, n, p) == 43:
+        p += 1
+    if not is_digit(byte_at(s, n, p)):
+        return -1
+    while run < 18 and p + 1 + run < n:
+        c = byte_at(s, n, p + 1 + run)
+        if not (is_digit(c) or c == 32 or c == 45 or c == 46 or c == 40 or c == 41):
+            break
+        run += 1
+    for k in range(run, 5, -1):
+        q = p + 1 + k
+        if is_digit(byte_at(s, n, q)):
+            c = byte_at(s, n, q + 1)  # phone_may_end at q + 1
+            if is_word(c) or c == 45 or ((c == 46 or c == 47) and is_digit(byte_at(s, n, q + 2))):
+                continue
+            return q + 1
+    return -1
+
+
+# The Latin-1 characters the phone scan stops at: digits, '+', '(' (Latin-1 has no other `\d`).
 cdef unsigned char SCAN_STOP[256]
 for _c in range(256):
-    SCAN_STOP[_c] = chr(_c) in "0123456789+(\n?"
+    SCAN_STOP[_c] = chr(_c) in "0123456789+("
+
+
+cdef Py_ssize_t last_index(const Text *t, Py_UCS4 ch, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """Where ch is last in text[lo:hi] (lo from 0), or -1."""
+    cdef Py_ssize_t k
+    cdef const char *found
+    if lo < 0:
+        lo = 0
+    if t.kind == 1:
+        if hi <= lo:
+            return -1
+        found = <const char *> memrchr(<const char *> t.data + lo, <int> ch, <size_t> (hi - lo))
+        return -1 if found == NULL else found - <const char *> t.data
+    k = hi - 1
+    while k >= lo:
+        if char_at(t, k) == ch:
+            return k
+        k -= 1
+    return -1
 
 
 class PhoneRecogniser:
@@ -610,7 +843,7 @@ class PhoneRecogniser:
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, i, e, g, phone_end = 0, bare_end = 0, count
-        cdef Py_ssize_t line_start = 0, last_question = -1, reach = 0
+        cdef Py_ssize_t line_start, reach = 0
         cdef Py_UCS4 c, before
         cdef bint phone_here
         cdef const unsigned char *latin = <const unsigned char *> view.data
@@ -625,23 +858,23 @@ class PhoneRecogniser:
                     i += 1
             if i >= n:
                 break
-            c = char_at(t, i)
+            c = latin[i] if view.kind == 1 else char_at(t, i)
             if c < 128 and not (48 <= c <= 57 or c == 43 or c == 40):
-                if c == 10:
-                    line_start = i + 1
-                elif c == 63:
-                    last_question = i
                 continue
             if not (c == 43 or c == 40 or is_digit(c)):
                 continue
             if i > 0:  # a number start: findings.number_reaches
-                before = char_at(t, i - 1)
+                before = latin[i - 1] if view.kind == 1 else char_at(t, i - 1)
                 if is_word(before) or before == 45 or before == 46:
                     continue
             if i >= reach:  # findings.number_reaches: the same for every start within one run
                 reach = i + 1
-                while reach < n and is_number_class(char_at(t, reach)):
-                    reach += 1
+                if view.kind == 1:
+                    while reach < n and NUMBER_CLASS[latin[reach]]:
+                        reach += 1
+                else:
+                    while reach < n and is_number_class(char_at(t, reach)):
+                        reach += 1
             phone_here = False
             if i >= phone_end and reach - i >= 4:  # long_number_starts(text, 4)
                 e = phone_match(t, i, &g)
@@ -652,14 +885,14 @@ class PhoneRecogniser:
                         phone_here = True
                         phones.append(new_finding(Finding, i, e, "PHONE", 3))
             if i >= bare_end and reach - i >= 8:  # long_number_starts(text, 8)
-                e = bare_match(t, i)
+                e = bare_match_latin(latin, n, i) if view.kind == 1 else bare_match(t, i)
                 if e >= 0:
                     bare_end = e
                     if phone_here or not 7 <= digit_count(t, i, e) <= 15:
                         continue
+                    line_start = last_index(t, 10, i - CUE_WINDOW, i) + 1
                     if cue_before(t, i, line_start) or (
-                        last_question >= 0 and last_question >= i - ASKED_WINDOW
-                        and maybe_asked(t, max(0, i - ASKED_WINDOW), i)
+                        maybe_asked(t, max(0, i - ASKED_WINDOW), i)
                         and PHONE_ASKED_SEARCH(text, max(0, i - ASKED_WINDOW), i) is not None
                     ):
                         bare.append(new_finding(Finding, i, e, "PHONE", 3))
@@ -670,10 +903,14 @@ class PhoneRecogniser:
 _PHONE_CHANGE = changed_patterns(contact, {
     "PHONE": 3365414400, "BARE_DIGITS": 3982061188, "_DATE_SHAPE": 3431113449, "_PHONE_ASKED": 730339308,
 })
-if _PHONE_CHANGE is None and not (_CUES_LOADED and ASKED_WORDS and contact._PHONE_ASKED.flags == 34):
+if _PHONE_CHANGE is None and not (_CUES_LOADED and ASKED_WORDS and _ASKED_LOADED and contact._PHONE_ASKED.flags == 34):
     _PHONE_CHANGE = "contact.PHONE_CUE's or _PHONE_ASKED's words are no longer where the twin reads them"
 
+_EMAIL_CHANGE = changed_patterns(contact, {"EMAIL": 1012912743})
+if _EMAIL_CHANGE is None and contact.EMAIL.flags != 32:
+    _EMAIL_CHANGE = "contact.EMAIL's flags changed"
+
 TWINS = twins_where_unchanged({
-    contact.EmailRecogniser: (EmailRecogniser, None),
+    contact.EmailRecogniser: (EmailRecogniser, _EMAIL_CHANGE),
     contact.PhoneRecogniser: (PhoneRecogniser, _PHONE_CHANGE),
 })

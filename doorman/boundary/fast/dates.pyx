@@ -1,10 +1,11 @@
 # cython: language_level=3, wraparound=False
 """doorman.boundary.dates' recogniser, compiled: the same findings in the same order.
 
-Dates are everywhere; only a birth-date cue makes one a finding. One pass over the text finds the places
-where a date can start (a number or a month name followed by what a date needs next) and where a cue word
-can; the reference's DATE pattern runs only on the lines where a date may follow a cue, and its cheap
-pre-check (a cue word anywhere) only when there is a finding to keep or drop.
+Dates are everywhere; only a birth-date cue makes one a finding. One pass over the text finds where a cue
+word can begin; only near those (from the cue's line start to as far as a date may follow it) a second finds
+where a date can start (a number or a month name followed by what a date needs next). The reference's DATE
+pattern runs only on the lines where a date may follow a cue, the cue patterns only at the cues found, and
+its cheap pre-check (a cue word anywhere) only when there is a finding to keep or drop.
 """
 
 from cpython.unicode cimport (
@@ -17,6 +18,7 @@ from cpython.unicode cimport (
     PyUnicode_FindChar,
 )
 
+import warnings
 from datetime import date
 
 from doorman.boundary import dates
@@ -43,7 +45,9 @@ from doorman.boundary.fast.chars cimport (
 cdef object DATE_MATCH = dates.DATE.match
 cdef object DATE_FINDITER = dates.DATE.finditer
 cdef object BIRTH_SEARCH = dates.BIRTH_CUE.search
+cdef object BIRTH_MATCH = dates.BIRTH_CUE.match
 cdef object ASKED_SEARCH = dates.ASKED_CUE.search
+cdef object ASKED_MATCH = dates.ASKED_CUE.match
 cdef Py_ssize_t ASKED_WINDOW = dates.ASKED_WINDOW
 cdef object TODAY = date.today
 cdef tuple CUE_WORDS = dates._CUE_WORDS
@@ -196,17 +200,50 @@ cdef object birth_cue(const Text *t, str text, object m, Py_ssize_t start, list 
     follows no letter, so no cue there needs what lies past the window's end)."""
     cdef Py_ssize_t low = start - 32 if start > 32 else 0
     low = max(low, PyUnicode_FindChar(text, 10, low, start, -1) + 1)
-    if (last_up_to(cues, start - 2) >= low if cues is not None else cue_may_be_near(t, low, start, False)):
-        cue = BIRTH_SEARCH(text, low, start)
+    if cues is None:
+        if cue_may_be_near(t, low, start, False):
+            cue = BIRTH_SEARCH(text, low, start)
+            if cue is not None:
+                return cue
+    else:
+        cue = first_match(BIRTH_MATCH, text, cues, low, start)
         if cue is not None:
             return cue
     low = start - ASKED_WINDOW if start > ASKED_WINDOW else 0
-    if (
-        (last_up_to(asked, start - 2) >= low if asked is not None else cue_may_be_near(t, low, start, True))
-        and plausible_birth_year(t, start, m.end())
-    ):
-        return ASKED_SEARCH(text, low, start)
+    if asked is None:
+        if cue_may_be_near(t, low, start, True) and plausible_birth_year(t, start, m.end()):
+            return ASKED_SEARCH(text, low, start)
+    elif last_up_to(asked, start - 2) >= low and plausible_birth_year(t, start, m.end()):
+        return first_match(ASKED_MATCH, text, asked, low, start)
     return None
+
+
+cdef object first_match(object match, str text, list positions, Py_ssize_t low, Py_ssize_t high):
+    """pattern.search(text, low, high), `match` being the pattern's match, where a match may begin only at one of
+    the ascending `positions` and ends at least two characters after it: the match at the first of them that
+    has one (search tries each start in turn, and a match at one sees the text before it as search does)."""
+    cdef Py_ssize_t index = first_from(positions, low), count = len(positions), position
+    while index < count:
+        position = positions[index]
+        if position > high - 2:
+            break
+        found = match(text, position, high)
+        if found is not None:
+            return found
+        index += 1
+    return None
+
+
+cdef Py_ssize_t first_from(list positions, Py_ssize_t limit) except -1:
+    """The index of the first of the ascending `positions` at or after `limit` (their count if none)."""
+    cdef Py_ssize_t low = 0, high = len(positions), middle
+    while low < high:
+        middle = (low + high) // 2
+        if <Py_ssize_t> positions[middle] < limit:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 cdef bint mentioned_in(str cue) except -1:
@@ -250,36 +287,146 @@ for _openings, _hit in ((frozenset(w[:2] for w in dates._MONTH_STARTS), MONTH_HI
             if _before < 128:  # the first letter is ASCII
                 for _code in _by_lower.get(_opening[1:], ()):
                     HITS[_before * 256 + _code] |= _hit
+# The same tables over classes of Latin-1 characters that HITS and ALLOWED cannot tell apart (a few dozen),
+# small enough to stay in the cache: CLASS_OF[code], PAIR_HITS[class * CLASSES + class], CLASS_ALLOWED[class].
+DEF CLASSES = 64
+cdef unsigned char CLASS_OF[256]
+cdef unsigned char PAIR_HITS[CLASSES * CLASSES]
+cdef unsigned char CLASS_ALLOWED[CLASSES]
 
 
-cdef int scan(const unit *data, const Text *t, list starts, list cues, list asked) except -1:
-    """Where DATE can start (into `starts`), and where a birth cue (into `cues`) and a birth-date question
-    (into `asked` as well) can; -2 when findings.folded refuses the text (the reference then scans it all),
-    else 0. `data` is t's code points (read only below t.n)."""
-    cdef unsigned int before_last = 32, last = 32, code, hit  # a space stands for what is before the text
+cdef bint build_classes() except -1:
+    """Fill CLASS_OF, PAIR_HITS and CLASS_ALLOWED; False if the classes are too many for them."""
+    cdef int code, other
+    cdef dict class_of_signature = {}
+    for code in range(256):
+        signature = (
+            ALLOWED[code],
+            bytes([HITS[code * 256 + other] for other in range(256)]),
+            bytes([HITS[other * 256 + code] for other in range(256)]),
+        )
+        CLASS_OF[code] = class_of_signature.setdefault(signature, len(class_of_signature)) % CLASSES
+    if len(class_of_signature) > CLASSES:  # more month names' openings than this scan was built for
+        warnings.warn("doorman.boundary.fast.dates: too many character classes; BirthDateRecogniser not compiled")
+        return False
+    for code in range(256):
+        CLASS_ALLOWED[CLASS_OF[code]] = ALLOWED[code]
+        for other in range(256):
+            PAIR_HITS[CLASS_OF[code] * CLASSES + CLASS_OF[other]] = HITS[code * 256 + other]
+    return True
+
+
+cdef bint CLASSES_FIT = build_classes()
+
+# For the cue scan alone, fewer classes (those CUE_HIT and its ALLOWED bit tell apart): three characters'
+# classes, four bits each, index CUE_TRIPLES (the two before judge the last, as above).
+cdef unsigned char CUE_CLASS_OF[256]
+cdef unsigned char CUE_TRIPLES[16 * 16 * 16]
+
+
+cdef bint build_cue_classes() except -1:
+    """Fill CUE_CLASS_OF and CUE_TRIPLES; False if the classes are more than 16 (scan_cues then uses the others)."""
+    cdef int code, other, first, second, third
+    cdef dict class_of_signature = {}
+    cdef list representative = []
+    for code in range(256):
+        signature = (
+            ALLOWED[code] & CUE_HIT,
+            bytes([HITS[code * 256 + other] & CUE_HIT for other in range(256)]),
+            bytes([HITS[other * 256 + code] & CUE_HIT for other in range(256)]),
+        )
+        if signature not in class_of_signature:
+            class_of_signature[signature] = len(class_of_signature)
+            representative.append(code)
+        CUE_CLASS_OF[code] = class_of_signature[signature] % 16
+    if len(class_of_signature) > 16:
+        return False
+    for first in range(len(representative)):
+        for second in range(len(representative)):
+            for third in range(len(representative)):
+                CUE_TRIPLES[(first * 16 + second) * 16 + third] = (
+                    HITS[representative[second] * 256 + representative[third]] & ALLOWED[representative[first]] & CUE_HIT
+                )
+    return True
+
+
+cdef bint CUE_CLASSES_FIT = build_cue_classes()
+
+
+cdef inline unsigned int class_at(const unit *data, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """CLASS_OF the character at i (a space outside the text; one of no unsafe_fold: as its Latin-1 stand-in)."""
+    cdef Py_UCS4 c = unit_at(data, n, i) if i >= 0 else 32
+    if unit is not Py_UCS1 and c >= 256:
+        c = 0xC0 if Py_UNICODE_ISALPHA(c) else 48 if Py_UNICODE_ISDECIMAL(c) else 0xC0 if Py_UNICODE_ISALNUM(c) else 32
+    return CLASS_OF[c]
+
+
+cdef int scan_cues(const unit *data, const Text *t, list cues, list asked) except -1:
+    """Where a birth cue (into `cues`) and a birth-date question (into `asked` as well) can begin; -2 when
+    findings.folded refuses the text (the reference then scans it all), else 0. `data` is t's code points."""
+    cdef unsigned int before_last, last, code, hit, window
     cdef Py_ssize_t i
     cdef Py_UCS4 c
+    before_last = last = CLASS_OF[32]  # a space stands for what is before the text
+    window = CUE_CLASS_OF[32] * 16 + CUE_CLASS_OF[32]
     for i in range(t.n):
         c = data[i]
-        code = c
-        if c >= 256:  # as a Latin-1 character of its class: a digit, a letter, or neither
+        if unit is not Py_UCS1 and c >= 256:  # as a Latin-1 character of its class: a digit, a letter, or neither
             if unsafe_fold(c):
                 return -2
-            code = 0xC0 if Py_UNICODE_ISALPHA(c) else 48 if Py_UNICODE_ISDECIMAL(c) else 0xC0 if Py_UNICODE_ISALNUM(c) else 32
-        hit = HITS[last * 256 + code] & (DIGIT_HIT | ALLOWED[before_last])
+            c = 0xC0 if Py_UNICODE_ISALPHA(c) else 48 if Py_UNICODE_ISDECIMAL(c) else 0xC0 if Py_UNICODE_ISALNUM(c) else 32
+        if CUE_CLASSES_FIT:
+            window = ((window << 4) | CUE_CLASS_OF[c]) & 0xFFF
+            hit = CUE_TRIPLES[window]
+        else:
+            code = CLASS_OF[c]
+            hit = PAIR_HITS[last * CLASSES + code] & CLASS_ALLOWED[before_last] & CUE_HIT
+            before_last = last
+            last = code
+        if hit and cue_at(t, i - 1, False):
+            cues.append(i - 1)
+            if cue_at(t, i - 1, True):
+                asked.append(i - 1)
+    return 0
+
+
+cdef int scan_starts(const unit *data, const Text *t, Py_ssize_t low, Py_ssize_t high, list starts) except -1:
+    """Where DATE can start from low up to high (into `starts`), in a text scan_cues accepted."""
+    cdef unsigned int before_last = class_at(data, t.n, low - 2), last = class_at(data, t.n, low - 1), code, hit
+    cdef Py_ssize_t i, stop = high + 1 if high < t.n else t.n  # a month's start is found at its second letter
+    for i in range(low, stop):
+        code = class_at(data, t.n, i)
+        hit = PAIR_HITS[last * CLASSES + code] & (DIGIT_HIT | (CLASS_ALLOWED[before_last] & MONTH_HIT))
         before_last = last
         last = code
         if hit:
             if hit & DIGIT_HIT:
-                if digit_date_may_start(data, t, i):
+                if i < high and digit_date_may_start(data, t, i):
                     starts.append(i)
-            else:
-                if hit & MONTH_HIT and month_may_start(data, t, i - 1):
-                    starts.append(i - 1)
-                if hit & CUE_HIT and cue_at(t, i - 1, False):
-                    cues.append(i - 1)
-                    if cue_at(t, i - 1, True):
-                        asked.append(i - 1)
+            elif i > low and month_may_start(data, t, i - 1):
+                starts.append(i - 1)
+    return 0
+
+
+cdef int scan_near_cues(const unit *data, const Text *t, str text, list cues, list asked, list starts) except -1:
+    """Where DATE can start (into `starts`) where birth_dates may use it: on a line from a cue's line start up
+    to as far after it as a date may follow it (32 characters, or ASKED_WINDOW after a question): a date that
+    far after its cue, or one before it on its line, which match_at may chain to it."""
+    cdef Py_ssize_t index, count = len(cues), cue, reach, low = -1, high = -1, line_start
+    cdef Py_ssize_t next_asked = 0, asked_count = len(asked)
+    for index in range(count):
+        cue = cues[index]
+        while next_asked < asked_count and <Py_ssize_t> asked[next_asked] < cue:
+            next_asked += 1
+        reach = ASKED_WINDOW if next_asked < asked_count and <Py_ssize_t> asked[next_asked] == cue else 32
+        line_start = PyUnicode_FindChar(text, 10, 0, cue, -1) + 1
+        if line_start > high:  # a new range: scan the one before
+            if high > low:
+                scan_starts(data, t, low, high, starts)
+            low = line_start
+        high = max(high, min(cue + reach + 1, t.n))
+    if high > low:
+        scan_starts(data, t, low, high, starts)
     return 0
 
 
@@ -339,11 +486,11 @@ class BirthDateRecogniser:
         cdef Text t = text_of(text)
         cdef int state
         if t.kind == 1:
-            state = scan(<const Py_UCS1 *> t.data, &t, starts, cues, asked)
+            state = scan_cues(<const Py_UCS1 *> t.data, &t, cues, asked)
         elif t.kind == 2:
-            state = scan(<const Py_UCS2 *> t.data, &t, starts, cues, asked)
+            state = scan_cues(<const Py_UCS2 *> t.data, &t, cues, asked)
         else:
-            state = scan(<const Py_UCS4 *> t.data, &t, starts, cues, asked)
+            state = scan_cues(<const Py_UCS4 *> t.data, &t, cues, asked)
         if state == -2:  # the reference's own paths: its pre-check, then DATE over the whole text
             found = []
             if mentions(text, CUE_WORDS):
@@ -353,9 +500,16 @@ class BirthDateRecogniser:
             return found
         if not cues:
             return []
+        if t.kind == 1:
+            scan_near_cues(<const Py_UCS1 *> t.data, &t, text, cues, asked, starts)
+        elif t.kind == 2:
+            scan_near_cues(<const Py_UCS2 *> t.data, &t, text, cues, asked, starts)
+        else:
+            scan_near_cues(<const Py_UCS4 *> t.data, &t, text, cues, asked, starts)
         return birth_dates(&t, text, starts, cues, asked)
 
 
-TWINS = {dates.BirthDateRecogniser: BirthDateRecogniser}
+TWINS = {dates.BirthDateRecogniser: BirthDateRecogniser} if CLASSES_FIT else {}
+
 
 

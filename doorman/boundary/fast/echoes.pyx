@@ -5,25 +5,35 @@ from doorman.boundary import echoes as reference
 from doorman.boundary.common_words import COMMON_WORDS
 from doorman.boundary.findings import Finding
 from doorman.boundary.name_data import given_names, surnames
-from doorman.boundary.name_words import plain
 
-from libc.string cimport memset
 
-from cpython.unicode cimport Py_UCS1, Py_UCS2, PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcmp, memcpy, memset
 
-from doorman.boundary.fast.chars cimport Text, address_starts, char_at, is_alnum, is_word, new_finding, text_of, unit
+from cpython.unicode cimport Py_UCS1, Py_UCS2, PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+    str PyUnicode_DecodeASCII(const char *, Py_ssize_t, const char *)
+
+from doorman.boundary.fast.chars cimport (
+    Text, address_starts, changed_patterns, char_at, is_alnum, is_ascii_alnum, is_ascii_lower, is_ascii_upper, is_word,
+    new_finding, text_of, twins_where_unchanged, unit,
+)
+from doorman.boundary.fast.name_words cimport plain
 from doorman.boundary.fast.tokens cimport token_end
 
-cdef object LOCAL_MATCH = reference._EMAIL_LOCAL.match
-cdef object SPLIT_LOCAL = reference.LOCAL_PART_SEPARATORS.split
+cdef frozenset COMMON = COMMON_WORDS
 
 
 def echo_terms(str text, findings):
     cdef set terms = set()
     cdef Text whole = text_of(text), t
     cdef Py_ssize_t i, end
-    for f in findings:
-        if f[2] != "PERSON" or f[3] < 2:
+    cdef tuple f
+    for item in findings:
+        f = <tuple> item  # a Finding, read as the tuple it is
+        if f[2] != "PERSON" or <long> f[3] < 2:
             continue
         t = whole
         i, t.n = f[0], f[1]  # TOKEN_RE.findall(text[start:end]): nothing after the finding's end is seen
@@ -34,33 +44,104 @@ def echo_terms(str text, findings):
                 continue
             if end - i >= 3 and char_at(&t, end - 1) != 46:
                 word = text[i:end]
-                if plain(word):
+                if plain(word, COMMON):
                     terms.add(word)
             i = end
     return terms
 
 
+cdef inline bint _ascii_letter(Py_UCS4 c) noexcept:
+    return is_ascii_upper(c) or is_ascii_lower(c)
+
+
+cdef inline bint _local_char(Py_UCS4 c) noexcept:
+    """`[A-Za-z0-9._%+-]`"""
+    return is_ascii_alnum(c) or c == 46 or c == 95 or c == 37 or c == 43 or c == 45
+
+
+cdef Py_ssize_t _local_match(const Text *t, Py_ssize_t start, Py_ssize_t *at) noexcept:
+    """reference._EMAIL_LOCAL.match(text, start): its end, with the '@' that ends group 1 at *at, or -1.
+
+    Each piece matches one way: the local part is the run of its characters up to '@' (none of them is '@'),
+    and the domain is the greedy `[A-Za-z0-9.-]+` given back to its last '.' that two letters follow."""
+    cdef Py_UCS4 c = char_at(t, start - 1)
+    cdef Py_ssize_t i = start + 1, end, k, letters
+    if is_word(c) or c == 46 or c == 37 or c == 43 or c == 45 or not _ascii_letter(char_at(t, start)):
+        return -1
+    while i < t.n and _local_char(char_at(t, i)):
+        i += 1
+    if i - start > 64 or char_at(t, i) != 64:
+        return -1
+    at[0] = i
+    end = i + 1
+    while end < t.n and (is_ascii_alnum(char_at(t, end)) or char_at(t, end) == 46 or char_at(t, end) == 45):
+        end += 1
+    for k in range(end - 1, i + 1, -1):  # the '.' leaves one domain character before it
+        if char_at(t, k) != 46:
+            continue
+        letters = 0
+        while _ascii_letter(char_at(t, k + 1 + letters)):
+            letters += 1
+        if letters >= 2:
+            return k + 1 + letters
+    return -1
+
+
+cdef str _ascii_cased(const Text *t, Py_ssize_t start, Py_ssize_t end, bint capital):
+    """text[start:end] (ASCII letters and '%') lower-cased, or capitalised."""
+    cdef char out[64]
+    cdef Py_ssize_t k
+    cdef unsigned int c
+    for k in range(end - start):
+        c = char_at(t, start + k)
+        out[k] = c + 32 if 65 <= c <= 90 else c
+    if capital and 97 <= <unsigned char> out[0] <= 122:
+        out[0] = out[0] - 32
+    return PyUnicode_DecodeASCII(out, end - start, NULL)
+
+
 def email_name_terms(str text):
+    """Each local part's runs of letters ('%' too: the separators are `[._\-+0-9]`) of three or more, read in C."""
     cdef set terms = set()
-    cdef Py_ssize_t end = 0
+    cdef Py_ssize_t end = 0, stop, at, i, run, count, k
+    cdef Py_ssize_t starts[32]
+    cdef Py_ssize_t ends[32]
     cdef Text t = text_of(text)
+    cdef Py_UCS4 c
+    cdef bint named
     if "@" not in text:
         return terms
     given, family = given_names(), surnames()
     for start in address_starts(&t, text):
         if start < end:
             continue
-        m = LOCAL_MATCH(text, start)
-        if m is None:
+        stop = _local_match(&t, start, &at)
+        if stop == -1:
             continue
-        end = m.end() if m.end() > start else start + 1
-        parts = [p for p in SPLIT_LOCAL(m.group(1)) if len(p) >= 3]
-        if len(parts) < 2 or not any(p.lower() in given for p in parts):
+        end = stop
+        count, run = 0, start
+        for i in range(start, at + 1):
+            c = char_at(&t, i)
+            if i < at and (_ascii_letter(c) or c == 37):
+                continue
+            if i - run >= 3:
+                starts[count], ends[count] = run, i
+                count += 1
+            run = i + 1
+        if count < 2:
             continue
-        for p in parts:
-            low = p.lower()
+        lows = [_ascii_cased(&t, starts[k], ends[k], False) for k in range(count)]
+        named = False
+        for low in lows:
+            if low in given:
+                named = True
+                break
+        if not named:
+            continue
+        for k in range(count):
+            low = lows[k]
             if (low in given or low in family) and low not in COMMON_WORDS:
-                terms.add(p.capitalize())
+                terms.add(_ascii_cased(&t, starts[k], ends[k], True))
     return terms
 
 
@@ -115,7 +196,7 @@ cdef bint _plain_lower(str name, dict seen):
     """plain(name) and not name.isupper(), remembered for the request's other occurrences of the name."""
     known = seen.get(name)
     if known is None:
-        known = seen[name] = plain(name) and not name.isupper()
+        known = seen[name] = plain(name, COMMON) and not name.isupper()
     return known
 
 
@@ -132,42 +213,143 @@ cdef object _finding(const Text *t, str text, Py_ssize_t pos, Py_ssize_t end, di
     return new_finding(Finding, start, stop, "PERSON", 1)
 
 
-cdef bint _word_like(str word):
-    """Alphanumeric characters and '-' only, the first alphanumeric, at most 63 characters."""
-    cdef Py_UCS4 c
-    if not 0 < len(word) < 64 or not is_alnum(word[0]):
-        return False
-    for c in word:
-        if not (is_alnum(c) or c == 45):
-            return False
-    return True
-
-
 cdef inline bint _inside_word(Py_UCS4 c) noexcept:
     """What a whole-word occurrence refuses after it: alphanumerics and _-@."""
     return is_word(c) or c == 45 or c == 64
 
 
-cdef int _find_words(const unit *s, const Text *t, str text, set words, unsigned long long lengths,
-                     const unsigned char *firsts, list found, dict plain_words) except -1:
-    """Each run that starts after none of _inside_word or '.', looked up in `words` when its length and first
-    character are one of theirs (`firsts`: 1 for each ASCII first character, at 128 for any other)."""
-    cdef Py_ssize_t n = t.n, pos = 0, end
-    cdef Py_UCS4 before = 0, c
-    while pos < n:
-        c = s[pos]
-        if not is_alnum(c) or _inside_word(before) or before == 46:
-            before = c
-            pos += 1
+cdef inline unsigned long long _mix(unsigned long long h, Py_UCS4 c) noexcept:
+    return h * 31 + <unsigned int> c
+
+
+cdef inline unsigned int _slot(unsigned long long h) noexcept:
+    """A bit of the 4,096-bit filter of the variants' hashes."""
+    return <unsigned int> ((h * 0x9E3779B97F4A7C15ULL) >> 52)
+
+
+# The variants of the request's terms that are ASCII and word-like, held in C: the scan compares a run's
+# characters with them and makes a string only for a finding.
+cdef enum:
+    MOST = 63
+
+cdef struct Variant:
+    Py_ssize_t n
+    unsigned long long hash
+    unsigned char chars[MOST]
+
+
+cdef struct Variants:
+    Variant *items
+    Py_ssize_t count, capacity
+    unsigned long long lengths  # bit n: some variant is n characters long
+    unsigned long long filter[64]  # bit _slot(hash): some variant hashes there
+    unsigned char firsts[128]
+
+
+cdef inline bint _ascii_word_like(str word) noexcept:
+    """_word_like, in ASCII only."""
+    cdef Py_ssize_t n = len(word), k
+    cdef unsigned int c
+    if not 0 < n <= MOST:
+        return False
+    for k in range(n):
+        c = word[k]
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or (c == 45 and k > 0)):
+            return False
+    return True
+
+
+cdef int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
+    """One variant, unless the same characters are there already (the reference's variants are a set)."""
+    cdef unsigned long long h = 0
+    cdef Py_ssize_t k, i
+    cdef unsigned int slot
+    cdef Variant *other
+    for k in range(n):
+        h = _mix(h, chars[k])
+    slot = _slot(h)
+    if v.filter[slot >> 6] >> (slot & 63) & 1:  # else surely new
+        for i in range(v.count):
+            other = &v.items[i]
+            if other.n == n and other.hash == h and memcmp(other.chars, chars, n) == 0:
+                return 0
+    if v.count == v.capacity:
+        raise MemoryError()  # capacity is four per term, all a term can add
+    other = &v.items[v.count]
+    other.n, other.hash = n, h
+    memcpy(other.chars, chars, n)
+    v.count += 1
+    v.lengths |= 1ULL << n
+    v.filter[slot >> 6] |= 1ULL << (slot & 63)
+    v.firsts[chars[0]] = 1
+    return 0
+
+
+cdef int _add_ascii_term(Variants *v, str term) except -1:
+    """term, term.upper(), term.capitalize() and (four characters or more) term.lower(), for an ASCII term."""
+    cdef Py_ssize_t n = len(term), k
+    cdef unsigned char given[MOST]
+    cdef unsigned char changed[MOST]
+    cdef unsigned int c
+    for k in range(n):
+        given[k] = <unsigned char> term[k]
+    _add(v, given, n)
+    for k in range(n):
+        c = given[k]
+        changed[k] = c - 32 if 97 <= c <= 122 else c
+    _add(v, changed, n)
+    for k in range(1, n):
+        c = given[k]
+        changed[k] = c + 32 if 65 <= c <= 90 else c
+    _add(v, changed, n)
+    if n >= 4:
+        c = given[0]
+        changed[0] = c + 32 if 65 <= c <= 90 else c
+        _add(v, changed, n)
+    return 0
+
+
+cdef bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long long h,
+                      const Variants *v) noexcept:
+    cdef Py_ssize_t i, k
+    cdef const Variant *other
+    for i in range(v.count):
+        other = &v.items[i]
+        if other.n != n or other.hash != h:
             continue
+        for k in range(n):
+            if s[pos + k] != other.chars[k]:
+                break
+        else:
+            return True
+    return False
+
+
+cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, list found,
+                     dict plain_words) except -1:
+    """Each run that starts after none of _inside_word or '.' and equals one of the variants: only a run whose
+    first character is a variant's is walked, and only one of a variant's length and hash compared."""
+    cdef Py_ssize_t n = t.n, pos, end
+    cdef Py_UCS4 c, before
+    cdef unsigned long long h
+    cdef unsigned int slot
+    for pos in range(n):
+        c = s[pos]
+        if c >= 128 or not v.firsts[c]:
+            continue
+        if pos > 0:
+            before = s[pos - 1]
+            if _inside_word(before) or before == 46:
+                continue
+        h = _mix(0, c)
         end = pos + 1
         while end < n and _inside_word(s[end]):
+            h = _mix(h, s[end])
             end += 1
-        if (end - pos < 64 and lengths >> (end - pos) & 1 and firsts[c if c < 128 else 128]
-                and text[pos:end] in words):
+        slot = _slot(h)
+        if (end - pos <= MOST and v.lengths >> (end - pos) & 1 and v.filter[slot >> 6] >> (slot & 63) & 1
+                and _is_variant(s, pos, end - pos, h, v)):
             found.append(_finding(t, text, pos, end, plain_words))
-        before = s[end - 1]
-        pos = end
     return 0
 
 
@@ -175,39 +357,41 @@ def find_terms(str text, terms):
     """The same findings as the reference's, perhaps in another order (the reference's follows a set's).
 
     A word-like variant can only occur whole as a run of alphanumerics, '_', '-' and '@' between a free start and
-    the first character outside that set, so one pass over the text looks each run up once (filtered by length);
-    the rare variant holding an apostrophe or '%' is found as the reference finds it."""
-    cdef list found = []
-    cdef set variants = set(), words = set()
-    cdef list others = []
+    the first character outside that set, so one pass over the text compares the runs that open with one of the
+    ASCII variants' first characters (filtered by length and hash); a variant beyond ASCII, or holding an
+    apostrophe or '%', is found as the reference finds it."""
+    cdef list found = [], others = []
+    cdef set other_words = set()
     cdef dict plain_words = {}
     cdef Text t = text_of(text)
     cdef Py_ssize_t pos, end
-    cdef unsigned long long lengths = 0
-    cdef unsigned char firsts[129]
-    cdef Py_UCS4 first
-    memset(firsts, 0, sizeof(firsts))
-    for term in terms:
-        variants.add(term)
-        variants.add(term.upper())
-        variants.add(term.capitalize())
-        if len(term) >= 4:
-            variants.add(term.lower())
-    for word in variants:
-        if _word_like(word):
-            words.add(word)
-            lengths |= 1ULL << len(word)
-            first = word[0]
-            firsts[first if first < 128 else 128] = 1
-        else:
-            others.append(word)
-    if words:
-        if t.kind == PyUnicode_1BYTE_KIND:
-            _find_words(<const Py_UCS1 *> t.data, &t, text, words, lengths, firsts, found, plain_words)
-        elif t.kind == PyUnicode_2BYTE_KIND:
-            _find_words(<const Py_UCS2 *> t.data, &t, text, words, lengths, firsts, found, plain_words)
-        else:
-            _find_words(<const Py_UCS4 *> t.data, &t, text, words, lengths, firsts, found, plain_words)
+    cdef Variants v
+    cdef list given = list(terms)
+    memset(&v, 0, sizeof(v))
+    v.capacity = 4 * len(given)
+    v.items = <Variant *> malloc(v.capacity * sizeof(Variant)) if v.capacity else NULL
+    if v.capacity and v.items == NULL:
+        raise MemoryError()
+    try:
+        for term in given:
+            if PyUnicode_IS_ASCII(term) and _ascii_word_like(term):
+                _add_ascii_term(&v, term)
+                continue
+            for word in (term, term.upper(), term.capitalize(), term.lower() if len(term) >= 4 else term):
+                if PyUnicode_IS_ASCII(word) and _ascii_word_like(word):
+                    _add(&v, <const unsigned char *> PyUnicode_DATA(word), len(word))
+                elif word not in other_words:
+                    other_words.add(word)
+                    others.append(word)
+        if v.count:
+            if t.kind == PyUnicode_1BYTE_KIND:
+                _find_words(<const Py_UCS1 *> t.data, &t, text, &v, found, plain_words)
+            elif t.kind == PyUnicode_2BYTE_KIND:
+                _find_words(<const Py_UCS2 *> t.data, &t, text, &v, found, plain_words)
+            else:
+                _find_words(<const Py_UCS4 *> t.data, &t, text, &v, found, plain_words)
+    finally:
+        free(v.items)
     for word in others:
         pos = text.find(word)
         while pos != -1:
@@ -218,8 +402,11 @@ def find_terms(str text, terms):
     return found
 
 
+# The e-mail patterns email_name_terms reads in C, as it ported them: a change leaves it to the reference.
+_LOCAL_CHANGE = changed_patterns(reference, {"_EMAIL_LOCAL": 3570877692, "LOCAL_PART_SEPARATORS": 1988482635})
+
 TWINS = {
     reference.echo_terms: echo_terms,
-    reference.email_name_terms: email_name_terms,
     reference.find_terms: find_terms,
+    **twins_where_unchanged({reference.email_name_terms: (email_name_terms, _LOCAL_CHANGE)}),
 }

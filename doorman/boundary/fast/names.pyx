@@ -17,8 +17,14 @@ from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import fold
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISDIGIT
-from libc.string cimport memcmp
+from cpython.unicode cimport (
+    Py_UCS1,
+    Py_UCS2,
+    Py_UNICODE_ISDIGIT,
+    Py_UNICODE_ISLOWER,
+    Py_UNICODE_ISTITLE,
+    Py_UNICODE_ISUPPER,
+)
 
 from doorman.boundary.fast.chars cimport (
     Text,
@@ -160,16 +166,25 @@ DEF LOWERED = 1
 DEF LABEL_FORM = 2  # lowered, '_' read as ' '
 
 cdef struct Slot:
-    int at  # where its key's code points start in KEY_CHARS, or -1 when the slot is empty
+    unsigned long long head  # the key's first HEAD_ROOM code points, the first in the lowest byte, zero-padded
+    int at  # where its code points past the first HEAD_ROOM start in its table's chars
     unsigned short check  # the key's hash, its top bits
-    unsigned char length
+    unsigned char length  # 0 when the slot is empty
     unsigned char flags
 
-cdef Py_ssize_t KEY_MASK = 0
-cdef Py_ssize_t LONGEST_KEY = 0
-cdef int EMPTY_KEY_FLAGS = 0
-cdef Slot *SLOTS = NULL
-cdef Py_UCS1 *KEY_CHARS = NULL  # every listed word is Latin-1 (checked)
+DEF HEAD_ROOM = 8
+
+cdef struct WordTable:
+    Slot *slots
+    Py_UCS1 *chars  # the keys' code points past the first HEAD_ROOM (every listed word is Latin-1: checked)
+    Py_ssize_t mask
+    Py_ssize_t longest
+    int empty_flags  # the empty word's
+
+# The census and common words (GIVEN_KEY, SURNAME_KEY, COMMON_KEY), a large table; the cue words (the other keys)
+# in a small one, read at many more places and kept apart so that it stays in cache
+cdef WordTable NAME_TABLE
+cdef WordTable CUE_TABLE
 
 
 cdef inline unsigned long long hash_step(unsigned long long h, unsigned int c) noexcept:
@@ -186,68 +201,93 @@ cdef inline Py_UCS4 key_char(const Text *t, Py_ssize_t k, int form) noexcept:
 
 
 cdef int word_flags(const Text *t, Py_ssize_t s, Py_ssize_t e, int form) noexcept:
-    """The lists holding text[s:e] (lowered, for LOWERED and LABEL_FORM: only where lower_char is str.lower)."""
-    cdef unsigned long long h = 14695981039346656037ULL
-    cdef Py_ssize_t k, slot, length = e - s
-    cdef unsigned short check
-    cdef const Slot *found
+    """The cue lists holding text[s:e] (lowered, for LOWERED and LABEL_FORM: only where lower_char is str.lower)."""
+    cdef Py_ssize_t k, length = e - s
     cdef Py_UCS1 word[256]
     cdef Py_UCS4 c
     if length <= 0:
-        return EMPTY_KEY_FLAGS
-    if length > LONGEST_KEY:
+        return CUE_TABLE.empty_flags
+    if length > CUE_TABLE.longest:
         return 0
     for k in range(length):
         c = key_char(t, s + k, form)
         if c > 255:
             return 0
         word[k] = <Py_UCS1> c
-        h = hash_step(h, c)
-    slot = <Py_ssize_t> (h & <unsigned long long> KEY_MASK)
+    return lookup(&CUE_TABLE, word, length)
+
+
+cdef inline int lookup(const WordTable *table, const Py_UCS1 *word, Py_ssize_t length) noexcept:
+    """The lists holding the Latin-1 word word[:length]: one slot read for most (a word of HEAD_ROOM letters at
+    most is all in its slot)."""
+    cdef unsigned long long h = 14695981039346656037ULL, head = 0
+    cdef Py_ssize_t k, slot
+    cdef unsigned short check
+    cdef const Slot *found
+    cdef const Py_UCS1 *rest
+    if length <= 0:
+        return table.empty_flags
+    if length > table.longest:
+        return 0
+    for k in range(length):
+        h = hash_step(h, word[k])
+    for k in range(length if length < HEAD_ROOM else HEAD_ROOM):
+        head |= (<unsigned long long> word[k]) << (8 * k)
+    slot = <Py_ssize_t> (h & <unsigned long long> table.mask)
     check = <unsigned short> (h >> 48)
-    found = &SLOTS[slot]
-    while found.at >= 0:
-        if found.check == check and found.length == length and memcmp(&KEY_CHARS[found.at], word,
-                                                                        length) == 0:
-            return found.flags
-        slot = (slot + 1) & KEY_MASK
-        found = &SLOTS[slot]
+    found = &table.slots[slot]
+    while found.length != 0:
+        if found.head == head and found.check == check and found.length == length:
+            if length <= HEAD_ROOM:
+                return found.flags
+            rest = &table.chars[found.at]
+            for k in range(HEAD_ROOM, length):
+                if rest[k - HEAD_ROOM] != word[k]:
+                    break
+            else:
+                return found.flags
+        slot = (slot + 1) & table.mask
+        found = &table.slots[slot]
     return 0
 
 
-def _fill_word_table(dict flags_of):
-    global KEY_MASK, LONGEST_KEY, EMPTY_KEY_FLAGS, SLOTS, KEY_CHARS
-    cdef Py_ssize_t size = 1024, slot, used = 0
+cdef int _fill_word_table(WordTable *table, dict flags_of) except -1:
+    cdef Py_ssize_t size = 16, slot, used = 0, k
     cdef unsigned long long h
     cdef str key
     cdef Py_UCS4 ch
-    EMPTY_KEY_FLAGS = flags_of.pop("", 0)
+    table.empty_flags = flags_of.pop("", 0)
     if any(len(w) > 255 or max(map(ord, w)) > 255 for w in flags_of):
         raise _Drift("a listed word is too long, or beyond Latin-1, for the compiled table")
     while size < len(flags_of) * 3 // 2:
         size *= 2
-    SLOTS = <Slot *> PyMem_Malloc(size * sizeof(Slot))
-    KEY_CHARS = <Py_UCS1 *> PyMem_Malloc(sum(len(w) for w in flags_of) + 1)
-    if SLOTS == NULL or KEY_CHARS == NULL:
+    table.slots = <Slot *> PyMem_Malloc(size * sizeof(Slot))
+    table.chars = <Py_UCS1 *> PyMem_Malloc(sum(len(w) for w in flags_of) + 1)
+    if table.slots == NULL or table.chars == NULL:
         raise MemoryError()
-    KEY_MASK = size - 1
+    table.mask = size - 1
+    table.longest = 0
     for slot in range(size):
-        SLOTS[slot].at = -1
+        table.slots[slot].length = 0
     for key, flags in flags_of.items():
         h = 14695981039346656037ULL
         for ch in key:
             h = hash_step(h, ord(ch))
-        slot = <Py_ssize_t> (h & <unsigned long long> KEY_MASK)
-        while SLOTS[slot].at >= 0:
-            slot = (slot + 1) & KEY_MASK
-        SLOTS[slot].at = used
-        SLOTS[slot].check = <unsigned short> (h >> 48)
-        SLOTS[slot].length = len(key)
-        SLOTS[slot].flags = flags
-        for ch in key:
-            KEY_CHARS[used] = ord(ch)
+        slot = <Py_ssize_t> (h & <unsigned long long> table.mask)
+        while table.slots[slot].length != 0:
+            slot = (slot + 1) & table.mask
+        table.slots[slot].head = 0
+        for k, ch in enumerate(key[:HEAD_ROOM]):
+            table.slots[slot].head |= (<unsigned long long> ord(ch)) << (8 * k)
+        table.slots[slot].at = used
+        table.slots[slot].check = <unsigned short> (h >> 48)
+        table.slots[slot].length = len(key)
+        table.slots[slot].flags = flags
+        for ch in key[HEAD_ROOM:]:
+            table.chars[used] = ord(ch)
             used += 1
-        LONGEST_KEY = max(LONGEST_KEY, len(key))
+        table.longest = max(table.longest, len(key))
+    return 0
 
 
 # What name_words says of a word, as bits
@@ -259,7 +299,8 @@ DEF UPPER = 16
 
 
 cdef int str_facts(str word) except -1:
-    """What name_words says of a word beyond ASCII, as bits (a rare word: found afresh, never kept)."""
+    """What name_words says of a word, as bits, through its own look-ups: for the rare word facts cannot read by its
+    tables (found afresh, never kept)."""
     cdef str low = word.lower(), folded
     cdef int found = 0
     if "-" in word:
@@ -282,52 +323,137 @@ cdef int str_facts(str word) except -1:
     return found
 
 
-cdef bint parts_listed(const Text *t, Py_ssize_t s, Py_ssize_t e, int key) noexcept:
-    """Every '-'-separated part of the ASCII word text[s:e], lowered, is in the list `key`."""
-    cdef Py_ssize_t k, part = s
-    for k in range(s, e + 1):
-        if k == e or char_at(t, k) == 45:
-            if not (word_flags(t, part, k, LOWERED) & key):
+# What facts needs of each code point below LETTERS_END (every letter TOKEN holds): str.lower() of it (0 when that
+# is not one code point), name_words.fold of it (FOLD_ROOM ASCII characters at most, none '-' but '-' itself;
+# FOLD_LENGTH NO_FOLD when not), and its case as str.isupper reads it. A word's lower case and fold are its code
+# points' own, one after the other (str.lower maps each on its own but for a final sigma, beyond these; NFKD only
+# reorders combining marks, which the ASCII encoding drops).
+DEF LETTERS_END = 0x180
+DEF FOLD_ROOM = 3
+DEF NO_FOLD = 255
+DEF CASE_UPPER = 1
+DEF CASE_LOWER = 2  # lower or title case: the word is not upper-case
+DEF RIGHT_QUOTE = 0x2019  # TOKEN's other apostrophe: its own lower case, folded to nothing, no case
+cdef Py_UCS4 LOWER_OF[LETTERS_END]
+cdef unsigned char FOLD_LENGTH[LETTERS_END]
+cdef Py_UCS1 FOLD_OF[LETTERS_END][FOLD_ROOM]
+cdef unsigned char CASE_OF[LETTERS_END]
+
+
+def _fill_letter_tables():
+    cdef Py_UCS4 c
+    cdef int k
+    for c in range(LETTERS_END):
+        lowered = chr(c).lower()
+        LOWER_OF[c] = ord(lowered) if len(lowered) == 1 else 0
+        folded_c = fold(chr(c))
+        if len(folded_c) <= FOLD_ROOM and folded_c.isascii() and ("-" not in folded_c or c == 45):
+            FOLD_LENGTH[c] = len(folded_c)
+            for k in range(len(folded_c)):
+                FOLD_OF[c][k] = ord(folded_c[k])
+        else:
+            FOLD_LENGTH[c] = NO_FOLD
+        if Py_UNICODE_ISLOWER(c) or Py_UNICODE_ISTITLE(c):
+            CASE_OF[c] = CASE_LOWER
+        elif Py_UNICODE_ISUPPER(c):
+            CASE_OF[c] = CASE_UPPER
+        else:
+            CASE_OF[c] = 0
+    if chr(RIGHT_QUOTE).lower() != chr(RIGHT_QUOTE) or fold(chr(RIGHT_QUOTE)) != "" or chr(RIGHT_QUOTE).isupper() \
+            or chr(RIGHT_QUOTE).islower():
+        raise _Drift("the right quote is not what the compiled twin takes it for")
+    # fold's meaning, checked on the listed words beyond ASCII in each case: one code point at a time
+    for word in (w for w in (*GIVEN, *SURNAMES, *COMMON) if not w.isascii()):
+        for form in (word, word.upper(), word.title()):
+            if all(ord(ch) < LETTERS_END and FOLD_LENGTH[ord(ch)] != NO_FOLD for ch in form) and fold(form) != "".join(
+                    fold(ch) for ch in form):
+                raise _Drift("name_words.fold is not the compiled twin's, one code point at a time")
+
+
+cdef inline bint parts_in(const Py_UCS1 *word, Py_ssize_t length, int key) noexcept:
+    """Every '-'-separated part of word[:length] is in the list `key`."""
+    cdef Py_ssize_t k, part = 0
+    for k in range(length + 1):
+        if k == length or word[k] == 45:
+            if not (lookup(&NAME_TABLE, word + part, k - part) & key):
                 return False
             part = k + 1
     return True
 
 
 cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
-    """What name_words says of the word text[s:e]: in C for an ASCII word (str.lower and fold are ASCII
-    lowering there, isupper is a capital and no small letter), through str_facts beyond."""
-    cdef Py_ssize_t k, stripped = e
-    cdef Py_UCS4 c
-    cdef bint capital = False, small = False, hyphen = False
-    cdef int whole, found = 0
-    for k in range(s, e):
-        c = char_at(t, k)
-        if c >= 128:
+    """What name_words says of the word text[s:e], in C for a word of the letters TOKEN holds (by the tables
+    above), through str_facts beyond."""
+    cdef Py_UCS1 lowered[256]
+    cdef Py_UCS1 folded[FOLD_ROOM * 256]
+    cdef Py_ssize_t k, j, length = e - s, folded_length = 0, stripped
+    cdef Py_UCS4 c, low
+    cdef unsigned int fold_length
+    cdef bint ascii = True, hyphen = False, lowered_latin1 = True, cased = False, lower_case = False
+    cdef int whole, low_flags, found = 0
+    if not (0 <= s <= e <= t.n and length < 256):
+        return str_facts(text[s:e])
+    for k in range(length):
+        c = char_at(t, s + k)
+        if c < 128:
+            if 65 <= c <= 90:
+                low = <unsigned int> c + 32
+                cased = True
+            else:
+                low = c
+                if 97 <= c <= 122:
+                    lower_case = True
+                elif c == 45:
+                    hyphen = True
+            folded[folded_length] = <Py_UCS1> low
+            folded_length += 1
+        elif c < LETTERS_END:
+            ascii = False
+            low = LOWER_OF[c]
+            fold_length = FOLD_LENGTH[c]
+            if low == 0 or fold_length == NO_FOLD:
+                return str_facts(text[s:e])
+            for j in range(fold_length):
+                folded[folded_length] = FOLD_OF[c][j]
+                folded_length += 1
+            if CASE_OF[c] == CASE_LOWER:
+                lower_case = True
+            elif CASE_OF[c] == CASE_UPPER:
+                cased = True
+        elif c == RIGHT_QUOTE:
+            ascii = False
+            low = c
+        else:
             return str_facts(text[s:e])
-        if 65 <= c <= 90:
-            capital = True
-        elif 97 <= c <= 122:
-            small = True
-        elif c == 45:
-            hyphen = True
-    whole = word_flags(t, s, e, LOWERED)
+        if low > 255:
+            lowered_latin1 = False
+        else:
+            lowered[k] = <Py_UCS1> low
+    whole = lookup(&NAME_TABLE, folded, folded_length)
     if hyphen:
-        if parts_listed(t, s, e, GIVEN_KEY):
+        if parts_in(folded, folded_length, GIVEN_KEY):
             found |= IN_GIVEN
-        if whole & SURNAME_KEY or parts_listed(t, s, e, SURNAME_KEY):
+        if whole & SURNAME_KEY or parts_in(folded, folded_length, SURNAME_KEY):
             found |= SURNAME
     else:
         if whole & GIVEN_KEY:
             found |= IN_GIVEN
         if whole & SURNAME_KEY:
             found |= SURNAME
-    if whole & COMMON_KEY:
+    if ascii:
+        low_flags = whole
+    else:
+        low_flags = lookup(&NAME_TABLE, lowered, length) if lowered_latin1 else 0
+    if low_flags & COMMON_KEY:
         found |= COMMON_LOWER
-    while stripped > s and char_at(t, stripped - 1) == 46:
+    stripped = length
+    while stripped > 0 and char_at(t, s + stripped - 1) == 46:
         stripped -= 1
-    if not ((whole if stripped == e else word_flags(t, s, stripped, LOWERED)) & COMMON_KEY):
+    if stripped != length and lowered_latin1:
+        low_flags = lookup(&NAME_TABLE, lowered, stripped)
+    if not (low_flags & COMMON_KEY):
         found |= PLAIN
-    if capital and not small:
+    if cased and not lower_case:
         found |= UPPER
     return found
 
@@ -443,16 +569,21 @@ cdef unsigned char TITLE_OPENER_LETTER[128]
 
 
 def _word_lists():
-    """Every list's words with their bits, for the word table; checks the title words as the loop reads them."""
-    flags_of = {}
+    """Every list's words with their bits, for the word tables (the names', the cues'); checks the title words as
+    the loop reads them."""
+    names_of = {}
+    cues_of = {}
 
     def add(words, bit):
+        flags_of = names_of if bit in (GIVEN_KEY, SURNAME_KEY, COMMON_KEY) else cues_of
         for w in words:
             flags_of[w] = flags_of.get(w, 0) | bit
 
     title_words = {w.split(" ")[0] for w in (names._GREETINGS + "|" + names._HONORIFICS).split("|")}
     honorifics = names._HONORIFICS.split("|")
     openers = {w.split(" ")[0] for w in names._GREETINGS.split("|") if " " in w}
+    if not all(re.fullmatch(r"\S+ \w+", w) for w in names._GREETINGS.split("|") if " " in w):
+        raise _Drift("a greeting of more than one word is not two words, the second one all `\\w`")
     if not all(w.isalpha() and "A" <= w[0] <= "Z" for w in title_words | set(honorifics)):
         raise _Drift("a greeting or title word holds more than letters, or opens with no ASCII capital")
     add(GIVEN, GIVEN_KEY)
@@ -463,7 +594,7 @@ def _word_lists():
     add(honorifics, HONORIFIC_KEY)
     add({label.rsplit(" ", 1).pop() for label in names.FIELD_LABELS}, LABEL_WORD_KEY)
     add(names.FIELD_LABELS, LABEL_KEY)
-    return flags_of, title_words, honorifics, openers
+    return names_of, cues_of, title_words, honorifics, openers
 
 
 def _class_source(items):
@@ -613,6 +744,8 @@ cdef Py_ssize_t PHRASE_LENGTH[GROUPS][GROUP_ROOM]
 cdef int BUCKET[GROUPS][28]
 cdef unsigned char PAIR[GROUPS][26][OTHER_CODE + 1]
 cdef unsigned char THIRD[GROUPS][26][OTHER_CODE + 1]  # as PAIR, for the third character
+# For each ASCII character: whether a phrase of bucket 26 can match where it stands (as phrase_at tries them)
+cdef unsigned char OTHER_FIRST[GROUPS][128]
 cdef Py_ssize_t _used = 0
 
 
@@ -637,6 +770,8 @@ cdef void _store(int group, tuple words) except *:
                 PHRASE_CHARS[_used] = ord(ch)
                 _used += 1
             k += 1
+            if bucket == 26:
+                _allow_other_first(group, word)
             if bucket < 26:
                 if len(word) > 1 and 0 < ord(word[1]) < 128:
                     PAIR[group][bucket][ord(word[1])] = 1
@@ -648,6 +783,29 @@ cdef void _store(int group, tuple words) except *:
                 else:
                     for code in range(OTHER_CODE + 1):
                         THIRD[group][bucket][code] = 1
+
+
+cdef void _allow_other_first(int group, str word) except *:
+    """Marks in OTHER_FIRST the ASCII characters spelled_at can take first for `word` (of bucket 26), and when it
+    opens with SPACE_MARK, for the rest of it too; every ASCII character where that is not plain."""
+    cdef int code
+    firsts = [word[0]]
+    if ord(word[0]) == SPACE_MARK:
+        for code in range(128):
+            if is_space(code):
+                OTHER_FIRST[group][code] = 1
+        firsts = [word[1]] if len(word) > 1 else [None]
+    for first in firsts:
+        if first is not None and first.isascii() and not first.isalpha() and first != chr(SPACE_MARK):
+            OTHER_FIRST[group][ord(first)] = 1
+        elif first is not None and "a" <= first <= "z":
+            OTHER_FIRST[group][ord(first)] = 1
+            OTHER_FIRST[group][ord(first.upper())] = 1
+        elif first is not None and not first.isascii() and first not in "\u0130\u0131\u017f\u212a":
+            pass  # no ASCII character matches it (spelled_at)
+        else:
+            for code in range(128):
+                OTHER_FIRST[group][code] = 1
 
 
 cdef inline int pair_code(Py_UCS4 c, bint folding) noexcept:
@@ -687,26 +845,40 @@ cdef bint spelled_at(const Text *t, Py_ssize_t i, Py_ssize_t at, Py_ssize_t leng
 
 
 cdef bint phrase_at(const Text *t, Py_ssize_t i, int group, bint folding) noexcept:
-    """A phrase of `group` matches at i. One opening with SPACE_MARK is also tried without it: the regex's blanks
-    before it can give one back."""
+    """A phrase of `group` matches at i (for SIGN_OFF_GROUP, followed by what sign_off_follows says). One opening
+    with SPACE_MARK is also tried without it: the regex's blanks before it can give one back."""
     cdef int bucket, k
     cdef Py_UCS4 c = char_at(t, i)
     cdef unsigned int letter = ascii_fold(c) if folding else (c if 97 <= c <= 122 else 0)
     cdef Py_ssize_t at, length
     if letter:
         bucket = <int> letter - 97
-        if PAIR[group][bucket][pair_code(char_at(t, i + 1), folding)]:
+        if (PAIR[group][bucket][pair_code(char_at(t, i + 1), folding)]
+                and THIRD[group][bucket][pair_code(char_at(t, i + 2), folding)]):
             for k in range(BUCKET[group][bucket], BUCKET[group][bucket + 1]):
-                if spelled_at(t, i, PHRASE_AT[group][k], PHRASE_LENGTH[group][k], folding):
+                if spelled_at(t, i, PHRASE_AT[group][k], PHRASE_LENGTH[group][k], folding) and (
+                        group != SIGN_OFF_GROUP or sign_off_follows(t, i + PHRASE_LENGTH[group][k])):
                     return True
+    if c < 128 and not OTHER_FIRST[group][c]:
+        return False
     for k in range(BUCKET[group][26], BUCKET[group][27]):
         at = PHRASE_AT[group][k]
         length = PHRASE_LENGTH[group][k]
-        if spelled_at(t, i, at, length, folding):
+        if spelled_at(t, i, at, length, folding) and (group != SIGN_OFF_GROUP or sign_off_follows(t, i + length)):
             return True
-        if PHRASE_CHARS[at] == SPACE_MARK and spelled_at(t, i, at + 1, length - 1, folding):
+        if (PHRASE_CHARS[at] == SPACE_MARK and spelled_at(t, i, at + 1, length - 1, folding)
+                and (group != SIGN_OFF_GROUP or sign_off_follows(t, i + length - 1))):
             return True
     return False
+
+
+cdef inline bint sign_off_follows(const Text *t, Py_ssize_t j) noexcept:
+    """What SIGN_OFF needs after its words, ending at j: `[,.!]?[ \t]*` then a line break or a '<'."""
+    cdef Py_UCS4 c = char_at(t, j)
+    if c == 44 or c == 46 or c == 33:
+        j += 1
+    c = char_at(t, skip_blanks(t, j))
+    return c == 10 or c == 60
 
 
 cdef inline Py_ssize_t skip_blanks(const Text *t, Py_ssize_t k) noexcept:
@@ -763,8 +935,10 @@ cdef bint verb_at(const Text *t, Py_ssize_t i, unsigned int letter) noexcept:
 def _build():
     """The tables the loop reads, from the reference's patterns and lists; _Drift when they changed shape."""
     global TITLE_LONGEST, HONORIFIC_LONGEST, VERB_LONGEST
-    flags_of, title_words, honorifics, openers = _word_lists()
-    _fill_word_table(flags_of)
+    names_of, cues_of, title_words, honorifics, openers = _word_lists()
+    _fill_word_table(&NAME_TABLE, names_of)
+    _fill_word_table(&CUE_TABLE, cues_of)
+    _fill_letter_tables()
     TITLE_LONGEST = max(len(w) for w in title_words)
     HONORIFIC_LONGEST = max(len(w) for w in honorifics)
     for w in title_words:
@@ -783,6 +957,10 @@ def _build():
     _store(SELF_GROUP, tuple(self_source.group(1).split("|")))
     _store(VERB_GROUP, verbs)
     sign_offs = _line_openings(names.SIGN_OFF, True)
+    data = _sre_parser.parse(names.SIGN_OFF.pattern, names.SIGN_OFF.flags).data
+    tail = _sre_parser.parse(r"[,.!]?[ \t]*(?:\n|<br ?/?>)", names.SIGN_OFF.flags).data
+    if repr(list(data[4:7])) != repr(list(tail)):
+        raise _Drift("SIGN_OFF's words are not followed by what sign_off_follows reads")
     if any(w.startswith("<") for w in sign_offs):
         raise _Drift("a sign-off opens with '<'")
     _store(SIGN_OFF_GROUP, sign_offs)
@@ -1009,7 +1187,11 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             next_i = word_end_in(s, n, i + 1)
             last_char = unit_at(s, n, next_i - 1)
             # MULTI_RUN: a capital after none of [\w@.-], two or more words
-            if i >= multi_end and is_up(c) and prev != 64 and prev != 46 and prev != 45:
+            # (a second word needs a space and a capital right after this TOKEN, which ends where this \w run
+            # does, or goes on with an apostrophe, '-' or '.')
+            d = unit_at(s, n, next_i)
+            if (i >= multi_end and is_up(c) and prev != 64 and prev != 46 and prev != 45 and (
+                    (d == 32 and is_up(unit_at(s, n, next_i + 1))) or d == 39 or d == 0x2019 or d == 45 or d == 46)):
                 end = run_end(&t, i, &words)
                 if words >= 2:
                     multi_end = end
@@ -1020,7 +1202,8 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                 d = unit_at(s, n, j)
                 if j - i <= TITLE_LONGEST and (d == 32 or d == 44 or d == 46):
                     follows = capital_follows(&t, j)
-                    if follows or TITLE_OPENER_LETTER[c]:
+                    # an opener counts only as a two-word greeting's: its second word then needs what capital_follows says
+                    if follows or (TITLE_OPENER_LETTER[c] and d == 32 and capital_follows(&t, word_end_in(s, n, j + 1))):
                         f = word_flags(&t, i, j, AS_WRITTEN)
                         if (f & TITLE_KEY) and (follows or (f & OPENER_KEY)):
                             m = TITLE_MATCH(text, i)

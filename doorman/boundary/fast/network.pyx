@@ -7,12 +7,14 @@ and handed to the reference's own patterns, which say whether it carries a secre
 """
 
 from cpython.unicode cimport PyUnicode_FindChar
+from libc.string cimport memchr
 
 from doorman.boundary import network
 from doorman.boundary.findings import Finding
 
 from doorman.boundary.fast.chars cimport (
-    Text, changed_patterns, char_at, digits_from, is_digit, is_space, is_word, text_of, twins_where_unchanged,
+    Text, changed_patterns, char_at, digits_from, is_digit, is_space, is_word, new_finding, text_of,
+    twins_where_unchanged,
 )
 
 cdef object DSN_MATCH = network.DSN_PASSWORD.match
@@ -20,6 +22,29 @@ cdef object USERINFO_MATCH = network.URL_USERINFO.match
 cdef object SECRET_PARAM_SEARCH = network.URL_SECRET_PARAM.search
 cdef object SECRET_PATH_SEARCH = network.URL_SECRET_PATH.search
 cdef object VERSION_CONTEXT = network._version_context
+
+
+cdef inline Py_ssize_t find_char(str text, const Text *t, Py_UCS4 ch, Py_ssize_t start):
+    """text.find(ch, start) for an ASCII ch: memchr itself on a 1-byte text."""
+    cdef const char *data
+    cdef const char *p
+    if t.kind == 1:
+        if start >= t.n:
+            return -1
+        data = <const char *> t.data
+        p = <const char *> memchr(data + start, <int> ch, <size_t> (t.n - start))
+        return -1 if p == NULL else p - data
+    return PyUnicode_FindChar(text, ch, start, t.n, 1)
+
+
+cdef inline Py_ssize_t find_scheme_end(str text, const Text *t, Py_ssize_t start):
+    """text.find("://", start): from each ':'."""
+    cdef Py_ssize_t k = find_char(text, t, 58, start)
+    while k >= 0:
+        if char_at(t, k + 1) == 47 and char_at(t, k + 2) == 47:
+            return k
+        k = find_char(text, t, 58, k + 1)
+    return -1
 
 
 cdef inline bint hex_digit(Py_UCS4 c) noexcept:
@@ -337,13 +362,13 @@ class IpRecogniser:
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef list v6 = []
-        cdef Py_ssize_t n = view.n, i, k, e, end, colons = 0
+        cdef Py_ssize_t n = view.n, i, k, e, end, h, colons = 0
         cdef bint double_colon = False
         cdef Py_UCS4 before
         # Every IPV4 match opens with one to three digits and a '.', after no word character, '.' or '-': from
         # each '.', back to the start of the digits before it. (No '.', no match: the reference's "." in text.)
         end = 0
-        k = PyUnicode_FindChar(text, 46, 0, n, 1)
+        k = find_char(text, t, 46, 0)
         while k >= 0:
             i = k
             while i > k - 4 and is_digit(char_at(t, i - 1)):
@@ -355,29 +380,34 @@ class IpRecogniser:
                     if e >= 0:
                         end = e
                         if not version_context(text, t, i) and not not_identifying(t, i, e):
-                            found.append(Finding(i, e, "IP", 6))
-            k = PyUnicode_FindChar(text, 46, k + 1, n, 1)
+                            found.append(new_finding(Finding, i, e, "IP", 6))
+            k = find_char(text, t, 46, k + 1)
         # Every IPV6 match opens with a ':', or with one to four hex digits and a ':': from each ':', the start of
         # the hex digits before it, then the ':' itself. Its matches count only where the text holds '::' or
         # three ':' (each match also holds _TWO_COLONS' match), known once every ':' is passed.
         end = 0
-        k = PyUnicode_FindChar(text, 58, 0, n, 1)
+        k = find_char(text, t, 58, 0)
         while k >= 0:
             colons += 1
             if char_at(t, k + 1) == 58:
                 double_colon = True
+            # a match whose first ':' is k goes on with `[0-9A-Fa-f]{0,4}:`: without it, none starts here
+            h = hex_from(t, k + 1, 5)
+            if h > 4 or char_at(t, k + 1 + h) != 58:
+                k = find_char(text, t, 58, k + 1)
+                continue
             i = k
             while i > k - 5 and hex_digit(char_at(t, i - 1)):
                 i -= 1
             if i < k and k - i <= 4 and i >= end:
                 e = ipv6_finding(t, i, &end)
                 if e >= 0:
-                    v6.append(Finding(i, e, "IP", 6))
+                    v6.append(new_finding(Finding, i, e, "IP", 6))
             if k >= end:
                 e = ipv6_finding(t, k, &end)
                 if e >= 0:
-                    v6.append(Finding(k, e, "IP", 6))
-            k = PyUnicode_FindChar(text, 58, k + 1, n, 1)
+                    v6.append(new_finding(Finding, k, e, "IP", 6))
+            k = find_char(text, t, 58, k + 1)
         if v6 and (double_colon or colons >= 3):
             found.extend(v6)
         return found
@@ -442,9 +472,7 @@ class SecretUrlRecogniser:
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, colon, start, end, url_end, pos = 0
         cdef bint at_sign, equals, path
-        if "://" not in text:
-            return found
-        colon = text.find("://")
+        colon = find_scheme_end(text, t, 0)
         while colon != -1:
             start = url_start(t, colon, pos)
             if start >= 0:
@@ -465,16 +493,16 @@ class SecretUrlRecogniser:
                         url = text[start:url_end]
                         dsn = DSN_MATCH(url) if at_sign else None
                         if dsn:
-                            found.append(Finding(start + dsn.start(1), start + dsn.end(1), "SECRET", 21))
+                            found.append(new_finding(Finding, start + dsn.start(1), start + dsn.end(1), "SECRET", 21))
                         elif (
                             (at_sign and USERINFO_MATCH(url))
                             or (equals and SECRET_PARAM_SEARCH(url))
                             or (path and SECRET_PATH_SEARCH(url))
                         ):
-                            found.append(Finding(start, url_end, "URL", 21))
-                    colon = text.find("://", end)
+                            found.append(new_finding(Finding, start, url_end, "URL", 21))
+                    colon = find_scheme_end(text, t, end)
                     continue
-            colon = text.find("://", colon + 1)
+            colon = find_scheme_end(text, t, colon + 1)
         return found
 
 

@@ -21,9 +21,54 @@ from doorman.boundary.common_words import COMMON_WORDS
 from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import fold
 
-from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, is_word, lower_char, new_finding
+from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, lower_char, new_finding
+from doorman.boundary.fast.chars cimport is_word as chars_is_word
 from doorman.boundary.fast.name_words cimport all_parts_in, is_surname, plain
-from doorman.boundary.fast.tokens cimport is_low, is_up, token_end, token_grammar_changed
+from doorman.boundary.fast.tokens cimport is_low as tokens_is_low, is_up as tokens_is_up, token_end, token_grammar_changed
+
+from libc.string cimport memchr
+
+
+# ---- character classes: the shared tests, read from a table for Latin-1 ----
+
+cdef enum:
+    UP_CLASS = 1  # `[{UP}]`
+    LOW_CLASS = 2  # `[{LOW}]`
+    WORD_CLASS = 4  # `\w`
+    NAME_PART = 8  # UP, LOW, or one of ' ’ . - (what a TOKEN holds)
+    NAME_SPAN = 16  # NAME_PART, ',' or '&'
+
+cdef unsigned char CHAR_CLASS[256]
+for _c in range(256):
+    CHAR_CLASS[_c] = (
+        (UP_CLASS if tokens_is_up(_c) else 0) | (LOW_CLASS if tokens_is_low(_c) else 0)
+        | (WORD_CLASS if chars_is_word(_c) else 0)
+        | (NAME_PART | NAME_SPAN if tokens_is_up(_c) or tokens_is_low(_c) or _c in (39, 46, 45) else 0)
+        | (NAME_SPAN if _c in (44, 38) else 0)
+    )
+
+
+cdef inline bint is_up(Py_UCS4 c) noexcept:
+    return CHAR_CLASS[c] & UP_CLASS if c < 256 else tokens_is_up(c)
+
+
+cdef inline bint is_low(Py_UCS4 c) noexcept:
+    return CHAR_CLASS[c] & LOW_CLASS if c < 256 else tokens_is_low(c)
+
+
+cdef inline bint is_word(Py_UCS4 c) noexcept:
+    return CHAR_CLASS[c] & WORD_CLASS if c < 256 else chars_is_word(c)
+
+
+cdef inline bint is_name_part(Py_UCS4 c) noexcept:
+    """UP, LOW, ' ’ . or -"""
+    return CHAR_CLASS[c] & NAME_PART if c < 256 else tokens_is_up(c) or tokens_is_low(c) or c == 0x2019
+
+
+cdef inline bint is_name_span(Py_UCS4 c) noexcept:
+    """UP, LOW, ' ’ . - , or &"""
+    return CHAR_CLASS[c] & NAME_SPAN if c < 256 else tokens_is_up(c) or tokens_is_low(c) or c == 0x2019
+
 
 cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
 cdef object ORG_SUFFIXED_MATCH = org.ORG_SUFFIXED.match
@@ -254,6 +299,47 @@ def _add_run(dict runs, str run, follows):
         runs[run] = tuple(sorted(set(runs.get(run, ())) | set(follows))) if follows is not None else None
 
 
+# ---- a cheap refusal before open_anchors: the first three characters a word must open with ----
+
+# Bit (key & 4095) is set for the key of each word that can open an anchor of that kind: a cue word lower-cased,
+# a type word, a suffix's opening \w run (its first three characters, shorter runs padded with NUL). A word whose
+# key's bit is clear opens no anchor of that kind; a set bit proves nothing.
+cdef unsigned long long CUE_KEYS[64]
+cdef unsigned long long TYPE_KEYS[64]
+cdef unsigned long long RUN_KEYS[64]
+
+
+cdef inline unsigned int key_bit(unsigned int a, unsigned int b, unsigned int c) noexcept:
+    return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u) ^ (c * 0xC2B2AE3Du)) >> 20
+
+
+cdef inline bint key_set(const unsigned long long *keys, unsigned int a, unsigned int b, unsigned int c) noexcept:
+    cdef unsigned int bit = key_bit(a, b, c) & 4095
+    return (keys[bit >> 6] >> (bit & 63)) & 1
+
+
+cdef void set_key(unsigned long long *keys, str word):
+    cdef unsigned int bit
+    padded = [ord(ch) for ch in word[:3]] + [0, 0, 0]
+    bit = key_bit(padded[0], padded[1], padded[2]) & 4095
+    keys[bit >> 6] |= 1ULL << (bit & 63)
+
+
+def _prepare_keys(list runs):
+    for k in range(64):
+        CUE_KEYS[k] = TYPE_KEYS[k] = RUN_KEYS[k] = 0
+    for word in CUE_WORDS:
+        if len(word) < 3:
+            raise Drift("a cue word is shorter than three characters")
+        set_key(CUE_KEYS, word)
+    for word in org._TYPE_WORDS:
+        if len(word) < 3:
+            raise Drift("a type word is shorter than three characters")
+        set_key(TYPE_KEYS, word)
+    for run in runs:
+        set_key(RUN_KEYS, run)
+
+
 cdef Words RUNS
 cdef list RUN_FOLLOWS = []  # for RUNS.order k: the tuple of openings text after the run must have, or None
 cdef bint OPENING_MARK[128]
@@ -275,7 +361,7 @@ def _prepare_suffixes():
 cdef bint suffix_opens(const Text *t, Py_ssize_t i):
     """Can one of organisations._ORG_SUFFIX's alternatives match at i? The \\w run starting there must be one an
     alternative opens with (or, when empty, the character one opens with), followed by what that needs."""
-    cdef Py_UCS4 c = char_at(t, i)
+    cdef Py_UCS4 c = char_at(t, i), c2, c3
     cdef Py_ssize_t end, k, length
     cdef object follows
     if c >= 128 or c == 0:
@@ -283,6 +369,14 @@ cdef bint suffix_opens(const Text *t, Py_ssize_t i):
     if not is_word(c):
         return OPENING_MARK[c]
     if RUNS.lengths[c] == 0:
+        return False
+    c2 = char_at(t, i + 1)
+    c3 = char_at(t, i + 2)
+    if not is_word(c2):
+        c2 = c3 = 0
+    elif not is_word(c3):
+        c3 = 0
+    if not key_set(RUN_KEYS, c, c2, c3):  # the run's first three characters open no suffix run
         return False
     end = i + 1
     while end - i < 62 and is_word(char_at(t, end)):
@@ -413,6 +507,30 @@ def _prepare_kinds(list runs):
             raise Drift("a Latin-1 letter lowers to ASCII")  # its word could open a cue
 
 
+cdef inline unsigned char narrowed(const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned char opens) noexcept:
+    """`opens` for the word at i (c its ASCII first character, or a '&'), less what its first three characters
+    (or, for a suffix or connector, the character before it) rule out."""
+    cdef Py_UCS4 before = char_at(t, i - 1), c2 = char_at(t, i + 1), c3 = char_at(t, i + 2)
+    if opens & CUE_OPENING and not key_set(CUE_KEYS, lower_char(c), lower_char(c2), lower_char(c3)):
+        opens &= ~CUE_OPENING
+    if opens & TYPE_OPENING and not key_set(TYPE_KEYS, c, c2, c3):
+        opens &= ~TYPE_OPENING
+    if opens & CONNECTOR_OPENING and before != 32:
+        opens &= ~CONNECTOR_OPENING
+    if opens & SUFFIX_OPENING:
+        if before != 32 and before != 44:
+            opens &= ~SUFFIX_OPENING
+        elif is_word(c):
+            if not is_word(c2):
+                c2 = c3 = 0
+            elif not is_word(c3):
+                c3 = 0
+            if not key_set(RUN_KEYS, c, c2, c3):
+                opens &= ~SUFFIX_OPENING
+    return opens
+
+
+
 cdef bint READY = False
 try:
     _grammar = token_grammar_changed()
@@ -425,7 +543,9 @@ try:
     if any(not w[:1].isalnum() or _has_border(w) or w != w.lower() for w in CUE_WORDS):
         raise Drift("organisations' cue words are not all lower-case words without borders")
     fill_words(&CUES, list(CUE_WORDS))
-    _prepare_kinds(_prepare_suffixes())
+    _runs = _prepare_suffixes()
+    _prepare_kinds(_runs)
+    _prepare_keys(_runs)
     READY = True
 except Drift as drift:
     warnings.warn(f"doorman.boundary.organisations changed ({drift}): OrganisationRecogniser runs uncompiled",
@@ -469,7 +589,22 @@ cdef Py_ssize_t connector_end(const Text *t, Py_ssize_t i) noexcept:
 
 cdef void hyphen_windows(list spans, str text, const Text *t):
     """The windows around organisations.HYPHEN_ANCHOR's matches, `[LOW]-[UP]`, found from each '-'."""
-    cdef Py_ssize_t i = PyUnicode_FindChar(text, 45, 0, t.n, 1)
+    cdef Py_ssize_t i
+    cdef const unsigned char *latin1
+    cdef const void *hit
+    if t.kind == 1:  # memchr, without PyUnicode_FindChar's checks at each hyphen
+        latin1 = <const unsigned char *>t.data
+        i = 0
+        while i < t.n:
+            hit = memchr(latin1 + i, 45, t.n - i)
+            if hit == NULL:
+                break
+            i = <const unsigned char *>hit - latin1
+            if is_low(char_at(t, i - 1)) and is_up(char_at(t, i + 1)):
+                add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
+            i += 1
+        return
+    i = PyUnicode_FindChar(text, 45, 0, t.n, 1)
     while i >= 0:
         if is_low(char_at(t, i - 1)) and is_up(char_at(t, i + 1)):
             add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
@@ -492,7 +627,7 @@ cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t win
             spaces += 1
             if suffix_opens(t, pos + 1):
                 reaches, spaces = True, 1
-        elif not (is_up(c) or is_low(c) or c == 44 or c == 38 or c == 39 or c == 0x2019 or c == 46 or c == 45):
+        elif not is_name_span(c):
             reaches = False
         if reaches and spaces > NAME_SPACES:
             reaches = False
@@ -696,7 +831,7 @@ cdef bint partners_can_start(const Text *t, Py_ssize_t i, Py_ssize_t end) noexce
         i += 1
         while i < end:
             c = char_at(t, i)
-            if not (is_up(c) or is_low(c) or c == 39 or c == 0x2019 or c == 46 or c == 45):
+            if not is_name_part(c):
                 break
             i += 1
         if i + 1 < end and char_at(t, i) == 44 and char_at(t, i + 1) == 32:
@@ -814,7 +949,7 @@ cdef inline Py_ssize_t alnum_end(const Text *t, Py_ssize_t i) noexcept:
         return i
     while True:
         c = char_at(t, i)
-        if not (CHAR_KIND[c] & ALNUM if c < 256 else is_alnum(c)):
+        if not ((CHAR_KIND[c] & ALNUM) != 0 if c < 256 else is_alnum(c)):
             return i
         i += 1
 
@@ -889,12 +1024,16 @@ class OrganisationRecogniser:
                 opens = LATIN1_OPENS[c][latin1[i + 1]] & after
                 after = OPENS_AFTER[c]
                 if opens:
-                    open_anchors(text, &t, i, c, opens, &state)
+                    opens = narrowed(&t, i, c, opens)
+                    if opens:
+                        open_anchors(text, &t, i, c, opens, &state)
             i = n - 1
             c = latin1[i]
             opens = LATIN1_OPENS[c][0] & after
             if opens:
-                open_anchors(text, &t, i, c, opens, &state)
+                opens = narrowed(&t, i, c, opens)
+                if opens:
+                    open_anchors(text, &t, i, c, opens, &state)
             i = n
         while i < n:
             c = char_at(&t, i)
@@ -903,7 +1042,9 @@ class OrganisationRecogniser:
                 next_char = char_at(&t, i + 1)
                 opens = kind & PAIR_KIND[c][<Py_ssize_t>next_char if next_char < 128 else 128]
                 if opens:
-                    open_anchors(text, &t, i, c, opens, &state)
+                    opens = narrowed(&t, i, c, opens)
+                    if opens:
+                        open_anchors(text, &t, i, c, opens, &state)
             elif kind & ALNUM and c >= 128 and fold_cues:
                 lowered = lower_char(c)
                 if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:

@@ -5,7 +5,6 @@ One pass over the text finds the few places where a token, a cue word or a `KEY=
 does the reference's own pattern decide, so most texts (which hold no secret) never reach a regex.
 """
 
-from cpython.mem cimport PyMem_Calloc
 from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISALNUM, Py_UNICODE_ISALPHA, Py_UNICODE_ISDIGIT
 
 import re
@@ -23,6 +22,7 @@ from doorman.boundary.fast.chars cimport (
     lowered_any,
     matches_ci,
     new_finding,
+    same_letter,
     text_of,
     unit,
     unsafe_fold,
@@ -37,46 +37,63 @@ cdef object ENV_MATCH = secrets.SECRET_ENV_KEY.match
 cdef object opaque = secrets._opaque
 cdef tuple ENV_KEY_WORDS = secrets._ENV_KEY_WORDS
 cdef tuple ASSIGNED_WORDS = secrets._ASSIGNED_WORDS
+cdef bint ENV_WORDS_IN_KEY_CLASS = all([w and all([c == "_" or "A" <= c <= "Z" for c in w]) for w in ENV_KEY_WORDS])
 
 # The scan judges each character c with the three before it (z, a, b: Latin-1, or a stand-in of the same
-# class), by table look-ups that no earlier result holds up, and branches only where one finds something:
-# TRIPLES[OPENINGS[a * 256 + b] * 256 + c] says TOKEN_HIT (a, b, c begin a token prefix, or a, b are one) and
-# CUE_HIT (they begin one of ASSIGNED's cue words, lower-cased), DASHES_HIT for "---" (which PEM's
-# "-----BEGIN" holds), and NEWLINE_HIT for a line break c;
-# ALLOWED[z] keeps TOKEN_HIT after no \w nor '-', and CUE_HIT after no \w. (Every token and cue word is
+# class) by four independent look-ups, and branches only where one finds something. Each bit of a mask is one
+# opening: a token prefix's first three characters (as written; two when the prefix is two long), a cue word's
+# (lower-cased: either case matches), "---" (which PEM's "-----BEGIN" holds) or a line break. The character
+# at i-3 keeps a bit in MASKS[code * 4 + BEFORE] when it lets the opening start after it (no \w nor '-'
+# before a token, no \w before a cue word); the one at i-2 when it is the opening's first (FIRST), i-1 its
+# second (SECOND), i one of its thirds (THIRD). A bit set in all four is a hit. (Every token and cue word is
 # longer than its first three characters.)
 cdef enum:
-    TOKEN_HIT = 1
-    CUE_HIT = 2
-    NEWLINE_HIT = 4
-    DASHES_HIT = 8
-cdef unsigned char OPENINGS[256 * 256]  # 0, or which of the prefixes' and words' openings a, b is
-cdef unsigned char ALLOWED[256]
+    BEFORE = 0
+    FIRST = 1
+    SECOND = 2
+    THIRD = 3
+cdef unsigned long long MASKS[256 * 4]
+cdef unsigned long long TOKEN_BITS = 0, CUE_BITS = 0, NEWLINE_BIT, DASHES_BIT
 _latin1 = [chr(_code) for _code in range(256)]
-_openings = {}  # (a, b) -> (its number, {(third or None, hit)})
-for _words, _hit in ((secrets._TOKEN_PREFIXES, TOKEN_HIT), (secrets._ASSIGNED_STARTS, CUE_HIT)):
+_openings = {}  # (token or cue, first, second) -> (its bit's number, {third characters, or None for any})
+for _words, _cue in ((secrets._TOKEN_PREFIXES, False), (secrets._ASSIGNED_STARTS, True)):
     for _word in _words:
-        assert len(_word) >= 2 and _word.isascii() and _word == (_word.lower() if _hit == CUE_HIT else _word), _word
-        for _first in {_word[0], _word[0].upper()} if _hit == CUE_HIT else {_word[0]}:
-            for _second in {_word[1], _word[1].upper()} if _hit == CUE_HIT else {_word[1]}:
-                _entry = _openings.setdefault((_first, _second), (len(_openings) + 1, set()))
-                for _third in ({_word[2], _word[2].upper()} if _hit == CUE_HIT else {_word[2]}) if len(_word) > 2 else {None}:
-                    _entry[1].add((_third, _hit))
-_openings.setdefault(("-", "-"), (len(_openings) + 1, set()))[1].add(("-", DASHES_HIT))
-assert len(_openings) < 256
-cdef unsigned char *TRIPLES = <unsigned char *> PyMem_Calloc((len(_openings) + 1) * 256, 1)
-if TRIPLES == NULL:
-    raise MemoryError()
-for (_first, _second), (_number, _thirds) in _openings.items():
-    OPENINGS[ord(_first) * 256 + ord(_second)] = _number
-    for _third, _hit in _thirds:
-        for _code in range(256) if _third is None else (ord(_third),):
-            TRIPLES[_number * 256 + _code] |= _hit
-for _number in range(len(_openings) + 1):
-    TRIPLES[_number * 256 + 10] |= NEWLINE_HIT
+        assert len(_word) >= 2 and _word.isascii() and _word == (_word.lower() if _cue else _word), _word
+        if (_cue, _word[0], _word[1]) not in _openings:
+            # tokens' openings take bits 0-30, cue words' 31-61; past 31 of a kind, some share one (a hit is
+            # only a place to look, and each kind's own test decides there)
+            _number = sum([_key[0] == _cue for _key in _openings]) % 31 + (31 if _cue else 0)
+            _openings[_cue, _word[0], _word[1]] = (_number, set())
+        _openings[_cue, _word[0], _word[1]][1].add(_word[2] if len(_word) > 2 else None)
+NEWLINE_BIT = 1ULL << 62
+DASHES_BIT = 1ULL << 63
+cdef unsigned long long _bit
+for (_cue, _first, _second), (_number, _thirds) in _openings.items():
+    _bit = 1ULL << <int> _number
+    if _cue:
+        CUE_BITS |= _bit
+    else:
+        TOKEN_BITS |= _bit
+    for _code in range(256):
+        _char = _latin1[_code]
+        _as = _char.lower() if _cue and _char.isascii() else _char  # a cue word's letters in either case
+        _word_class = _char.isalnum() or _code == 95
+        if not (_word_class or (_code == 45 and not _cue)):
+            MASKS[_code * 4 + BEFORE] |= _bit
+        if _as == _first:
+            MASKS[_code * 4 + FIRST] |= _bit
+        if _as == _second:
+            MASKS[_code * 4 + SECOND] |= _bit
+        if None in _thirds or _as in _thirds:
+            MASKS[_code * 4 + THIRD] |= _bit
 for _code in range(256):
-    _word_class = _latin1[_code].isalnum() or _code == 95
-    ALLOWED[_code] = NEWLINE_HIT | DASHES_HIT | (0 if _word_class or _code == 45 else TOKEN_HIT) | (0 if _word_class else CUE_HIT)
+    MASKS[_code * 4 + BEFORE] |= NEWLINE_BIT | DASHES_BIT
+    MASKS[_code * 4 + FIRST] |= NEWLINE_BIT
+    MASKS[_code * 4 + SECOND] |= NEWLINE_BIT
+MASKS[45 * 4 + FIRST] |= DASHES_BIT
+MASKS[45 * 4 + SECOND] |= DASHES_BIT
+MASKS[45 * 4 + THIRD] |= DASHES_BIT
+MASKS[10 * 4 + THIRD] |= NEWLINE_BIT
 # the token prefixes by first character; ASSIGNED's cue words' starts by (lower-case) first character
 cdef list TOKEN_PREFIXES = [tuple(w for w in secrets._TOKEN_PREFIXES if ord(w[0]) == _code) for _code in range(128)]
 cdef list ASSIGNED_STARTS = [tuple(w for w in secrets._ASSIGNED_STARTS if ord(w[0]) == _code) for _code in range(128)]
@@ -142,6 +159,11 @@ cdef bint cue_at(const Text *t, Py_ssize_t p) noexcept:
     return False
 
 
+cdef inline bint key_class(Py_UCS4 c) noexcept:
+    """`[A-Z0-9_]`"""
+    return 65 <= c <= 90 or 48 <= c <= 57 or c == 95
+
+
 cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1:
     """Can SECRET_ENV_KEY match at this line start? `\\s*`, an optional `export\\s+`, then a run of [A-Z0-9_]
     holding a key word, `\\s*` and ':' or '='. A necessary condition only: the regex decides."""
@@ -166,9 +188,12 @@ cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1
     c = char_at(t, end)
     if not (c == 58 or c == 61):
         return False
-    key = text[q:line]
-    for word in ENV_KEY_WORDS:
-        if word in key:
+    if not ENV_WORDS_IN_KEY_CLASS:
+        key = text[q:line]
+        return any([word in key for word in ENV_KEY_WORDS])
+    # each key word is within [A-Z_], so one that starts in the key also ends in it
+    for end in range(q, line):
+        if holds_any(t, end, ENV_KEY_WORDS):
             return True
     return False
 
@@ -184,11 +209,16 @@ cdef int scan(const unit *data, const Text *t, str text, list tokens, list assig
     code points (read below t.n).
 
     ASSIGNED's cue words are compared lower-cased, as the reference compares them in the folded text."""
-    cdef unsigned int z = 32, a = 32, b = 32, code, hit  # a space stands for what is before the text
+    # what the characters seen so far leave for the next: one (i-1 before), two (i-2 before, i-1 first),
+    # three (i-3 before, i-2 first, i-1 second); a space stands for what is before the text
+    cdef unsigned long long one = MASKS[32 * 4 + BEFORE], two, three, hit
+    cdef const unsigned long long *row
+    cdef unsigned int code, first
     cdef bint refused = False, dashed = False
     cdef Py_ssize_t i, p
     cdef Py_UCS4 c
-    cdef const unsigned char *triples = TRIPLES
+    two = one & MASKS[32 * 4 + FIRST]
+    three = two & MASKS[32 * 4 + SECOND]
     if env_line_may_match(t, text, 0):
         env.append(0)
     for i in range(t.n):
@@ -197,25 +227,28 @@ cdef int scan(const unit *data, const Text *t, str text, list tokens, list assig
         if c >= 256:  # as a Latin-1 character of its class: a word character or not
             refused = refused or unsafe_fold(c)
             code = 0xC0 if Py_UNICODE_ISALNUM(c) else 32
-        hit = triples[OPENINGS[a * 256 + b] * 256 + code] & ALLOWED[z]
-        z = a
-        a = b
-        b = code
+        row = &MASKS[code * 4]
+        hit = three & row[THIRD]
+        three = two & row[SECOND]
+        two = one & row[FIRST]
+        one = row[BEFORE]
         if hit:
-            if hit & DASHES_HIT:
+            if hit & DASHES_BIT:
                 dashed = True
                 continue
-            if hit & NEWLINE_HIT:
-                c = char_at(t, i + 1)  # SECRET_ENV_KEY's line opens with \\s, "export" or [A-Z0-9_]
-                if (65 <= c <= 90 or 48 <= c <= 57 or c == 95 or c == 101 or is_space(c)) and env_line_may_match(
-                    t, text, i + 1
+            if hit & NEWLINE_BIT:
+                c = char_at(t, i + 1)  # the line opens with \\s, "export" or SECRET_ENV_KEY's key, [A-Z0-9_]{5,}
+                if (
+                    (key_class(c) and key_class(char_at(t, i + 2)) or c == 101 or is_space(c))
+                    and env_line_may_match(t, text, i + 1)
                 ):
                     env.append(i + 1)
                 continue
-            p = i - 2  # where the word begins
-            if hit & TOKEN_HIT and holds_any(t, p, TOKEN_PREFIXES[z]):
+            p = i - 2  # where the word begins (an ASCII letter: every opening's first is one)
+            first = char_at(t, p)
+            if hit & TOKEN_BITS and holds_any(t, p, TOKEN_PREFIXES[first]):
                 tokens.append(p)
-            if hit & CUE_HIT and lowered_any(t, p, ASSIGNED_STARTS[lower_char(z)]) and cue_at(t, p):
+            if hit & CUE_BITS and lowered_any(t, p, ASSIGNED_STARTS[lower_char(first)]) and cue_at(t, p):
                 assigned.append(p)
     return (REFUSED if refused else 0) | (DASHED if dashed else 0)
 
@@ -240,22 +273,69 @@ cdef unsigned char SYMBOL[128]
 for _code in map(ord, SYMBOLS if OPAQUE_IN_C else ""):
     SYMBOL[_code] = 1
 cdef object CODE_FULLMATCH = secrets._CODE_EXPRESSION.fullmatch
-# _CODE_EXPRESSION as code_may_be ports it: else the pattern alone decides
-cdef bint CODE_AS_PORTED = changed_patterns(secrets, {"_CODE_EXPRESSION": 2904142333}) is None
+# _CODE_EXPRESSION as code_fullmatch ports it: else the pattern alone decides
+cdef bint CODE_AS_PORTED = changed_patterns(secrets, {"_CODE_EXPRESSION": 2904142333}) is None and secrets._CODE_EXPRESSION.flags == re.UNICODE
 
 
-cdef bint code_may_be(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """A necessary condition for _CODE_EXPRESSION to match all of text[start:end]: [A-Za-z_] first, and a
-    '.', '(', '[' or ',' (each of its endings begins with one)."""
-    cdef Py_ssize_t k
-    cdef Py_UCS4 c = char_at(t, start)
-    if not (65 <= c <= 90 or 97 <= c <= 122 or c == 95):
+cdef inline bint is_quote(Py_UCS4 c) noexcept:
+    return c == 34 or c == 39
+
+
+cdef inline bint is_name_start(Py_UCS4 c) noexcept:
+    """`[A-Za-z_]`"""
+    return 65 <= c <= 90 or 97 <= c <= 122 or c == 95
+
+
+cdef bint code_fullmatch(const Text *value, Py_ssize_t start) noexcept:
+    """_CODE_EXPRESSION.fullmatch of the value from start (value.n is its end): `[A-Za-z_]\\w*` then
+    `(?:\\.[A-Za-z_]\\w*)+\\(?`, `\\(`, `\\[[\\w\"']*\\]?,?` or `,`. Each \\w* stops only before a
+    character no \\w takes, so none of them can give one back."""
+    cdef Py_ssize_t i = start + 1, n = value.n
+    cdef Py_UCS4 c
+    if not is_name_start(char_at(value, start)):
         return False
-    for k in range(start + 1, end):
+    while i < n and is_word(char_at(value, i)):
+        i += 1
+    if i >= n:
+        return False
+    c = char_at(value, i)
+    if c == 40 or c == 44:  # ( ,
+        return i + 1 == n
+    if c == 91:  # [
+        i += 1
+        while i < n and (is_word(char_at(value, i)) or is_quote(char_at(value, i))):
+            i += 1
+        if i < n and char_at(value, i) == 93:
+            i += 1
+        if i < n and char_at(value, i) == 44:
+            i += 1
+        return i == n
+    if c != 46:
+        return False
+    while i + 1 < n and char_at(value, i) == 46 and is_name_start(char_at(value, i + 1)):
+        i += 2
+        while i < n and is_word(char_at(value, i)):
+            i += 1
+    if i < n and char_at(value, i) == 40:
+        i += 1
+    return i == n
+
+
+cdef bint PLAIN_ARE_LETTERS = OPAQUE_IN_C and all([w.isascii() and w.isalpha() for w in PLAIN_WORDS])
+
+
+cdef inline bint may_be_plain(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Can text[start:end].lower() be one of PLAIN_WORDS (ASCII letters)? Not with an ASCII character other than
+    a letter in it, which lower() keeps."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    if not PLAIN_ARE_LETTERS:
+        return True
+    for k in range(start, end):
         c = char_at(t, k)
-        if c == 46 or c == 40 or c == 91 or c == 44:
-            return True
-    return False
+        if c < 128 and not (65 <= c <= 90 or 97 <= c <= 122):
+            return False
+    return True
 
 
 cdef bint opaque_at(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
@@ -267,13 +347,16 @@ cdef bint opaque_at(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) e
     if not OPAQUE_IN_C:
         return opaque(text[start:end])
     # a plain word (lower-casing never shortens a text, so a longer value is none of them)
-    if end - start <= LONGEST_PLAIN and text[start:end].lower() in PLAIN_WORDS:
+    if end - start <= LONGEST_PLAIN and may_be_plain(t, start, end) and text[start:end].lower() in PLAIN_WORDS:
         return False
     value.n = end
     c = char_at(&value, start)
     if c == 47 or holds_any(&value, start, ("http",)):
         return False
-    if (code_may_be(&value, start, end) or not CODE_AS_PORTED) and CODE_FULLMATCH(text, start, end) is not None:
+    if CODE_AS_PORTED:
+        if code_fullmatch(&value, start):
+            return False
+    elif CODE_FULLMATCH(text, start, end) is not None:
         return False
     for k in range(start, end):
         c = char_at(&value, k)
@@ -401,6 +484,185 @@ cdef Py_ssize_t token_end(const Text *t, Py_ssize_t p) noexcept:
     return -1
 
 
+# ASSIGNED, in C as assigned_at ports it (else the pattern decides)
+cdef bint ASSIGNED_AS_PORTED = (
+    changed_patterns(secrets, {"ASSIGNED": 743057752}) is None and secrets.ASSIGNED.flags == re.UNICODE | re.IGNORECASE
+)
+# ASSIGNED's third set of cue words, in the pattern's order ("passwor[dt]" as its two words; "contrase[ñn]a" apart)
+cdef tuple CUE_WORDS_IN_ORDER = (
+    "password", "passwort", "passwd", "pwd", "pass", "passphrase", "mot de passe", None, "kennwort", "secret",
+    "token", "apikey", "api_key",
+)
+
+
+cdef inline Py_ssize_t spaces_end(const Text *t, Py_ssize_t i) noexcept:
+    while is_space(char_at(t, i)):
+        i += 1
+    return i
+
+
+cdef inline bint in_value(Py_UCS4 c) noexcept:
+    """`[^\\s\"'`,;)\\]}>]`"""
+    if c < 128:
+        return not (c == 34 or c == 39 or c == 96 or c == 44 or c == 59 or c == 41 or c == 93 or c == 125 or c == 62
+                    or is_space(c))
+    return not is_space(c)
+
+
+cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcept:
+    """ASSIGNED after its cue word (which ends at e, a letter before it): `\\b(?:\\"|')?\\s*(?:[:=]|=>|\\bis\\b|
+    \\bwas\\b)?\\s*[\\"']?` then the value, `[^...]{8,512}`; its span into value[0], value[1]. Each `\\s*` is
+    tried at its longest only: given back, it leaves a space where the value would start, which no path past it
+    can take (each later piece then matches nothing or what the longest had tried)."""
+    cdef Py_ssize_t after_quote, after_space, after_sign, start, k
+    cdef int quote, sign, opening
+    cdef Py_UCS4 c
+    if is_word(char_at(t, e)):
+        return False
+    for quote in range(2):
+        if quote == 0:
+            if not is_quote(char_at(t, e)):
+                continue
+            after_quote = e + 1
+        else:
+            after_quote = e
+        after_space = spaces_end(t, after_quote)
+        c = char_at(t, after_space)
+        for sign in range(5):
+            if sign == 0:
+                if not (c == 58 or c == 61):
+                    continue
+                after_sign = after_space + 1
+            elif sign == 1:
+                if not (c == 61 and char_at(t, after_space + 1) == 62):
+                    continue
+                after_sign = after_space + 2
+            elif sign == 2 or sign == 3:
+                k = 2 if sign == 2 else 3
+                if is_word(char_at(t, after_space - 1)) or not matches_ci(t, after_space, "is" if sign == 2 else "was") \
+                        or is_word(char_at(t, after_space + k)):
+                    continue
+                after_sign = after_space + k
+            else:
+                after_sign = after_space
+            after_sign = spaces_end(t, after_sign)
+            for opening in range(2):
+                if opening == 0:
+                    if not is_quote(char_at(t, after_sign)):
+                        continue
+                    start = after_sign + 1
+                else:
+                    start = after_sign
+                k = start
+                while k < t.n and k - start < 512 and in_value(char_at(t, k)):
+                    k += 1
+                if k - start >= 8:
+                    value[0] = start
+                    value[1] = k
+                    return True
+    return False
+
+
+cdef bint assigned_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
+    """ASSIGNED.match(text, p): its cue alternatives in the order the pattern tries them, each where it ends,
+    then assigned_value."""
+    cdef str name, kind, word
+    cdef Py_ssize_t q
+    cdef Py_UCS4 c
+    if is_word(char_at(t, p - 1)):
+        return False
+    if matches_ci(t, p, "bearer") and assigned_value(t, p + 6, value):
+        return True
+    for name in CUE_NAMES:
+        if matches_ci(t, p, name):
+            q = p + len(name)
+            c = char_at(t, q)
+            if c == 95 or c == 45 or c == 32:
+                for kind in CUE_KINDS:
+                    if matches_ci(t, q + 1, kind) and assigned_value(t, q + 1 + len(kind), value):
+                        return True
+            for kind in CUE_KINDS:
+                if matches_ci(t, q, kind) and assigned_value(t, q + len(kind), value):
+                    return True
+    for word in CUE_WORDS_IN_ORDER:
+        if word is None:
+            if matches_ci(t, p, "contrase"):
+                c = char_at(t, p + 8)
+                if (c == 0xF1 or c == 0xD1 or c == 110 or c == 78) and same_letter(char_at(t, p + 9), 97) \
+                        and assigned_value(t, p + 10, value):
+                    return True
+        elif matches_ci(t, p, word) and assigned_value(t, p + len(word), value):
+            return True
+    return False
+
+
+# PEM, in C as pem_findings ports it (else the pattern decides)
+cdef bint PEM_AS_PORTED = changed_patterns(secrets, {"PEM": 2194481025}) is None and secrets.PEM.flags == re.UNICODE | re.DOTALL
+
+
+cdef Py_ssize_t after_label(const Text *t, Py_ssize_t p, bint block) noexcept:
+    """After PEM's `PRIVATE KEY(?: BLOCK)?` at p (with " BLOCK" or without) and the "-----" closing the BEGIN
+    line's label: where the label ends, or -1."""
+    if not holds(t, p, "PRIVATE KEY"):
+        return -1
+    p += 11
+    if block:
+        return p + 6 if holds(t, p, " BLOCK-----") else -1
+    return p if holds(t, p, "-----") else -1
+
+
+cdef int pem_findings(const Text *t, str text, list found) except -1:
+    """PEM.finditer's group 2 spans, into found. At each "-----BEGIN ": the label's `(?:[A-Z0-9]+ )*` words
+    (each run must take all its characters, a space following), most first, then `PRIVATE KEY(?: BLOCK)?`;
+    `-----\\s*\\n` ends at the last line break of the spaces after it (the greedy \\s* gives back to it, and
+    a break further back adds only spaces before the END line, which holds none); `(.*?)\\n?\\s*` then ends
+    where the first "-----END <label>-----" from there opens, less the spaces before it."""
+    cdef Py_ssize_t begin = text.find("-----BEGIN "), label, unit, run, k, label_end, spaces, body, end, close
+    cdef int block
+    cdef list units
+    while begin != -1:
+        label = begin + 11
+        units = [label]
+        unit = label
+        while True:
+            run = unit
+            while key_class(char_at(t, run)) and char_at(t, run) != 95:  # [A-Z0-9]
+                run += 1
+            if run == unit or char_at(t, run) != 32:
+                break
+            unit = run + 1
+            units.append(unit)
+        close = -1
+        for k in range(len(units) - 1, -1, -1):
+            for block in range(2):
+                label_end = after_label(t, units[k], block == 0)
+                if label_end < 0:
+                    continue
+                spaces = label_end + 5
+                while is_space(char_at(t, spaces)):
+                    spaces += 1
+                body = spaces - 1
+                while body >= label_end + 5 and char_at(t, body) != 10:
+                    body -= 1
+                if body < label_end + 5:
+                    continue
+                body += 1
+                closing = "-----END " + text[label:label_end] + "-----"
+                close = text.find(closing, body)
+                if close == -1:
+                    continue
+                end = close
+                while end > body and is_space(char_at(t, end - 1)):
+                    end -= 1
+                found.append(new_finding(Finding, body, end, "SECRET", 10))
+                close += len(closing)
+                break
+            if close >= 0:
+                break
+        begin = text.find("-----BEGIN ", close if close >= 0 else begin + 1)
+    return 0
+
+
 cdef list match_from(object match, str text, list starts):
     """findings.match_at: the pattern's matches tried at ascending `starts`, none overlapping the last."""
     cdef list found = []
@@ -421,13 +683,16 @@ class SecretRecogniser:
         cdef Text t = text_of(text)
         cdef int state
         cdef Py_ssize_t start, end, stop
+        cdef Py_ssize_t value[2]
         if t.kind == 1:
             state = scan(<const Py_UCS1 *> t.data, &t, text, tokens, assigned, env)
         elif t.kind == 2:
             state = scan(<const Py_UCS2 *> t.data, &t, text, tokens, assigned, env)
         else:
             state = scan(<const Py_UCS4 *> t.data, &t, text, tokens, assigned, env)
-        if state & DASHED and "-----BEGIN" in text:
+        if state & DASHED and PEM_AS_PORTED:
+            pem_findings(&t, text, found)
+        elif state & DASHED and "-----BEGIN" in text:
             for m in PEM_FINDITER(text):
                 found.append(new_finding(Finding, m.start(2), m.end(2), "SECRET", 10))
         if TOKENS_AS_PORTED:
@@ -443,6 +708,14 @@ class SecretRecogniser:
                 found.append(new_finding(Finding, m.start(), m.end(), "SECRET", 9))
         if state & REFUSED:  # the reference's full scan, behind its cheap pre-check
             matches = ASSIGNED_FINDITER(text) if mentions(text, ASSIGNED_WORDS) else ()
+        elif ASSIGNED_AS_PORTED:
+            matches = ()
+            end = 0
+            for start in assigned:
+                if start >= end and assigned_at(&t, start, value):
+                    end = value[1]
+                    if opaque_at(&t, text, value[0], value[1]):
+                        found.append(new_finding(Finding, value[0], value[1], "SECRET", 8))
         else:
             matches = match_from(ASSIGNED_MATCH, text, assigned)
         for m in matches:
@@ -457,5 +730,6 @@ class SecretRecogniser:
 
 
 TWINS = {secrets.SecretRecogniser: SecretRecogniser}
+
 
 

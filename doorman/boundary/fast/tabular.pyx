@@ -10,6 +10,7 @@ import re
 import warnings
 
 from cpython.unicode cimport PyUnicode_FindChar
+from libc.string cimport memchr
 
 from doorman.boundary import tabular
 from doorman.boundary.findings import Finding
@@ -108,8 +109,9 @@ cdef object column_label(str header):
     cdef unsigned long long candidates = 0
     cdef Py_UCS4 a, b
     cdef int how
+    cdef Text h = text_of(header)
     for i in range(n - 1):
-        a, b = header[i], header[i + 1]
+        a, b = char_at(&h, i), char_at(&h, i + 1)
         if a < 256 and b < 256:
             candidates |= LABEL_PAIRS[a][b]
     j = 0
@@ -257,29 +259,33 @@ cdef inline Py_ssize_t scan_line(const Text *t, Py_ssize_t i, Py_ssize_t *counts
     return n
 
 
-cdef inline Py_ssize_t find_char(str text, Py_ssize_t start, Py_ssize_t end, Py_UCS4 wanted) except -2:
-    """text.find(wanted, start, end) for one character: -1 when absent."""
+cdef inline Py_ssize_t find_char(str text, const Text *t, Py_ssize_t start, Py_ssize_t end, Py_UCS4 wanted) except -2:
+    """text.find(wanted, start, end) for one (ASCII) character: -1 when absent. memchr on a Latin-1 text."""
+    cdef const void *hit
     if start >= end:
         return -1
+    if t.kind == 1 and 0 <= start and end <= t.n and wanted < 128:
+        hit = memchr(<const char *>t.data + start, <int>wanted, <size_t>(end - start))
+        return -1 if hit == NULL else <const char *>hit - <const char *>t.data
     return PyUnicode_FindChar(text, wanted, start, end, 1)
 
 
-cdef inline Py_ssize_t next_field(str text, Py_ssize_t i, Py_ssize_t line_end, Py_UCS4 delimiter,
+cdef inline Py_ssize_t next_field(str text, const Text *t, Py_ssize_t i, Py_ssize_t line_end, Py_UCS4 delimiter,
                                   Py_ssize_t *field_start, Py_ssize_t *field_end) except -1:
     """One step of tabular.split_fields on the line ending at line_end: the field from i (quotes excluded) and
     where the next field starts (past line_end when this was the last)."""
     cdef Py_ssize_t close, nxt
-    if i < line_end and text[i] == 34:  # '"'
-        close = find_char(text, i + 1, line_end, 34)
-        while close != -1 and close + 1 < line_end and text[close + 1] == 34:
-            close = find_char(text, close + 2, line_end, 34)
+    if i < line_end and char_at(t, i) == 34:  # '"'
+        close = find_char(text, t, i + 1, line_end, 34)
+        while close != -1 and close + 1 < line_end and char_at(t, close + 1) == 34:
+            close = find_char(text, t, close + 2, line_end, 34)
         if close == -1:
             close = line_end
         field_start[0] = i + 1
         field_end[0] = close
-        nxt = find_char(text, close, line_end, delimiter)
+        nxt = find_char(text, t, close, line_end, delimiter)
         return line_end + 1 if nxt == -1 else nxt + 1
-    nxt = find_char(text, i, line_end, delimiter)
+    nxt = find_char(text, t, i, line_end, delimiter)
     field_start[0] = i
     field_end[0] = line_end if nxt == -1 else nxt
     return field_end[0] + 1
@@ -290,7 +296,7 @@ cdef inline bint in_header_class(Py_UCS4 c) noexcept:
     return is_ascii_alnum(c) or 0xC0 <= c <= 0xFF or c == 95 or c == 46 or c == 45 or c == 47 or c == 35
 
 
-cdef bint is_header_field(str text, Py_ssize_t start, Py_ssize_t end):
+cdef bint is_header_field(str text, const Text *t, Py_ssize_t start, Py_ssize_t end):
     """tabular._HEADER_FIELD.fullmatch(text[start:end]): up to three words joined by single spaces, the first
     opening with a letter and at most 31 long, the others at most 20 (no class character is a space, so the
     split into words is forced)."""
@@ -298,32 +304,32 @@ cdef bint is_header_field(str text, Py_ssize_t start, Py_ssize_t end):
     cdef Py_UCS4 c
     if start >= end:
         return False
-    c = text[start]
+    c = char_at(t, start)
     if not (65 <= c <= 90 or 97 <= c <= 122 or 0xC0 <= c <= 0xFF):
         return False
     while True:
         word_start = i
-        while i < end and in_header_class(text[i]):
+        while i < end and in_header_class(char_at(t, i)):
             i += 1
         words += 1
         if i - word_start > (31 if words == 1 else 20) or i == word_start:
             return False
         if i == end:
             return True
-        if text[i] != 32 or words == 3:
+        if char_at(t, i) != 32 or words == 3:
             return False
         i += 1
 
 
-cdef inline void strip_span(str text, Py_ssize_t *start, Py_ssize_t *end):
+cdef inline void strip_span(str text, const Text *t, Py_ssize_t *start, Py_ssize_t *end):
     """str.strip on text[start:end], as bounds."""
-    while start[0] < end[0] and is_space(text[start[0]]):
+    while start[0] < end[0] and is_space(char_at(t, start[0])):
         start[0] += 1
-    while end[0] > start[0] and is_space(text[end[0] - 1]):
+    while end[0] > start[0] and is_space(char_at(t, end[0] - 1)):
         end[0] -= 1
 
 
-cdef list header_labels(str text, Py_ssize_t line_start, Py_ssize_t line_end, Py_UCS4 delimiter):
+cdef list header_labels(str text, const Text *t, Py_ssize_t line_start, Py_ssize_t line_end, Py_UCS4 delimiter):
     """tabular._header on a line holding `delimiter` (its first delimiter present twice): the column labels, or
     None when the line is not a labelled header."""
     cdef Py_ssize_t i, a = 0, b = 0, index
@@ -331,22 +337,22 @@ cdef list header_labels(str text, Py_ssize_t line_start, Py_ssize_t line_end, Py
     cdef list labels
     cdef str header
     if delimiter == 124:  # | a | b |: a Markdown table's border
-        next_field(text, line_start, line_end, delimiter, &a, &b)
-        strip_span(text, &a, &b)
-        edges = a == b and last_is_empty(text, line_start, line_end, delimiter)
+        next_field(text, t, line_start, line_end, delimiter, &a, &b)
+        strip_span(text, t, &a, &b)
+        edges = a == b and last_is_empty(text, t, line_start, line_end, delimiter)
     i, index = line_start, 0
     while i <= line_end:
-        i = next_field(text, i, line_end, delimiter, &a, &b)
-        strip_span(text, &a, &b)
-        if not is_header_field(text, a, b):
+        i = next_field(text, t, i, line_end, delimiter, &a, &b)
+        strip_span(text, t, &a, &b)
+        if not is_header_field(text, t, a, b):
             if not (edges and (index == 0 or i > line_end)):
                 return None
         index += 1
     labels = []
     i = line_start
     while i <= line_end:
-        i = next_field(text, i, line_end, delimiter, &a, &b)
-        strip_span(text, &a, &b)
+        i = next_field(text, t, i, line_end, delimiter, &a, &b)
+        strip_span(text, t, &a, &b)
         header = text[a:b].lower()
         labels.append(column_label(header))
     if any(labels):
@@ -354,16 +360,16 @@ cdef list header_labels(str text, Py_ssize_t line_start, Py_ssize_t line_end, Py
     return None
 
 
-cdef bint last_is_empty(str text, Py_ssize_t line_start, Py_ssize_t line_end, Py_UCS4 delimiter):
+cdef bint last_is_empty(str text, const Text *t, Py_ssize_t line_start, Py_ssize_t line_end, Py_UCS4 delimiter):
     """Is the line's last field, stripped, empty?"""
     cdef Py_ssize_t i = line_start, a = 0, b = 0
     while i <= line_end:
-        i = next_field(text, i, line_end, delimiter, &a, &b)
-    strip_span(text, &a, &b)
+        i = next_field(text, t, i, line_end, delimiter, &a, &b)
+    strip_span(text, t, &a, &b)
     return a == b
 
 
-cdef bint has_insert(str text) except -1:
+cdef bint has_insert(str text, const Text *t) except -1:
     """"insert" in text.lower(), searched from its last letter (Horspool): only ASCII letters lower to letters
     of "insert" (İ lowers to 'i' and a combining dot, the Kelvin sign to 'k')."""
     cdef Py_ssize_t i = 5, k, n = len(text), shift
@@ -371,11 +377,11 @@ cdef bint has_insert(str text) except -1:
     cdef Py_ssize_t lowered
     cdef const char *word = b"insert"
     while i < n:
-        c = text[i]
+        c = char_at(t, i)
         lowered = (<Py_ssize_t>c) | 32 if c < 128 else 0
         if lowered == 116:  # 't': compare the rest
             for k in range(5):
-                c = text[i - 5 + k]
+                c = char_at(t, i - 5 + k)
                 if c != <Py_UCS4>word[k] and c != <Py_UCS4>(word[k] - 32):
                     break
             else:
@@ -397,17 +403,17 @@ cdef bint has_insert(str text) except -1:
     return False
 
 
-cdef bint values_after_parenthesis(str text) except -1:
+cdef bint values_after_parenthesis(str text, const Text *t) except -1:
     """Is some ')' followed by spaces and a 'v'? Every tabular.SQL_INSERT match holds one (`\\)\\s*values`):
     without one no INSERT is found, whatever the cheaper-looking "insert" test says."""
-    cdef Py_ssize_t n = len(text), i = find_char(text, 0, n, 41)
+    cdef Py_ssize_t n = len(text), i = find_char(text, t, 0, n, 41)
     while i != -1:
         i += 1
-        while i < n and is_space(text[i]):
+        while i < n and is_space(char_at(t, i)):
             i += 1
-        if i < n and (text[i] == 118 or text[i] == 86):
+        if i < n and (char_at(t, i) == 118 or char_at(t, i) == 86):
             return True
-        i = find_char(text, i, n, 41)
+        i = find_char(text, t, i, n, 41)
     return False
 
 
@@ -420,7 +426,7 @@ class TableRecogniser:
         cdef Py_ssize_t counts[5]
         cdef Py_UCS4 delimiter = 0
         cdef object label
-        if values_after_parenthesis(text) and has_insert(text):
+        if values_after_parenthesis(text, &t) and has_insert(text, &t):
             found.extend(sql_inserts(text))
         while line_start <= n:
             counts[0] = counts[1] = counts[2] = counts[3] = counts[QUOTE_SLOT] = 0
@@ -432,15 +438,15 @@ class TableRecogniser:
                 else:
                     fields, i = 0, line_start
                     while i <= line_end:
-                        i = next_field(text, i, line_end, delimiter, &a, &b)
+                        i = next_field(text, &t, i, line_end, delimiter, &a, &b)
                         fields += 1
             if labels is not None and fields == len(labels):
                 i, k = line_start, 0
                 while i <= line_end:
-                    i = next_field(text, i, line_end, delimiter, &a, &b)
+                    i = next_field(text, &t, i, line_end, delimiter, &a, &b)
                     label = labels[k]
                     k += 1
-                    strip_span(text, &a, &b)
+                    strip_span(text, &t, &a, &b)
                     if label and a < b and has_alnum(&t, a, b):
                         found.append(new_finding(Finding, a, b, label, 3))
             else:
@@ -450,7 +456,7 @@ class TableRecogniser:
                     if counts[k] >= 2:
                         slot = k
                         delimiter = DELIMITER_CHARS[k]
-                        labels = header_labels(text, line_start, line_end, delimiter)
+                        labels = header_labels(text, &t, line_start, line_end, delimiter)
                         break
             line_start = line_end + 1
         return found
