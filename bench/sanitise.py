@@ -9,8 +9,8 @@ prints both tables and a one-line comparison.
                              [--large N]
 
 The scorer's MB per CPU-second is steady state (its clock starts after the first answer). `--large N` adds
-the same figure on N generated records (the tests' Faker generator, unlabelled, so speed only): the CPU of
-`doorman sanitise --jsonl` over all N less its CPU over the first record alone (start-up), medians of three runs.
+the same figure on N generated records (the tests' Faker generator, unlabelled, so speed only), by the scorer's
+clock: the first record answered alone, then the CPU of the other N - 1; median of three runs.
 
 Presidio is a benchmark-only dependency (pip install presidio-analyzer presidio-anonymizer).
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import resource
 import shlex
 import shutil
 import statistics
@@ -40,25 +39,25 @@ def score(pii_dir: Path, corpus: Path, command: str, summary: Path, limit: int) 
     return json.loads(summary.read_text())
 
 
-def child_cpu(command: list[str], lines: list[str]) -> float:
-    """CPU seconds (user + sys) of one run of `command` fed `lines` on stdin."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, input="".join(lines).encode(), stdout=subprocess.DEVNULL, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def large_input(command: list[str], count: int) -> tuple[float, float]:
-    """(MB, steady MB per CPU-second) of `command` over `count` generated records."""
+def large_input(pii_dir: Path, command: str, count: int) -> tuple[float, float]:
+    """(MB, steady MB per CPU-second) of `command` over `count` generated records, by the scorer's own clock: the
+    first record answered alone, then the CPU of the rest (median of three runs)."""
     sys.path.insert(0, str(REPO / "tests" / "boundary"))
     from pii_generator import records
 
+    spec = importlib.util.spec_from_file_location("pii_score", pii_dir / "score.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
     texts = [r.text for r in records(count, seed=2024)]
     lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)]
+    steady = []
+    for _ in range(3):
+        run = scorer.run_sanitiser(command, lines, 300, 600)
+        if run.rc != 0 or len(run.lines) != count or run.cpu_first is None:
+            raise SystemExit(f"--large: the sanitiser answered {len(run.lines)} of {count} records (exit {run.rc})")
+        steady.append(run.cpu - run.cpu_first)
     steady_bytes = sum(len(t.encode("utf-8")) for t in texts[1:])
-    whole = statistics.median(child_cpu(command, lines) for _ in range(3))
-    start_up = statistics.median(child_cpu(command, lines[:1]) for _ in range(3))
-    return sum(len(t.encode("utf-8")) for t in texts) / 1e6, steady_bytes / 1e6 / (whole - start_up)
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6, steady_bytes / 1e6 / statistics.median(steady)
 
 
 def main() -> int:
@@ -85,7 +84,7 @@ def main() -> int:
         ours_cmd = shlex.join(ours_argv)
         print("== doorman:", ours_cmd.replace(tmp, "$TMP"), flush=True)
         ours = score(pii_dir, corpus, ours_cmd, Path(tmp) / "ours.json", a.limit)
-        large = large_input(ours_argv, a.large) if a.large else None
+        large = large_input(pii_dir, ours_cmd, a.large) if a.large else None
         theirs = None
         if a.no_presidio:
             pass

@@ -7,7 +7,6 @@ patterns, tried only where they can match.
 """
 
 import re
-import sys
 
 from cpython.unicode cimport Py_UCS1, Py_UCS2
 from libc.stdint cimport uint64_t
@@ -17,8 +16,9 @@ from doorman.boundary import addresses as reference
 from doorman.boundary.findings import Finding, folded, mentions
 
 from doorman.boundary.fast.chars cimport (
-    Text, changed_patterns, is_digit, is_space, is_word, lower_char, new_finding, text_of, twins_where_unchanged,
-    unit, unit_at,
+    HIGHS, LITTLE_ENDIAN, ONES, Text, changed_patterns, is_digit, is_space, is_word, lower_char, lowest_bit,
+    new_finding, text_of, twins_where_unchanged,
+    unit, unit_at, unsafe_fold,
 )
 
 
@@ -90,6 +90,9 @@ cdef unsigned int TYPE_PREFIXES[28 * 28 * 28]
 # STREET_GERMAN's gate: one of these endings (with its space), lower-cased, before a house number
 cdef tuple GERMAN_ENDINGS = ()
 cdef unsigned char GERMAN_LAST[256]  # the endings' last two characters, before their space: 1 last, 2 before it
+cdef unsigned char GERMAN_CHARS[32][32]  # GERMAN_ENDINGS as C arrays, GERMAN_LENGTHS long
+cdef Py_ssize_t GERMAN_LENGTHS[32]
+cdef Py_ssize_t GERMAN_COUNT = 0
 # STREET_UNIT_FIRST opens with one of these words (the reference's gate names them)
 cdef tuple UNIT_FIRST_WORDS = ("Flat", "Studio", "Apartment")
 
@@ -121,7 +124,7 @@ def _load_suffixes():
 
 def _load_street_words():
     """Fill the street-type, German-ending and unit-word tables: None, or what in the reference no longer fits."""
-    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, SEGMENT, GERMAN_ENDINGS
+    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, SEGMENT, GERMAN_ENDINGS, GERMAN_COUNT
     cdef int a, b, c
     try:
         tokens = frozenset(t.split(" ")[0] for t in _alternatives(reference._ROMANCE_TYPES))
@@ -139,12 +142,19 @@ def _load_street_words():
     for ending in endings:
         if len(ending) < 3 or not ending.endswith(" ") or max(map(ord, ending)) > 255:
             return f"German street ending {ending!r} does not fit the compiled gate"
+    if len(endings) > 32 or max(map(len, endings)) > 32:
+        return "addresses._GERMAN_ENDINGS no longer fits the compiled gate"
     if not units_open:
         return "STREET_UNIT_FIRST no longer opens with the words the compiled scan looks for"
     for token in tokens:
         padded = token + " "
         a, b, c = tri_index(ord(padded[0])), tri_index(ord(padded[1])), tri_index(ord(padded[2]))
         TYPE_PREFIXES[(a * 28 + b) * 28 + c] |= (<unsigned int> 1) << len(token)
+    for e, ending in enumerate(endings):
+        GERMAN_LENGTHS[e] = len(ending)
+        for k, letter in enumerate(ending):
+            GERMAN_CHARS[e][k] = ord(letter)
+    GERMAN_COUNT = len(endings)
     for ending in endings:
         GERMAN_LAST[ord(ending[len(ending) - 2])] |= 1
         GERMAN_LAST[ord(ending[len(ending) - 3])] |= 2
@@ -290,20 +300,6 @@ cdef Py_ssize_t next_street_starts(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *p
     return count
 
 
-cdef extern from *:
-    """
-    static inline int addresses_lowest_bit(unsigned long long x) { return __builtin_ctzll(x); }
-    #define ADDRESSES_ONES 0x0101010101010101ULL
-    #define ADDRESSES_HIGHS 0x8080808080808080ULL
-    """
-    int lowest_bit "addresses_lowest_bit"(unsigned long long x) noexcept nogil
-    const uint64_t ONES "ADDRESSES_ONES"  # a 1 in each byte
-    const uint64_t HIGHS "ADDRESSES_HIGHS"  # each byte's high bit
-# Eight characters of a one-byte text are read at once (in memory order, so the first is the lowest byte only on
-# a little-endian machine; elsewhere the scan reads them one by one).
-cdef bint LITTLE_ENDIAN = sys.byteorder == "little"
-
-
 cdef inline uint64_t bytes_between(uint64_t x, uint64_t low, uint64_t high) noexcept:
     """The high bit of each byte of x that is ASCII and strictly between low and high (0 <= low < high <= 128):
     no byte's sums reach into the next, so each byte is judged on its own."""
@@ -322,32 +318,58 @@ cdef Py_ssize_t next_postcode_starts(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t 
     open a postcode: a capital needs a capital or a digit next, a digit a digit four on (ZIP_PLUS4 and
     FIVE_DIGITS open with five). A byte above ASCII is taken for a non-word, then checked."""
     cdef Py_ssize_t i = position[0], count = 0, p
-    cdef uint64_t x, word, digits, wanted, carry
+    cdef uint64_t x, digits = 0, capitals = 0, next_digits, next_capitals, wanted
     if not LITTLE_ENDIAN:
         return next_starts(s, n, position, UPPER | DIGIT, found)
-    carry = 0x80 if i == 0 or not (class_of(s[i - 1]) & (WORD | DASH)) else 0
-    while i + 12 <= n and count <= CHUNK - 8:
+    if i + 8 <= n:
         x = read8(s + i)
-        digits = bytes_between(x, 47, 58)
-        wanted = bytes_between(x, 64, 91)  # [A-Z]
-        word = digits | wanted | bytes_between(x, 96, 123) | bytes_between(x, 94, 96) | bytes_between(x, 44, 46)
-        # each byte's high bit: a capital before [A-Z0-9], or a digit four before a digit ...
-        x = read8(s + i + 1)
-        wanted &= bytes_between(x, 47, 58) | bytes_between(x, 64, 91)
-        wanted |= digits & bytes_between(read8(s + i + 4), 47, 58)
-        # ... after no ASCII [\\w-] (the bytes shifted up by one: the last one before them is carried in)
-        wanted &= ((~word & HIGHS) << 8) | carry
-        carry = (~word >> 56) & 0x80
+        digits, capitals = bytes_between(x, 47, 58), bytes_between(x, 64, 91)
+    while i + 16 <= n and count <= CHUNK - 8:
+        x = read8(s + i + 8)  # the next eight: each block's classes are worked out once
+        next_digits, next_capitals = bytes_between(x, 47, 58), bytes_between(x, 64, 91)
+        if digits | capitals:
+            # each byte's high bit: a capital before [A-Z0-9], or a digit four before a digit ...
+            wanted = ((capitals & (((digits | capitals) >> 8) | ((next_digits | next_capitals) << 56)))
+                      | (digits & ((digits >> 32) | (next_digits << 32))))
+            while wanted:  # ... after no [\\w-]
+                p = i + (lowest_bit(wanted) >> 3)
+                wanted &= wanted - 1
+                if p == 0 or not (LATIN1_CLASS[s[p - 1]] & (WORD | DASH)):
+                    found[count] = p
+                    count += 1
+        digits, capitals = next_digits, next_capitals
+        i += 8
+    position[0] = i
+    if i + 16 > n and count <= CHUNK - 16:  # the last few, one by one
+        return count + next_starts(s, n, position, UPPER | DIGIT, found + count)
+    return count
+
+
+cdef Py_ssize_t next_street_starts_wide(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position,
+                                        Py_ssize_t *found) noexcept:
+    """next_street_starts, eight characters at a time: only an ASCII letter or digit after no ASCII letter or
+    digit (a superset of the word starts STREET_PAIRS can keep: a byte above ASCII is taken for a non-word) is
+    looked up, as next_street_starts looks it up."""
+    cdef Py_ssize_t i = position[0], count = 0, p
+    cdef uint64_t x, alnum, wanted, carry
+    if not LITTLE_ENDIAN:
+        return next_street_starts(s, n, position, found)
+    carry = 0x80  # the character before i: looked up with the rest
+    while i + 9 <= n and count <= CHUNK - 8:
+        x = read8(s + i)
+        alnum = bytes_between(x | (ONES * 32), 96, 123) | bytes_between(x, 47, 58)  # [A-Za-z0-9]
+        wanted = alnum & (((~alnum & HIGHS) << 8) | carry)
+        carry = (~alnum >> 56) & 0x80
         while wanted:
             p = i + (lowest_bit(wanted) >> 3)
             wanted &= wanted - 1
-            if p == 0 or not (class_of(s[p - 1]) & (WORD | DASH)):
-                found[count] = p
-                count += 1
+            found[count] = p
+            count += ((STREET_LOOKUP[s[p]] >> (s[p + 1] & 31)) & 1
+                      & ~((STREET_LOOKUP[s[p - 1]] >> 32) if p > 0 else 0))
         i += 8
     position[0] = i
-    if i + 12 > n and count <= CHUNK - 12:  # the last few, one by one
-        return count + next_starts(s, n, position, UPPER | DIGIT, found + count)
+    if i + 9 > n and count <= CHUNK - 9:  # the last few, one by one
+        return count + next_street_starts(s, n, position, found + count)
     return count
 
 
@@ -460,6 +482,7 @@ cdef frozenset CUE_LAST_WORDS = frozenset(
        "p"]
 )
 cdef Py_ssize_t CUE_LAST_MAX = max(map(len, CUE_LAST_WORDS))
+cdef Py_ssize_t CUE_PHRASE_MAX = 13  # "código postal", the longest ZIP_CUE branch before its tail
 
 
 cdef inline bint cue_tail(Py_UCS4 c) noexcept:
@@ -487,7 +510,8 @@ cdef bint zip_cue_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start
     run = text[w:k]
     if run.isascii() and run.lower() not in CUE_LAST_WORDS:  # (?i) lets a few others match ASCII letters
         return False
-    for p in range(k - 1, low - 1, -1):
+    # the cue or state the match opens with ends at k, and none is longer than CUE_PHRASE_MAX
+    for p in range(k - 1, max(low, k - CUE_PHRASE_MAX) - 1, -1):
         if (is_word(unit_at(s, n, p)) and not is_word(unit_at(s, n, p - 1))
                 and ZIP_CUE_MATCH(text, p, start) is not None):
             return True
@@ -561,8 +585,17 @@ cdef bint five_digits_are_postcode(str text, const unit *s, Py_ssize_t n, Py_ssi
     return False
 
 
+cdef inline list appended(list found, object finding):
+    """found with finding added, made if None"""
+    if found is None:
+        return [finding]
+    found.append(finding)
+    return found
+
+
 cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
-    cdef list uk = [], ca = [], plus4 = [], five = []
+    cdef list uk = None, ca = None, plus4 = None, five = None  # made at their first finding: most texts have none
+    cdef list found, more
     cdef Py_ssize_t starts[CHUNK]
     cdef Py_ssize_t position = 0, count, k, i, j, end, uk_to = 0, ca_to = 0, plus4_to = 0, five_to = 0
     cdef Py_UCS4 c, after, prev
@@ -582,12 +615,12 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
                 if i >= uk_to and letter_in(c, UK_AREA):
                     end = uk_end(s, n, i)
                     if end >= 0:
-                        uk.append(postcode(i, end))
+                        uk = appended(uk, postcode(i, end))
                         uk_to = end
                 if i >= ca_to and letter_in(c, CA_FIRST):
                     end = ca_end(s, n, i)
                     if end >= 0:
-                        ca.append(postcode(i, end))
+                        ca = appended(ca, postcode(i, end))
                         ca_to = end
                 continue
             if prev == 46:  # a number starts after no [\w\-.]
@@ -603,14 +636,21 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
                         and is_digit(unit_at(s, n, j + 3)) and is_digit(unit_at(s, n, j + 4))):
                     after = unit_at(s, n, j + 5)
                     if not word_or_dash(after) and not (after == 46 and is_digit(unit_at(s, n, j + 6))):
-                        plus4.append(postcode(i, j + 5))
+                        plus4 = appended(plus4, postcode(i, j + 5))
                         plus4_to = j + 5
             elif (i >= five_to and prev != 44 and prev != 36 and prev != 0x20AC and prev != 0xA3
                     and not is_word(after) and not ((after == 46 or after == 44) and is_digit(unit_at(s, n, j + 1)))):
                 five_to = j
                 if five_digits_are_postcode(text, s, n, i, j):
-                    five.append(postcode(i, j))
-    return uk + ca + plus4 + five
+                    five = appended(five, postcode(i, j))
+    found = uk
+    for more in (ca, plus4, five):
+        if more is not None:
+            if found is None:
+                found = more
+            else:
+                found.extend(more)
+    return [] if found is None else found
 
 
 class PostalCodeRecogniser:
@@ -686,16 +726,15 @@ cdef bint unit_first_word_at(const unit *s, Py_ssize_t n, Py_ssize_t i) except -
 cdef bint german_ending_before(const unit *h, Py_ssize_t n, Py_ssize_t q) except -1:
     """The lower-cased text up to and with the space at q ends with one of _GERMAN_ENDINGS."""
     cdef Py_UCS4 last = lower_char(unit_at(h, n, q - 1)), before = lower_char(unit_at(h, n, q - 2))
-    cdef str ending
-    cdef Py_ssize_t k, m
+    cdef Py_ssize_t e, k, m
     if last > 255 or before > 255 or not GERMAN_LAST[last] & 1 or not GERMAN_LAST[before] & 2:
         return False
-    for ending in GERMAN_ENDINGS:
-        m = len(ending)
+    for e in range(GERMAN_COUNT):
+        m = GERMAN_LENGTHS[e]
         if q + 1 - m < 0:
             continue
         for k in range(m):
-            if lower_char(unit_at(h, n, q + 1 - m + k)) != ending[k]:
+            if lower_char(unit_at(h, n, q + 1 - m + k)) != GERMAN_CHARS[e][k]:
                 break
         else:
             return True
@@ -743,7 +782,7 @@ cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint fo
     cdef unsigned int lengths
     while position < n:
         if unit is Py_UCS1:
-            count = next_street_starts(s, n, &position, starts)
+            count = next_street_starts_wide(s, n, &position, starts)
         else:
             count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
                                 starts)
@@ -854,17 +893,28 @@ cdef int add_all_matches(list found, object pattern, str text) except -1:
     return 0
 
 
+cdef bint has_unsafe_fold(const unit *s, Py_ssize_t n) noexcept:
+    """findings._UNSAFE_FOLD.search(text) is not None"""
+    cdef Py_ssize_t i
+    for i in range(n):
+        if s[i] >= 0x130 and unsafe_fold(s[i]):
+            return True
+    return False
+
+
 cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
     cdef list found = [], us = [], units = [], spaced_numbers = [], anchors = [], types = []
     # the lower-cased text: an ASCII or (where that holds) Latin-1 text is lower-cased in place, as it is read
     cdef bint in_place = unit is Py_UCS1 and (LATIN1_FOLDS_IN_PLACE or text.isascii()), foldable = True
     cdef str hay = text
     cdef Text lowered
-    if not in_place:
-        lower = folded(text)
-        foldable = lower is not None
+    if not in_place:  # findings.folded, without its regex search
+        foldable = not has_unsafe_fold(s, n)
         if foldable:
-            hay = lower
+            hay = text.lower()
+            foldable = len(hay) == n
+            if not foldable:
+                hay = text
     scan_text(text, s, n, in_place, foldable, us, units, spaced_numbers, anchors, types)
     if foldable:
         lowered = text_of(hay)

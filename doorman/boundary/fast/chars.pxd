@@ -220,6 +220,33 @@ cdef inline Py_UCS4 unit_at(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
     return 0
 
 
+cdef inline bint written_at(const Text *t, Py_ssize_t i, str word) noexcept:
+    """text.startswith(word, i)"""
+    cdef Py_ssize_t k, m = len(word)
+    if i < 0 or i + m > t.n:
+        return False
+    for k in range(m):
+        if char_at(t, i + k) != word[k]:
+            return False
+    return True
+
+
+# ---- eight characters of a one-byte text at once (read in memory order: the first is the lowest byte only on a
+# little-endian machine; elsewhere the scans read one character at a time)
+
+cdef extern from *:
+    """
+    static inline int doorman_lowest_bit(unsigned long long x) { return __builtin_ctzll(x); }
+    #define DOORMAN_ONES 0x0101010101010101ULL
+    #define DOORMAN_HIGHS 0x8080808080808080ULL
+    #define DOORMAN_LITTLE_ENDIAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+    """
+    int lowest_bit "doorman_lowest_bit"(unsigned long long x) noexcept nogil  # the lowest set bit's index
+    const unsigned long long ONES "DOORMAN_ONES"  # a 1 in each byte
+    const unsigned long long HIGHS "DOORMAN_HIGHS"  # each byte's high bit
+    const bint LITTLE_ENDIAN "DOORMAN_LITTLE_ENDIAN"
+
+
 # ---- drift guards: a twin ports its reference's patterns as they were; when they change, the reference runs
 
 cdef inline str changed_patterns(module, dict checksums, shape=None):

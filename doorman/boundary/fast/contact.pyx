@@ -690,7 +690,6 @@ cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noe
     return False
 
 
-
 def _asked_words(str pattern):
     """_PHONE_ASKED's words, `(?i)\\b(?:phone|...|fax)...`, or () when they are not plain lower-case words."""
     prefix = "(?i)\\b(?:"

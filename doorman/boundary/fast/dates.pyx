@@ -21,10 +21,16 @@ from cpython.unicode cimport (
 import warnings
 from datetime import date
 
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
+
 from doorman.boundary import dates
 from doorman.boundary.findings import Finding, mentions
 
 from doorman.boundary.fast.chars cimport (
+    HIGHS,
+    LITTLE_ENDIAN,
+    ONES,
     Text,
     char_at,
     is_alpha,
@@ -32,6 +38,7 @@ from doorman.boundary.fast.chars cimport (
     is_word,
     lower_char,
     lowered_any,
+    lowest_bit,
     matches_ci,
     new_finding,
     same_letter,
@@ -166,6 +173,17 @@ cdef Py_ssize_t last_up_to(list positions, Py_ssize_t limit) except -2:
     return positions[low - 1] if low > 0 else -1
 
 
+cdef long last_year_seen = 0  # date.today().year when this_year last asked (years only go up)
+
+
+cdef long this_year() except -1:
+    """date.today().year, noted in last_year_seen: a year up to 14 before the last one seen is plausible without
+    asking again."""
+    global last_year_seen
+    last_year_seen = TODAY().year
+    return last_year_seen
+
+
 cdef bint plausible_birth_year(const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
     """dates._plausible_birth_year(text[start:end]): its first `(?<!\\d)(?:19|20)\\d\\d(?!\\d)` is a year from
     1900 to 14 years ago."""
@@ -187,7 +205,7 @@ cdef bint plausible_birth_year(const Text *t, Py_ssize_t start, Py_ssize_t end) 
             year = (1900 if first == 49 else 2000) + 10 * Py_UNICODE_TODECIMAL(char_at(&value, k + 2)) + Py_UNICODE_TODECIMAL(
                 char_at(&value, k + 3)
             )
-            return 1900 <= year <= TODAY().year - 14
+            return 1900 <= year and (year <= last_year_seen - 14 or year <= this_year() - 14)
     return False
 
 
@@ -361,6 +379,57 @@ cdef inline unsigned int class_at(const unit *data, Py_ssize_t n, Py_ssize_t i) 
     return CLASS_OF[c]
 
 
+cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
+    cdef uint64_t x
+    memcpy(&x, s, 8)
+    return x
+
+
+cdef inline uint64_t lowered_between(uint64_t x, uint64_t low, uint64_t high) noexcept:
+    """The high bit of each byte of x whose low 7 bits with 0x20 set are from low to high (0 <= low <= high < 128):
+    no byte's sums reach into the next."""
+    cdef uint64_t folded = (x | (ONES * 0x20)) & (ONES * 127)
+    return (folded + ONES * (128 - low)) & ~(folded + ONES * (127 - high)) & HIGHS
+
+
+cdef inline int cue_candidate(const Py_UCS1 *data, const Text *t, Py_ssize_t j, list cues, list asked) except -1:
+    """scan_cues' test at j (a cue's first letter) for a one-byte text."""
+    cdef unsigned int hit
+    if j + 1 >= t.n:
+        return 0
+    if CUE_CLASSES_FIT:
+        hit = CUE_TRIPLES[((CUE_CLASS_OF[data[j - 1] if j > 0 else 32] << 4) | CUE_CLASS_OF[data[j]]) << 4
+                          | CUE_CLASS_OF[data[j + 1]]]
+    else:
+        hit = (PAIR_HITS[CLASS_OF[data[j]] * CLASSES + CLASS_OF[data[j + 1]]]
+               & CLASS_ALLOWED[CLASS_OF[data[j - 1] if j > 0 else 32]] & CUE_HIT)
+    if hit and cue_at(t, j, False):
+        cues.append(j)
+        if cue_at(t, j, True):
+            asked.append(j)
+    return 0
+
+
+cdef int scan_cues_bytes(const Py_UCS1 *data, const Text *t, list cues, list asked) except -1:
+    """scan_cues for a one-byte text, eight characters at a time: a cue opens with an ASCII letter from b to g
+    or n, either case, after no ASCII letter; only those are tested one by one."""
+    cdef Py_ssize_t i = 0, j, n = t.n
+    cdef uint64_t x, letters, wanted, carry = 0
+    while i + 8 <= n:
+        x = read8(data + i)
+        letters = lowered_between(x, 0x61, 0x7A) & ~x
+        wanted = (lowered_between(x, 0x62, 0x67) | lowered_between(x, 0x6E, 0x6E)) & ~x
+        wanted &= ~((letters << 8) | carry)
+        carry = letters >> 56
+        while wanted:
+            cue_candidate(data, t, i + (lowest_bit(wanted) >> 3), cues, asked)
+            wanted &= wanted - 1
+        i += 8
+    for j in range(i, n):
+        cue_candidate(data, t, j, cues, asked)
+    return 0
+
+
 cdef int scan_cues(const unit *data, const Text *t, list cues, list asked) except -1:
     """Where a birth cue (into `cues`) and a birth-date question (into `asked` as well) can begin; -2 when
     findings.folded refuses the text (the reference then scans it all), else 0. `data` is t's code points."""
@@ -395,7 +464,7 @@ cdef int scan_starts(const unit *data, const Text *t, Py_ssize_t low, Py_ssize_t
     cdef unsigned int before_last = class_at(data, t.n, low - 2), last = class_at(data, t.n, low - 1), code, hit
     cdef Py_ssize_t i, stop = high + 1 if high < t.n else t.n  # a month's start is found at its second letter
     for i in range(low, stop):
-        code = class_at(data, t.n, i)
+        code = CLASS_OF[data[i]] if unit is Py_UCS1 else class_at(data, t.n, i)  # 0 <= low <= i < stop <= t.n
         hit = PAIR_HITS[last * CLASSES + code] & (DIGIT_HIT | (CLASS_ALLOWED[before_last] & MONTH_HIT))
         before_last = last
         last = code
@@ -486,7 +555,10 @@ class BirthDateRecogniser:
         cdef Text t = text_of(text)
         cdef int state
         if t.kind == 1:
-            state = scan_cues(<const Py_UCS1 *> t.data, &t, cues, asked)
+            if LITTLE_ENDIAN:
+                state = scan_cues_bytes(<const Py_UCS1 *> t.data, &t, cues, asked)
+            else:
+                state = scan_cues(<const Py_UCS1 *> t.data, &t, cues, asked)
         elif t.kind == 2:
             state = scan_cues(<const Py_UCS2 *> t.data, &t, cues, asked)
         else:
@@ -510,6 +582,5 @@ class BirthDateRecogniser:
 
 
 TWINS = {dates.BirthDateRecogniser: BirthDateRecogniser} if CLASSES_FIT else {}
-
 
 

@@ -8,7 +8,7 @@ from doorman.boundary.name_data import given_names, surnames
 
 
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcmp, memcpy, memset
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 from cpython.unicode cimport Py_UCS1, Py_UCS2, PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA
 
@@ -244,6 +244,7 @@ cdef struct Variants:
     unsigned long long lengths  # bit n: some variant is n characters long
     unsigned long long filter[64]  # bit _slot(hash): some variant hashes there
     unsigned char firsts[128]
+    unsigned char seconds[128]  # a variant's second character (all of them when one is a single character)
 
 
 cdef inline bint _ascii_word_like(str word) noexcept:
@@ -282,6 +283,10 @@ cdef int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
     v.lengths |= 1ULL << n
     v.filter[slot >> 6] |= 1ULL << (slot & 63)
     v.firsts[chars[0]] = 1
+    if n == 1:
+        memset(v.seconds, 1, sizeof(v.seconds))
+    else:
+        v.seconds[chars[1]] = 1
     return 0
 
 
@@ -325,31 +330,55 @@ cdef bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long
     return False
 
 
+cdef int _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_ssize_t pos, list found,
+                  dict plain_words) except -1:
+    """The finding for the run at pos (a variant's first character) when it starts after none of _inside_word or
+    '.' and equals one of the variants: only one of a variant's length and hash is compared."""
+    cdef Py_ssize_t n = t.n, end = pos + 1
+    cdef Py_UCS4 before
+    cdef unsigned long long h = _mix(0, s[pos])
+    cdef unsigned int slot
+    if pos > 0:
+        before = s[pos - 1]
+        if _inside_word(before) or before == 46:
+            return 0
+    if end < n and (s[end] >= 128 or not v.seconds[s[end]]) and _inside_word(s[end]):
+        return 0  # the run goes on with a character no variant has second
+    while end < n and _inside_word(s[end]):
+        h = _mix(h, s[end])
+        end += 1
+    slot = _slot(h)
+    if (end - pos <= MOST and v.lengths >> (end - pos) & 1 and v.filter[slot >> 6] >> (slot & 63) & 1
+            and _is_variant(s, pos, end - pos, h, v)):
+        found.append(_finding(t, text, pos, end, plain_words))
+    return 0
+
+
 cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, list found,
                      dict plain_words) except -1:
-    """Each run that starts after none of _inside_word or '.' and equals one of the variants: only a run whose
-    first character is a variant's is walked, and only one of a variant's length and hash compared."""
-    cdef Py_ssize_t n = t.n, pos, end
-    cdef Py_UCS4 c, before
-    cdef unsigned long long h
-    cdef unsigned int slot
-    for pos in range(n):
+    """_word_at each of the variants' first characters."""
+    cdef Py_ssize_t pos
+    cdef Py_UCS4 c
+    for pos in range(t.n):
         c = s[pos]
-        if c >= 128 or not v.firsts[c]:
+        if c < 128 and v.firsts[c]:
+            _word_at(s, t, text, v, pos, found, plain_words)
+    return 0
+
+
+cdef int _find_words_latin(const Py_UCS1 *s, const Text *t, str text, const Variants *v, list found,
+                           dict plain_words) except -1:
+    """_find_words for a 1-byte text: memchr finds each first character, a few passes instead of a test at
+    every character (the findings come grouped by first character: any order is the reference's)."""
+    cdef int c
+    cdef const Py_UCS1 *hit
+    for c in range(128):
+        if not v.firsts[c]:
             continue
-        if pos > 0:
-            before = s[pos - 1]
-            if _inside_word(before) or before == 46:
-                continue
-        h = _mix(0, c)
-        end = pos + 1
-        while end < n and _inside_word(s[end]):
-            h = _mix(h, s[end])
-            end += 1
-        slot = _slot(h)
-        if (end - pos <= MOST and v.lengths >> (end - pos) & 1 and v.filter[slot >> 6] >> (slot & 63) & 1
-                and _is_variant(s, pos, end - pos, h, v)):
-            found.append(_finding(t, text, pos, end, plain_words))
+        hit = <const Py_UCS1 *> memchr(s, c, t.n)
+        while hit != NULL:
+            _word_at(s, t, text, v, hit - s, found, plain_words)
+            hit = <const Py_UCS1 *> memchr(hit + 1, c, t.n - (hit + 1 - s))
     return 0
 
 
@@ -385,7 +414,7 @@ def find_terms(str text, terms):
                     others.append(word)
         if v.count:
             if t.kind == PyUnicode_1BYTE_KIND:
-                _find_words(<const Py_UCS1 *> t.data, &t, text, &v, found, plain_words)
+                _find_words_latin(<const Py_UCS1 *> t.data, &t, text, &v, found, plain_words)
             elif t.kind == PyUnicode_2BYTE_KIND:
                 _find_words(<const Py_UCS2 *> t.data, &t, text, &v, found, plain_words)
             else:

@@ -15,7 +15,12 @@ from libc.stdint cimport uint64_t
 from doorman.boundary import financial
 from doorman.boundary.findings import Finding
 
-from doorman.boundary.fast.chars cimport Text, char_at, is_digit, is_word, new_finding, text_of
+from doorman.boundary.fast.chars cimport Text, char_at, is_digit, is_space, is_word, new_finding, text_of
+
+
+cdef extern from "<string.h>" nogil:
+    const void *memrchr(const void *s, int c, size_t n)  # GNU: the last c in n bytes
+
 
 cdef object ACCOUNT_PREFIXED = financial.ACCOUNT_PREFIXED
 cdef object ACCOUNT_CUE_MATCH = financial.ACCOUNT_CUE.match
@@ -101,6 +106,18 @@ cdef inline Py_ssize_t digits_end(const Text *t, Py_ssize_t i) noexcept:
     return i
 
 
+cdef inline Py_ssize_t widen(const unsigned char *latin, Py_ssize_t n, Py_ssize_t low, Py_ssize_t probe, int kind,
+                             Py_ssize_t *stop) noexcept:
+    """The run of `kind` characters around probe in a one-byte text, not before low: its start; its end in stop."""
+    cdef Py_ssize_t start = probe, end = probe + 1
+    while start > low and CLASSES[latin[start - 1]] & kind:
+        start -= 1
+    while end < n and CLASSES[latin[end]] & kind:
+        end += 1
+    stop[0] = end
+    return start
+
+
 cdef Py_ssize_t next_run(const Text *t, Py_ssize_t i, Py_ssize_t least, int kind, Py_ssize_t *end) noexcept:
     """Start of the first run of `least` or more characters of a class (SEPARATED_DIGITS, IBAN, DIGIT) in
     text[i:], or the text's length; `end` gets the run's end.
@@ -118,12 +135,7 @@ cdef Py_ssize_t next_run(const Text *t, Py_ssize_t i, Py_ssize_t least, int kind
             if not CLASSES[latin[probe]] & kind:
                 i = probe + 1
                 continue
-            start = probe
-            while start > i and CLASSES[latin[start - 1]] & kind:
-                start -= 1
-            stop = probe + 1
-            while stop < t.n and CLASSES[latin[stop]] & kind:
-                stop += 1
+            start = widen(latin, t.n, i, probe, kind, &stop)
             if stop - start >= least:
                 end[0] = stop
                 return start
@@ -142,6 +154,33 @@ cdef Py_ssize_t next_run(const Text *t, Py_ssize_t i, Py_ssize_t least, int kind
         while stop < t.n and in_class(kind, PyUnicode_READ(t.kind, t.data, stop)):
             stop += 1
         if stop - start >= least:
+            end[0] = stop
+            return start
+        i = stop
+
+
+cdef Py_ssize_t next_nine(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
+    """next_run(t, i, NINE_LENGTH, SEPARATED_DIGITS, end) as NationalIdRecogniser needs it: where the probe reads
+    a ' ' or '-' with no digit on either side, the search goes on after it. No SSN or SIN match holds such a
+    character (their separators stand between digits), and one that starts by the probe reaches it."""
+    cdef Py_ssize_t probe, start, stop
+    cdef const unsigned char *latin
+    cdef unsigned char here
+    if t.kind != PyUnicode_1BYTE_KIND:
+        return next_run(t, i, NINE_LENGTH, SEPARATED_DIGITS, end)
+    latin = <const unsigned char *>t.data
+    while True:
+        probe = i + NINE_LENGTH - 1
+        if probe >= t.n:
+            return t.n
+        here = CLASSES[latin[probe]]
+        if not here & SEPARATED_DIGITS or not here & DIGIT and not CLASSES[latin[probe - 1]] & DIGIT and not (
+            probe + 1 < t.n and CLASSES[latin[probe + 1]] & DIGIT
+        ):
+            i = probe + 1
+            continue
+        start = widen(latin, t.n, i, probe, SEPARATED_DIGITS, &stop)
+        if stop - start >= NINE_LENGTH:
             end[0] = stop
             return start
         i = stop
@@ -376,27 +415,93 @@ cdef Py_ssize_t window_start(const Text *t, Py_ssize_t start, Py_ssize_t window)
     return low
 
 
-cdef inline bint cue_in(str text, const Text *t, Py_ssize_t start, object search, Py_ssize_t window) except -1:
-    """findings.context_before(text, start, pattern, window), given the pattern's `search`."""
-    return search(text, window_start(t, start, window), start) is not None
+# Literal pieces every SSN_CUE / SIN_CUE match holds one of (lower-case, '|'-separated), checked in C before the
+# search; used only while the patterns are the ones they were read from (else every window is searched)
+cdef bytes SSN_KEYS = b"ssn|soci|sozi|segu"
+cdef bytes SIN_KEYS = b"sin|nas|soci|assu"
+cdef bint CUE_KEYS_FIT = (
+    financial.SSN_CUE.pattern
+    == r"(?i)\b(?:ssn|social security(?: number| no\.?)?|sozialversicherungsnummer|seguro social)\b"
+    and financial.SIN_CUE.pattern
+    == r"(?i)\b(?:sin|nas|social insurance(?: number| no\.?)?|assurance sociale)\b"
+)
+if not CUE_KEYS_FIT:
+    import warnings
+
+    warnings.warn("financial's SSN_CUE or SIN_CUE changed: their windows are all searched", RuntimeWarning)
+
+
+cdef unsigned int first_letters(bytes keys):
+    """The keys' first letters as bits (a = 1)."""
+    return sum({1 << (key[0] - 97) for key in keys.split(b"|")})
+
+
+cdef unsigned int SSN_FIRSTS = first_letters(SSN_KEYS)
+cdef unsigned int SIN_FIRSTS = first_letters(SIN_KEYS)
+
+
+cdef bint holds_key(const Text *t, Py_ssize_t low, Py_ssize_t high, const char *keys, unsigned int firsts) noexcept:
+    """One of the keys (lower-case ASCII letters, whose first letters are the bits of firsts) occurs in
+    text[low:high], matched as `(?i)` matches them."""
+    cdef Py_ssize_t p, k, key
+    cdef unsigned int first
+    for p in range(low, high):
+        first = <unsigned int> fold_code(char_at(t, p)) - 97
+        if first >= 26 or not (firsts >> first) & 1:
+            continue
+        key = 0
+        while keys[key]:
+            k = 0
+            while (
+                97 <= keys[key + k] <= 122
+                and p + k < high
+                and fold_code(char_at(t, p + k)) == <Py_UCS4> keys[key + k]
+            ):
+                k += 1
+            if keys[key + k] == 0 or keys[key + k] == 124:
+                return True
+            while keys[key] and keys[key] != 124:
+                key += 1
+            if keys[key]:
+                key += 1
+    return False
+
+
+cdef inline bint cue_in(
+    str text, const Text *t, Py_ssize_t start, object search, const char *keys, unsigned int firsts,
+    Py_ssize_t window
+) except -1:
+    """findings.context_before(text, start, pattern, window), given the pattern's `search` and the keys one of
+    which its matches hold."""
+    cdef Py_ssize_t low = window_start(t, start, window)
+    if CUE_KEYS_FIT and not holds_key(t, low, start, keys, firsts):
+        return False
+    return search(text, low, start) is not None
 
 
 class NationalIdRecogniser:
     """US SSN (dashed form anywhere, bare nine digits after a cue) and Canadian SIN (Luhn)."""
 
     def find(self, str text not None):
-        cdef list ssns = [], grouped = [], bare = []
+        cdef list ssns = [], grouped = None, bare = None  # the last two made at their first finding
         cdef Text t = text_of(text)
         cdef Py_ssize_t i = 0, j, e, k, start, run_end, ssn_end = 0, grouped_end = 0, bare_end = 0
         cdef Py_UCS4 digits[9]
         cdef Py_UCS4 separator
+        cdef const unsigned char *latin = <const unsigned char *>t.data
+        cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
         while True:
             # a match is 9 or more digits, ' ' and '-' (long_number_starts(text, 9) holds its start)
-            start = next_run(&t, i, NINE_LENGTH, SEPARATED_DIGITS, &run_end)
+            start = next_nine(&t, i, &run_end)
             if start >= t.n:
                 break
             for i in range(start, run_end - NINE_LENGTH + 1):
-                if not (digit(char_at(&t, i)) and number_may_start(&t, i)):
+                if one_byte:  # digit and number_may_start, reading bytes
+                    if not CLASSES[latin[i]] & DIGIT or i > 0 and (
+                        CLASSES[latin[i - 1]] & WORD_OR_DASH or latin[i - 1] == 46
+                    ):
+                        continue
+                elif not (digit(char_at(&t, i)) and number_may_start(&t, i)):
                     continue
                 # each pattern skips the starts inside its own last match, as match_at does
                 if i >= ssn_end:
@@ -409,21 +514,31 @@ class NationalIdRecogniser:
                     if e >= 0 and number_may_end(&t, e):
                         grouped_end = e
                         if luhn(digits, 9) and digits[0] != 48 and digits[0] != 56:
+                            grouped = [] if grouped is None else grouped
                             grouped.append(finding(i, e, "SIN", 7))
-                        elif cue_in(text, &t, i, SIN_CUE_SEARCH, 40) or cue_in(text, &t, i, SSN_CUE_SEARCH, 40):
+                        elif cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 40) or cue_in(
+                            text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 40
+                        ):
+                            grouped = [] if grouped is None else grouped
                             grouped.append(finding(i, e, "SSN", 7))
                 j = digits_end(&t, i + 1)
                 if i >= bare_end and j - i == 9 and number_may_end(&t, j):
                     bare_end = j
-                    if cue_in(text, &t, i, SSN_CUE_SEARCH, 30):
+                    if cue_in(text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 30):
+                        bare = [] if bare is None else bare
                         bare.append(finding(i, j, "SSN", 7))
                     else:
                         for k in range(9):
                             digits[k] = char_at(&t, i + k)
-                        if luhn(digits, 9) and cue_in(text, &t, i, SIN_CUE_SEARCH, 30):
+                        if luhn(digits, 9) and cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 30):
+                            bare = [] if bare is None else bare
                             bare.append(finding(i, j, "SIN", 7))
             i = run_end
-        return ssns + grouped + bare
+        if grouped is not None:
+            ssns.extend(grouped)
+        if bare is not None:
+            ssns.extend(bare)
+        return ssns
 
 
 # financial._ACCOUNT_WORDS as code points, for a C scan of the window before a number, listed by first letter
@@ -434,6 +549,7 @@ cdef Py_ssize_t CUE_SIZES[MOST_CUE_WORDS]
 cdef Py_ssize_t CUE_BY_FIRST[128][MOST_CUE_WORDS]  # the words that open with each ASCII character
 cdef Py_ssize_t CUE_COUNT_BY_FIRST[128]
 cdef bint CUE_OPENS_LATIN[256]  # a Latin-1 character opens a cue word, either case
+cdef bint CUE_PAIRS[128][128]  # a cue word opens with these two (folded) characters
 
 
 cdef void load_cue_words(tuple words) except *:
@@ -450,6 +566,10 @@ cdef void load_cue_words(tuple words) except *:
         first = ord(cue[0])
         CUE_BY_FIRST[first][CUE_COUNT_BY_FIRST[first]] = w
         CUE_COUNT_BY_FIRST[first] += 1
+        if len(cue) >= 2:
+            CUE_PAIRS[first][ord(cue[1])] = True
+        else:
+            raise ImportError(f"financial._ACCOUNT_WORDS: {cue!r} is shorter than two characters")
     for k in range(256):
         CUE_OPENS_LATIN[k] = k < 128 and CUE_COUNT_BY_FIRST[k + 32 if 65 <= k <= 90 else k] > 0
 
@@ -475,8 +595,11 @@ cdef inline Py_UCS4 fold_code(Py_UCS4 c) noexcept:
 cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) noexcept:
     """One of the account cue words occurs at p (which holds c) and ends by high, matched as `(?i)` matches it."""
     cdef Py_ssize_t n, w, k, size
-    cdef Py_UCS4 first = fold_code(c)
+    cdef Py_UCS4 first = fold_code(c), second
     if first == 0 or first >= 128:
+        return False
+    second = fold_code(char_at(t, p + 1))  # every cue word has two characters or more
+    if second >= 128 or not CUE_PAIRS[first][second]:
         return False
     for n in range(CUE_COUNT_BY_FIRST[first]):
         w = CUE_BY_FIRST[first][n]
@@ -493,6 +616,31 @@ cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) n
 # The windows found to be cues (cue words, their suffixes and punctuation: nothing personal), each the text from
 # a cue word up to its number, that ACCOUNT_CUE matches whole
 cdef set CUES_KNOWN = set()
+# The most characters an ACCOUNT_CUE match holds before its closing punctuation and spaces: its longest
+# alternative (17), [\s_]?, its longest suffix (6) and '.'; no limit where the pattern is not the one read
+cdef Py_ssize_t CUE_CORE_MOST = 25 if financial.ACCOUNT_CUE.pattern == (
+    r"(?i)(?<![^\W_])(?:account|acct|a/c|customer|client|member|membership|subscriber|policy|contract|"
+    r"kunde|kunden(?:nummer|nr)?|konto(?:nummer)?|kontonr|compte|cuenta|cliente|n[úu]mero de cliente|"
+    r"num[ée]ro de client|no de compte|routing|transit|sort code|bsb|clabe|aba|rib|bic|iban)"
+    r"(?:[\s_]?(?:id|no\.?|nr\.?|number|num[ée]ro|n[úu]mero|#))?(?![^\W_])[\"']?\s*[:#=]?\s*[\"'(]?$"
+) else 1 << 40
+# CUE_CHAR_OK[c]: the Latin-1 character c may stand in an ACCOUNT_CUE match before its closing punctuation:
+# a space, or one that `(?i)` equates with a character of the pattern (any of its characters, a superset)
+cdef bint CUE_CHAR_OK[256]
+
+
+cdef void load_cue_chars(str pattern) except *:
+    cdef int code
+    cdef set lowered = set(pattern.lower()) | set(pattern.upper().lower())
+    for code in range(256):
+        CUE_CHAR_OK[code] = CUE_CORE_MOST > 25 or chr(code).isspace() or chr(code).lower() in lowered
+
+
+load_cue_chars(financial.ACCOUNT_CUE.pattern)
+if CUE_CORE_MOST > 25:
+    import warnings
+
+    warnings.warn("financial's ACCOUNT_CUE changed: each cue window is read whole", RuntimeWarning)
 cdef Py_ssize_t MOST_CUES_KNOWN = 4096
 
 
@@ -504,31 +652,65 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
     digit. So the search is the match tried at each such word in the window, and C finds those. A match there
     depends on the text from the word to `start` alone, so the ones seen before need no match.
     """
-    cdef Py_ssize_t p, low = start - CUE_WINDOW if start > CUE_WINDOW else 0
+    cdef Py_ssize_t p, low = start - CUE_WINDOW if start > CUE_WINDOW else 0, core_end = start
     cdef Py_UCS4 c
     cdef const unsigned char *latin = <const unsigned char *>t.data
+    cdef const unsigned char *newline
+    # a match ends in `["']?\s*[:#=]?\s*["'(]?`, none of which opens a cue word, after at most CUE_CORE_MOST
+    # characters from its word: no word further back can open one
+    while core_end > low:
+        c = char_at(t, core_end - 1)
+        if c == 10:
+            return False
+        if not (is_space(c) or c == 34 or c == 39 or c == 58 or c == 35 or c == 61 or c == 40):
+            break
+        core_end -= 1
+    if core_end - CUE_CORE_MOST > low:
+        low = core_end - CUE_CORE_MOST
     # from the nearest word (the likeliest cue) back to the window's start or the line's
-    for p in range(start - 1, low - 1, -1):
-        if t.kind == PyUnicode_1BYTE_KIND:  # most text: a table says which characters may open a cue word
+    if t.kind == PyUnicode_1BYTE_KIND:  # most text: the line's start found at once, a table for cue words' starts
+        if core_end > low:
+            newline = <const unsigned char *>memrchr(latin + low, 10, core_end - low)
+            if newline != NULL:
+                low = newline - latin + 1
+        for p in range(core_end - 1, low - 1, -1):
             c = latin[p]
-            if c == 10:
-                return False
-            if not CUE_OPENS_LATIN[c] or p > 0 and CLASSES[latin[p - 1]] & ALNUM:
-                continue
-        else:
-            c = char_at(t, p)
-            if c == 10:
-                return False
-            if fold_code(c) == 0 or in_class(ALNUM, char_at(t, p - 1)):
-                continue
-        if cue_word_at(t, p, c, start):
-            window = text[p:start]
-            if window in CUES_KNOWN:
+            if (
+                CUE_OPENS_LATIN[c]
+                and not (p > 0 and CLASSES[latin[p - 1]] & ALNUM)
+                and cue_at(text, t, p, c, start, core_end)
+            ):
                 return True
-            if ACCOUNT_CUE_MATCH(text, p, start) is not None:
-                if len(CUES_KNOWN) < MOST_CUES_KNOWN:
-                    CUES_KNOWN.add(window)
-                return True
+        return False
+    for p in range(start - 1, low - 1, -1):
+        c = char_at(t, p)
+        if c == 10:
+            return False
+        if fold_code(c) == 0 or in_class(ALNUM, char_at(t, p - 1)):
+            continue
+        if cue_at(text, t, p, c, start, p):
+            return True
+    return False
+
+
+cdef bint cue_at(str text, const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t start, Py_ssize_t core_end) except -1:
+    """ACCOUNT_CUE matches text[p:start] whole, at p (which holds c) opening after no letter or digit; in a text of
+    Latin-1, text[p:core_end] is what it holds before its closing punctuation (none read where core_end is p)."""
+    cdef Py_ssize_t k
+    cdef const unsigned char *latin = <const unsigned char *>t.data
+    if not cue_word_at(t, p, c, start):
+        return False
+    if t.kind == PyUnicode_1BYTE_KIND:
+        for k in range(p, core_end):
+            if not CUE_CHAR_OK[latin[k]]:
+                return False
+    window = text[p:start]
+    if window in CUES_KNOWN:
+        return True
+    if ACCOUNT_CUE_MATCH(text, p, start) is not None:
+        if len(CUES_KNOWN) < MOST_CUES_KNOWN:
+            CUES_KNOWN.add(window)
+        return True
     return False
 
 

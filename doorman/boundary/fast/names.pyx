@@ -381,6 +381,18 @@ cdef inline bint parts_in(const Py_UCS1 *word, Py_ssize_t length, int key) noexc
     return True
 
 
+# facts' reading of an ASCII character: its lower case, and what it tells (as the loop in facts sets them)
+DEF MARK_CASED = 1
+DEF MARK_LOWER = 2
+DEF MARK_HYPHEN = 4
+cdef Py_UCS1 ASCII_LOWER[128]
+cdef unsigned char ASCII_MARKS[128]
+for _cp in range(128):
+    ASCII_LOWER[_cp] = _cp + 32 if 65 <= _cp <= 90 else _cp
+    ASCII_MARKS[_cp] = (MARK_CASED if 65 <= _cp <= 90 else MARK_LOWER if 97 <= _cp <= 122
+                        else MARK_HYPHEN if _cp == 45 else 0)
+
+
 cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
     """What name_words says of the word text[s:e], in C for a word of the letters TOKEN holds (by the tables
     above), through str_facts beyond."""
@@ -391,9 +403,27 @@ cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
     cdef unsigned int fold_length
     cdef bint ascii = True, hyphen = False, lowered_latin1 = True, cased = False, lower_case = False
     cdef int whole, low_flags, found = 0
+    cdef const Py_UCS1 *latin1
+    cdef unsigned char marks = 0
+    cdef bint read = False
     if not (0 <= s <= e <= t.n and length < 256):
         return str_facts(text[s:e])
-    for k in range(length):
+    if t.kind == 1:
+        # an ASCII word of a 1-byte text, the common case: read in place, lowered and marked by table
+        latin1 = (<const Py_UCS1 *> t.data) + s
+        for k in range(length):
+            c = latin1[k]
+            if c >= 128:
+                break
+            marks |= ASCII_MARKS[c]
+            folded[k] = lowered[k] = ASCII_LOWER[c]
+        else:
+            read = True
+            folded_length = length
+            cased = (marks & MARK_CASED) != 0
+            lower_case = (marks & MARK_LOWER) != 0
+            hyphen = (marks & MARK_HYPHEN) != 0
+    for k in range(0 if read else length):
         c = char_at(t, s + k)
         if c < 128:
             if 65 <= c <= 90:
@@ -980,6 +1010,33 @@ if _drift is None:
         _drift = str(exc)
 
 
+# What persons_in does at a character below 256 away from a line start, where that is nothing but step on:
+DEF SKIP_NONE = 0  # the loop's own tests decide
+DEF SKIP_MARK = 1  # a character none of its tests looks at
+DEF SKIP_SPACE = 2  # a space: nothing unless a lower-case letter precedes it (NAME_BEFORE_VERB)
+DEF SKIP_WORD = 3  # a word opening with neither a capital nor a cue's first letter
+DEF SKIP_SELF_LETTER = 4  # as SKIP_WORD, unless its first two letters open a SELF_CUE phrase
+DEF SKIP_LINE_MARK = 5  # as SKIP_MARK, but a line can start after it ('\n', or '>' where the text holds '<')
+cdef unsigned char SKIP_CLASS[256]
+# PAIR's SELF_CUE rows read with a second character below 256 as it is
+cdef unsigned char SELF_PAIR[26][256]
+for _cp in range(256):
+    for _letter in range(26):
+        SELF_PAIR[_letter][_cp] = PAIR[SELF_GROUP][_letter][pair_code(_cp, True)]
+    if _cp == 32:
+        SKIP_CLASS[_cp] = SKIP_SPACE
+    elif _cp == 10 or _cp == 62:
+        SKIP_CLASS[_cp] = SKIP_LINE_MARK
+    elif not WORD_LATIN1[_cp]:
+        SKIP_CLASS[_cp] = SKIP_NONE if _cp in (58, 61, 44, 60, 40, 91) else SKIP_MARK
+    elif is_up(_cp) or (_cp < 128 and TITLE_LETTER[_cp]):
+        SKIP_CLASS[_cp] = SKIP_NONE
+    elif ascii_fold(_cp):
+        SKIP_CLASS[_cp] = SKIP_SELF_LETTER
+    else:
+        SKIP_CLASS[_cp] = SKIP_WORD
+
+
 cdef Py_ssize_t after_tag(const Text *t, Py_ssize_t k) noexcept:
     """Where SIGN_OFF's `(?:<[a-z]{1,6}>)?` (IGNORECASE) at the '<' at k ends, or k when it cannot match there.
     Any character beyond ASCII is taken as a letter, for the regex to judge."""
@@ -1138,6 +1195,13 @@ cdef Py_ssize_t name_before_bracket(const Text *t, Py_ssize_t r, Py_ssize_t e) n
     return -1
 
 
+cdef inline bint self_pair(unsigned int letter, Py_UCS4 second) noexcept:
+    """PAIR[SELF_GROUP][letter][pair_code(second, True)]"""
+    if second < 256:
+        return SELF_PAIR[letter][second] != 0
+    return PAIR[SELF_GROUP][letter][pair_code(second, True)] != 0
+
+
 cdef list find_persons(str text):
     cdef Text t = text_of(text)
     if t.kind == 1:
@@ -1150,14 +1214,28 @@ cdef list find_persons(str text):
 cdef inline Py_ssize_t word_end_in(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
     """Where the run of `\\w` from i ends."""
     cdef Py_UCS4 c
-    while i < n:
-        c = s[i]
-        if c < 256:
-            if not WORD_LATIN1[c]:
+    if unit is Py_UCS1:
+        while i + 4 <= n:  # four at a time: one bounds test for four reads
+            if not WORD_LATIN1[s[i]]:
+                return i
+            if not WORD_LATIN1[s[i + 1]]:
+                return i + 1
+            if not WORD_LATIN1[s[i + 2]]:
+                return i + 2
+            if not WORD_LATIN1[s[i + 3]]:
+                return i + 3
+            i += 4
+        while i < n and WORD_LATIN1[s[i]]:
+            i += 1
+    else:
+        while i < n:
+            c = s[i]
+            if c < 256:
+                if not WORD_LATIN1[c]:
+                    break
+            elif not is_word(c):
                 break
-        elif not is_word(c):
-            break
-        i += 1
+            i += 1
     return i
 
 
@@ -1180,7 +1258,38 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
     cdef list self_found = None, list_found = None, email_found = None, comma_found = None, speaker_found = None
     cdef list verb_found = None
     cdef object m
+    cdef unsigned char skip
     while i < n:
+        if i > 0 and prev != 10 and not (has_lt and prev == 62):
+            # step over what none of the tests below would act on (see SKIP_CLASS), prev kept as they leave it
+            while i < n:
+                c = s[i]
+                skip = SKIP_CLASS[c] if c < 256 else SKIP_NONE
+                if skip == SKIP_MARK:
+                    prev = c
+                    i += 1
+                elif skip == SKIP_SPACE:
+                    if is_low(prev):
+                        break
+                    prev = 32
+                    i += 1
+                elif skip == SKIP_WORD or (
+                        skip == SKIP_SELF_LETTER and not self_pair(<unsigned int> c - 97, unit_at(s, n, i + 1))):
+                    j = word_end_in(s, n, i + 1)
+                    if j < n and s[j] == 32:
+                        prev = 32
+                        i = j + 1
+                    else:
+                        prev = s[j - 1]
+                        i = j
+                elif skip == SKIP_LINE_MARK:
+                    prev = c  # a line may start after it: the loop below looks
+                    i += 1
+                    break
+                else:
+                    break
+            if i >= n:
+                break
         c = unit_at(s, n, i)
         if is_word_fast(c):
             # a word starts: nothing else starts within it, so the loop goes on at its end

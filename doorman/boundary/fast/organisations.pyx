@@ -21,12 +21,15 @@ from doorman.boundary.common_words import COMMON_WORDS
 from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import fold
 
-from doorman.boundary.fast.chars cimport Text, text_of, char_at, is_alnum, is_space, lower_char, new_finding
+from doorman.boundary.fast.chars cimport (
+    LITTLE_ENDIAN, Text, char_at, is_alnum, is_space, lower_char, lowest_bit, new_finding, text_of, written_at,
+)
 from doorman.boundary.fast.chars cimport is_word as chars_is_word
 from doorman.boundary.fast.name_words cimport all_parts_in, is_surname, plain
 from doorman.boundary.fast.tokens cimport is_low as tokens_is_low, is_up as tokens_is_up, token_end, token_grammar_changed
 
-from libc.string cimport memchr
+from libc.stdint cimport uint64_t
+from libc.string cimport memchr, memcpy
 
 
 # ---- character classes: the shared tests, read from a table for Latin-1 ----
@@ -71,6 +74,10 @@ cdef inline bint is_name_span(Py_UCS4 c) noexcept:
 
 
 cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
+# For each ASCII character: a pattern's .match with only the suffixes that can open with that character (the others
+# cannot match there, and an alternation without them picks what it picked before), or the whole pattern's.
+cdef list SUFFIX_ANCHOR_BY_FIRST = [SUFFIX_ANCHOR_MATCH] * 128
+cdef list SUFFIX_REST_BY_FIRST = []
 cdef object ORG_SUFFIXED_MATCH = org.ORG_SUFFIXED.match
 cdef object ORG_PREFIXED_MATCH = org.ORG_PREFIXED.match
 cdef object ORG_PARTNERS_MATCH = org.ORG_PARTNERS.match
@@ -173,17 +180,6 @@ cdef inline bint word_at(const Words *table, Py_ssize_t k, const Text *t, Py_ssi
         if fold:
             c = lower_char(c)
         if c != table.chars[k][j]:
-            return False
-    return True
-
-
-cdef inline bint literal_at(const Text *t, Py_ssize_t i, str word) noexcept:
-    """text.startswith(word, i)"""
-    cdef Py_ssize_t k, m = len(word)
-    if i + m > t.n:
-        return False
-    for k in range(m):
-        if char_at(t, i + k) != word[k]:
             return False
     return True
 
@@ -390,7 +386,7 @@ cdef bint suffix_opens(const Text *t, Py_ssize_t i):
             if follows is None:
                 return True
             for opening in <tuple>follows:
-                if literal_at(t, end, <str>opening):
+                if written_at(t, end, <str>opening):
                     return True
             return False
     return False
@@ -530,7 +526,6 @@ cdef inline unsigned char narrowed(const Text *t, Py_ssize_t i, Py_UCS4 c, unsig
     return opens
 
 
-
 cdef bint READY = False
 try:
     _grammar = token_grammar_changed()
@@ -621,8 +616,11 @@ cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t win
     cdef Py_ssize_t pos = window_end - 1, spaces = 0
     cdef bint reaches = False
     cdef Py_UCS4 c
+    cdef const unsigned char *latin1 = <const unsigned char *>t.data if t.kind == 1 and window_end <= t.n else NULL
+    if window_start < 0:
+        window_start = 0
     while pos >= window_start:
-        c = char_at(t, pos)
+        c = latin1[pos] if latin1 != NULL else char_at(t, pos)  # the window lies inside the text
         if c == 32:
             spaces += 1
             if suffix_opens(t, pos + 1):
@@ -675,6 +673,48 @@ cdef bint suffixed_can_match(const Text *t, Py_ssize_t start, Py_ssize_t end) no
 
 # What follows the name (group 1) in ORG_SUFFIXED
 cdef object SUFFIX_REST_MATCH = re.compile(rf",? {org._SUFFIX_CHAIN}(?![\w])").match
+SUFFIX_REST_BY_FIRST[:] = [SUFFIX_REST_MATCH] * 128
+
+
+def _first_chars(str alternative):
+    """The characters text matching this alternative of organisations._ORG_SUFFIX can open with, or None when
+    this reading cannot tell."""
+    if alternative.startswith("(?:"):
+        close = _group_end(alternative, 0)
+        if alternative[close + 1:close + 2] in ("?", "*", "{", "|") or close == 3:
+            return None
+        firsts = set()
+        for inner in _alternatives(alternative[3:close]):
+            inner_firsts = _first_chars(inner)
+            if inner_firsts is None:
+                return None
+            firsts |= inner_firsts
+        return firsts
+    if not alternative or alternative[1:2] in ("?", "*", "{"):
+        return None
+    if alternative[0] == "\\":
+        return {alternative[1]} if len(alternative) > 1 and not _is_word_char(alternative[1]) else None
+    return None if alternative[0] in "()[]|.^$+*?{" else {alternative[0]}
+
+
+def _prepare_suffix_patterns():
+    alternatives = _alternatives(org._ORG_SUFFIX)
+    firsts = [_first_chars(alternative) for alternative in alternatives]
+    if any(first is None for first in firsts) or org.SUFFIX_ANCHOR.pattern != (
+            rf"[ ,](?=[{org.SUFFIX_FIRST_CHARS}])(?:{org._ORG_SUFFIX})(?![\w])"):
+        return  # the whole patterns for every character
+    for c in range(128):
+        kept = "|".join(a for a, first in zip(alternatives, firsts) if chr(c) in first) or "(?!)"
+        SUFFIX_ANCHOR_BY_FIRST[c] = re.compile(rf"[ ,](?=[{org.SUFFIX_FIRST_CHARS}])(?:{kept})(?![\w])").match
+        SUFFIX_REST_BY_FIRST[c] = re.compile(
+            rf",? (?:{kept})(?:(?: & Co\.?)? (?:{org._ORG_SUFFIX}))*(?![\w])").match
+
+
+if org._SUFFIX_CHAIN == rf"(?:{org._ORG_SUFFIX})(?:(?: & Co\.?)? (?:{org._ORG_SUFFIX}))*":
+    try:
+        _prepare_suffix_patterns()
+    except Drift:
+        pass
 # The name's separators after `,? ` (handled apart), in _ORG_NAME's order
 cdef tuple NAME_SEPARATORS = (" & ", " and ", " y ", " et ", " und ", "-", " de la ", " de ", " del ", " van ", " von ",
                               " der ", " du ", " le ", " la ")
@@ -684,9 +724,43 @@ cdef Py_ssize_t SUFFIX_READ = 64 + max([len(<str>opening) for follows in RUN_FOL
                                        default=0)
 
 
-cdef inline bint literal_before(const Text *t, Py_ssize_t i, Py_ssize_t end, str word) noexcept:
+cdef struct Literal:
+    Py_ssize_t length
+    Py_UCS4 chars[MAX_LENGTH]
+
+cdef Literal SEPARATOR_LITERALS[16]
+cdef Literal PREFIX_LITERALS[8]
+
+
+cdef int fill_literals(Literal *literals, tuple words, Py_ssize_t room) except -1:
+    cdef Py_ssize_t k, j
+    if len(words) > room or any(not w or len(w) >= MAX_LENGTH for w in words):
+        raise Drift("organisations' name separators do not fit this twin's tables")
+    for k, word in enumerate(words):
+        literals[k].length = len(word)
+        for j in range(len(word)):
+            literals[k].chars[j] = ord(word[j])
+    return 0
+
+
+try:
+    fill_literals(SEPARATOR_LITERALS, NAME_SEPARATORS, 16)
+    fill_literals(PREFIX_LITERALS, NAME_PREFIXES, 8)
+except Drift as drift:
+    READY = False
+    warnings.warn(f"doorman.boundary.organisations ({drift}): OrganisationRecogniser runs uncompiled", stacklevel=1)
+cdef Py_ssize_t SEPARATOR_COUNT = len(NAME_SEPARATORS), PREFIX_COUNT = len(NAME_PREFIXES)
+
+
+cdef inline bint literal_before(const Text *t, Py_ssize_t i, Py_ssize_t end, const Literal *word) noexcept:
     """word at i, in the text cut at end"""
-    return i + len(word) <= end and literal_at(t, i, word)
+    cdef Py_ssize_t k
+    if i + word.length > end:
+        return False
+    for k in range(word.length):
+        if char_at(t, i + k) != word.chars[k]:
+            return False
+    return True
 
 
 cdef Py_ssize_t token_ends(const Text *t, Py_ssize_t i, Py_ssize_t end, Py_ssize_t *before_hyphen) noexcept:
@@ -717,7 +791,8 @@ cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t en
         return -1
     if q + SUFFIX_READ < end and not suffix_opens(t, q):
         return -1
-    m = SUFFIX_REST_MATCH(text, e, end)
+    c = char_at(t, q) if q < end else 0
+    m = (SUFFIX_REST_BY_FIRST[<Py_ssize_t>c] if c < 128 else SUFFIX_REST_MATCH)(text, e, end)
     if m is None:
         return -1
     name_end[0] = e
@@ -741,7 +816,7 @@ cdef Py_ssize_t after_name(const Text *t, str text, Py_ssize_t e, Py_ssize_t end
                            Py_ssize_t *name_end) except -3:
     """After the name's count-th token, ending at e: `(?:SEP TOKEN){0,4}` greedy (each separator in order), then
     the rest of ORG_SUFFIXED."""
-    cdef Py_ssize_t found
+    cdef Py_ssize_t found, k
     if count < 4:
         if e + 1 < end and char_at(t, e) == 44 and char_at(t, e + 1) == 32:  # `,? `: the comma taken first
             found = after_name_token(t, text, e + 2, end, count + 1, name_end)
@@ -751,9 +826,9 @@ cdef Py_ssize_t after_name(const Text *t, str text, Py_ssize_t e, Py_ssize_t end
             found = after_name_token(t, text, e + 1, end, count + 1, name_end)
             if found != -1:
                 return found
-        for separator in NAME_SEPARATORS:
-            if literal_before(t, e, end, <str>separator):
-                found = after_name_token(t, text, e + len(<str>separator), end, count + 1, name_end)
+        for k in range(SEPARATOR_COUNT):
+            if literal_before(t, e, end, &SEPARATOR_LITERALS[k]):
+                found = after_name_token(t, text, e + SEPARATOR_LITERALS[k].length, end, count + 1, name_end)
                 if found != -1:
                     return found
     return suffix_rest(t, text, e, end, name_end)
@@ -763,12 +838,12 @@ cdef Py_ssize_t suffixed_match(const Text *t, str text, Py_ssize_t start, Py_ssi
                                Py_ssize_t *name_end) except -3:
     """organisations.ORG_SUFFIXED.match(text, start, end) where its look-behind holds: the match's end (group 1
     ends at name_end), -1 when none, -2 when a token reaches the cut (the caller asks the regex)."""
-    cdef Py_ssize_t found = after_name_token(t, text, start, end, 0, name_end), before_hyphen, e
+    cdef Py_ssize_t found = after_name_token(t, text, start, end, 0, name_end), before_hyphen, e, k
     if found != -1:
         return found
-    for prefix in NAME_PREFIXES:  # `(?:de la|de|del|van|von) TOKEN`
-        if literal_before(t, start, end, <str>prefix):
-            e = token_ends(t, start + len(<str>prefix), end, &before_hyphen)
+    for k in range(PREFIX_COUNT):  # `(?:de la|de|del|van|von) TOKEN`
+        if literal_before(t, start, end, &PREFIX_LITERALS[k]):
+            e = token_ends(t, start + PREFIX_LITERALS[k].length, end, &before_hyphen)
             if e < 0:
                 found = e
             else:
@@ -784,7 +859,7 @@ cdef Py_ssize_t name_run_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexce
     """organisations.ORG_NAME.match(text, i, end): its end, -1 when none, -2 when a token reaches the cut. Nothing
     follows the name, so the regex's first try at each step stands: the first separator a TOKEN follows, and the
     longest TOKEN."""
-    cdef Py_ssize_t before_hyphen, e = token_ends(t, i, end, &before_hyphen), k, count
+    cdef Py_ssize_t before_hyphen, e = token_ends(t, i, end, &before_hyphen), k, count, s
     if e < 0:
         return e
     for count in range(4):
@@ -794,9 +869,9 @@ cdef Py_ssize_t name_run_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexce
         elif e < end and char_at(t, e) == 32:
             k = token_ends(t, e + 1, end, &before_hyphen)
         if k == -1:
-            for separator in NAME_SEPARATORS:
-                if literal_before(t, e, end, <str>separator):
-                    k = token_ends(t, e + len(<str>separator), end, &before_hyphen)
+            for s in range(SEPARATOR_COUNT):
+                if literal_before(t, e, end, &SEPARATOR_LITERALS[s]):
+                    k = token_ends(t, e + SEPARATOR_LITERALS[s].length, end, &before_hyphen)
                     if k != -1:
                         break
         if k == -2:
@@ -973,7 +1048,7 @@ cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned
     cdef Py_ssize_t end
     if (opens & SUFFIX_OPENING and (before == 32 or before == 44) and i > state.suffix_resume
             and suffix_opens(t, i)):
-        m = SUFFIX_ANCHOR_MATCH(text, i - 1)
+        m = SUFFIX_ANCHOR_BY_FIRST[<Py_ssize_t>c](text, i - 1)
         if m is not None:
             state.suffix_resume = m.end()
             add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)
@@ -986,6 +1061,31 @@ cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned
         (<list>state.type_starts).append(i)
     if opens & CUE_OPENING and state.fold_cues:
         add_cue_hits(<list>state.hits, t, i, lower_char(c), True)
+    return 0
+
+
+cdef inline uint64_t not_letter_bytes(uint64_t block) noexcept:
+    """0x80 in each byte of the (little-endian) block that is not an ASCII letter, else 0."""
+    cdef uint64_t below_a = ~((block | 0x8080808080808080ULL) - 0x4141414141414141ULL)  # low seven bits under 'A'
+    cdef uint64_t low5 = block & 0x1F1F1F1F1F1F1F1FULL  # from '@' on, a letter's low five bits are 1..26
+    return (below_a | (low5 + 0x6565656565656565ULL) | ~(low5 + 0x7F7F7F7F7F7F7F7FULL) | block) & 0x8080808080808080ULL
+
+
+cdef inline uint64_t ampersand_bytes(uint64_t block) noexcept:
+    """0x80 in each byte of the block that is a '&', else 0."""
+    cdef uint64_t other = block ^ 0x2626262626262626ULL
+    return ~(((other & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | other) & 0x8080808080808080ULL
+
+
+cdef inline int open_latin1_at(str text, const Text *t, const unsigned char *latin1, Py_ssize_t i,
+                               unsigned char after, Anchors *state) except -1:
+    """open_anchors at i of a Latin-1 text, after = OPENS_AFTER of the character before."""
+    cdef unsigned char c = latin1[i]
+    cdef unsigned char opens = LATIN1_OPENS[c][latin1[i + 1] if i + 1 < t.n else 0] & after
+    if opens:
+        opens = narrowed(t, i, c, opens)
+        if opens:
+            open_anchors(text, t, i, c, opens, state)
     return 0
 
 
@@ -1007,6 +1107,8 @@ class OrganisationRecogniser:
         cdef const unsigned char *latin1
         cdef unsigned char after
         cdef Anchors state
+        cdef Py_ssize_t base
+        cdef uint64_t block, marks, block_marks, starts
         state.suffix_spans = <PyObject *>suffix_spans
         state.connector_spans = <PyObject *>connector_spans
         state.type_starts = <PyObject *>type_starts
@@ -1018,22 +1120,29 @@ class OrganisationRecogniser:
         # character by character through a table of what two characters can open, any other word by word.
         if t.kind == 1 and n > 0:
             latin1 = <const unsigned char *>t.data
-            after = 0xFF
-            for i in range(n - 1):
-                c = latin1[i]
-                opens = LATIN1_OPENS[c][latin1[i + 1]] & after
-                after = OPENS_AFTER[c]
-                if opens:
-                    opens = narrowed(&t, i, c, opens)
-                    if opens:
-                        open_anchors(text, &t, i, c, opens, &state)
-            i = n - 1
-            c = latin1[i]
-            opens = LATIN1_OPENS[c][0] & after
-            if opens:
-                opens = narrowed(&t, i, c, opens)
-                if opens:
-                    open_anchors(text, &t, i, c, opens, &state)
+            if LITTLE_ENDIAN:
+                # only an ASCII letter or '&' after a character that is not an ASCII letter can open: jump between
+                # those, found eight bytes at a time
+                base = 0
+                marks = 0x8000000000000000ULL  # the text's start: as after a mark
+                while base + 8 <= n:
+                    memcpy(&block, latin1 + base, 8)
+                    block_marks = not_letter_bytes(block)
+                    starts = ((block_marks << 8) | marks >> 56) & ((~block_marks & 0x8080808080808080ULL)
+                                                                 | ampersand_bytes(block))
+                    marks = block_marks
+                    while starts:
+                        i = base + (lowest_bit(starts) >> 3)
+                        open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
+                        starts &= starts - 1
+                    base += 8
+                for i in range(base, n):
+                    open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
+            else:
+                after = 0xFF
+                for i in range(n):
+                    open_latin1_at(text, &t, latin1, i, after, &state)
+                    after = OPENS_AFTER[latin1[i]]
             i = n
         while i < n:
             c = char_at(&t, i)

@@ -5,14 +5,20 @@ One pass over the text finds the few places where a token, a cue word or a `KEY=
 does the reference's own pattern decide, so most texts (which hold no secret) never reach a regex.
 """
 
-from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISALNUM, Py_UNICODE_ISALPHA, Py_UNICODE_ISDIGIT
+from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISALNUM, Py_UNICODE_ISALPHA, Py_UNICODE_ISDIGIT, PyUnicode_DATA
 
 import re
+
+from libc.stdint cimport uint64_t
+from libc.string cimport memchr, memcmp, memcpy
 
 from doorman.boundary import secrets
 from doorman.boundary.findings import Finding, mentions
 
 from doorman.boundary.fast.chars cimport (
+    HIGHS,
+    LITTLE_ENDIAN,
+    ONES,
     Text,
     changed_patterns,
     char_at,
@@ -20,12 +26,14 @@ from doorman.boundary.fast.chars cimport (
     is_word,
     lower_char,
     lowered_any,
+    lowest_bit,
     matches_ci,
     new_finding,
     same_letter,
     text_of,
     unit,
     unsafe_fold,
+    written_at,
 )
 
 
@@ -124,6 +132,17 @@ cdef bint holds_any(const Text *t, Py_ssize_t p, tuple words) noexcept:
     return False
 
 
+cdef bint holds_any_bytes(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, tuple words) noexcept:
+    """holds_any in a one-byte text, for ASCII `words`."""
+    cdef str word
+    cdef Py_ssize_t m
+    for word in words:
+        m = len(word)
+        if p + m <= n and memcmp(data + p, PyUnicode_DATA(word), m) == 0:
+            return True
+    return False
+
+
 cdef inline bint word_ci(const Text *t, Py_ssize_t i, str word) noexcept:
     """`(?i)word\\b` at i."""
     return matches_ci(t, i, word) and not is_word(char_at(t, i + len(word)))
@@ -193,7 +212,7 @@ cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1
         return any([word in key for word in ENV_KEY_WORDS])
     # each key word is within [A-Z_], so one that starts in the key also ends in it
     for end in range(q, line):
-        if holds_any(t, end, ENV_KEY_WORDS):
+        if holds_any_bytes(<const Py_UCS1 *> t.data, t.n, end, ENV_KEY_WORDS) if t.kind == 1 else holds_any(t, end, ENV_KEY_WORDS):
             return True
     return False
 
@@ -251,6 +270,118 @@ cdef int scan(const unit *data, const Text *t, str text, list tokens, list assig
             if hit & CUE_BITS and lowered_any(t, p, ASSIGNED_STARTS[lower_char(first)]) and cue_at(t, p):
                 assigned.append(p)
     return (REFUSED if refused else 0) | (DASHED if dashed else 0)
+
+
+# OPENS[c]: c is some opening's first character (as written, or a cue word's in either case)
+cdef unsigned char OPENS[256]
+for _code in range(256):
+    OPENS[_code] = (MASKS[_code * 4 + FIRST] & (TOKEN_BITS | CUE_BITS)) != 0
+
+
+cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
+    cdef uint64_t x
+    memcpy(&x, s, 8)
+    return x
+
+
+cdef inline uint64_t ascii_letters(uint64_t x) noexcept:
+    """The high bit of each byte of x that is an ASCII letter."""
+    cdef uint64_t folded = (x | (ONES * 0x20)) & (ONES * 127)
+    return (folded + ONES * (128 - 0x61)) & ~(folded + ONES * (127 - 0x7A)) & ~x & HIGHS
+
+
+cdef bint lowered_any_bytes(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, tuple words) noexcept:
+    """lowered_any in a one-byte text, for ASCII `words` (no character above ASCII lowers into ASCII)."""
+    cdef str word
+    cdef const Py_UCS1 *letters
+    cdef Py_ssize_t m, k
+    cdef Py_UCS1 c
+    for word in words:
+        m = len(word)
+        if p + m > n:
+            continue
+        letters = <const Py_UCS1 *> PyUnicode_DATA(word)
+        for k in range(m):
+            c = data[p + k]
+            if 65 <= c <= 90:
+                c += 32
+            if c != letters[k]:
+                break
+        else:
+            return True
+    return False
+
+
+cdef inline unsigned long long opening_hit(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """scan's hit of an opening at p, an ASCII letter, in a one-byte text, less its NEWLINE_BIT and DASHES_BIT
+    (none when its third is a line break, which scan gives to the line instead)."""
+    if p + 2 >= n or data[p + 2] == 10:
+        return 0
+    return (
+        MASKS[(data[p - 1] if p > 0 else 32) * 4 + BEFORE] & MASKS[data[p] * 4 + FIRST]
+        & MASKS[data[p + 1] * 4 + SECOND] & MASKS[data[p + 2] * 4 + THIRD] & (TOKEN_BITS | CUE_BITS)
+    )
+
+
+cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned long long hit, list tokens,
+                    list assigned) except -1:
+    """scan's test of a hit at p, an ASCII letter, in a one-byte text."""
+    cdef unsigned int first = data[p]
+    if hit & TOKEN_BITS and holds_any_bytes(data, t.n, p, TOKEN_PREFIXES[first]):
+        tokens.append(p)
+    if hit & CUE_BITS and lowered_any_bytes(data, t.n, p, ASSIGNED_STARTS[lower_char(first)]) and cue_at(t, p):
+        assigned.append(p)
+    return 0
+
+
+cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, list tokens, list assigned, list env) except -1:
+    """scan for a one-byte text: its line breaks and "---" found with memchr, and its openings (each an ASCII
+    letter after none) eight characters at a time, then tested one by one."""
+    cdef Py_ssize_t i = 0, n = t.n, p
+    cdef uint64_t letters, wanted, carry = 0
+    cdef unsigned long long hit
+    cdef const Py_UCS1 *found
+    cdef Py_UCS4 c
+    if env_line_may_match(t, text, 0):
+        env.append(0)
+    while i < n:
+        found = <const Py_UCS1 *> memchr(data + i, 10, n - i)
+        if found == NULL:
+            break
+        i = found - data
+        c = char_at(t, i + 1)  # as scan
+        if (key_class(c) and key_class(char_at(t, i + 2)) or c == 101 or is_space(c)) and env_line_may_match(t, text, i + 1):
+            env.append(i + 1)
+        i += 1
+    i = 0
+    while i + 8 <= n:
+        letters = ascii_letters(read8(data + i))
+        wanted = letters & ~((letters << 8) | carry)
+        carry = letters >> 56
+        while wanted:
+            p = i + (lowest_bit(wanted) >> 3)
+            wanted &= wanted - 1
+            if OPENS[data[p]]:
+                hit = opening_hit(data, n, p)
+                if hit:
+                    opening_at(data, t, p, hit, tokens, assigned)
+        i += 8
+    while i < n:
+        if OPENS[data[i]] and ascii_letters(data[i]) and not (i > 0 and ascii_letters(data[i - 1])):
+            hit = opening_hit(data, n, i)
+            if hit:
+                opening_at(data, t, i, hit, tokens, assigned)
+        i += 1
+    i = 0
+    while i + 2 < n:
+        found = <const Py_UCS1 *> memchr(data + i, 45, n - 2 - i)
+        if found == NULL:
+            break
+        i = found - data
+        if data[i + 1] == 45 and data[i + 2] == 45:
+            return DASHED
+        i += 1
+    return 0
 
 
 # _opaque, in C where its constants are found: the plain words it refuses and the symbols that make a secret
@@ -412,71 +543,67 @@ cdef Py_ssize_t run_token(const Text *t, Py_ssize_t i, int cls, Py_ssize_t least
     return end if least <= end - i <= most and token_ends(t, end) else -1
 
 
-cdef inline bint holds(const Text *t, Py_ssize_t p, str word) noexcept:
-    return holds_any(t, p, (word,))
-
-
 cdef Py_ssize_t token_end(const Text *t, Py_ssize_t p) noexcept:
     """Where TOKENS matches at p, after no \\w nor '-', or -1: its alternatives in order."""
     cdef Py_ssize_t end, run
     cdef Py_UCS4 c
     cdef str word
     for word in ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"):
-        if holds(t, p, word):
+        if written_at(t, p, word):
             end = run_token(t, p + 4, UPPER_DIGIT, 16, 16)
             if end >= 0:
                 return end
             break
     c = char_at(t, p + 2)
-    if holds(t, p, "gh") and (c == 112 or c == 111 or c == 117 or c == 115 or c == 114) and char_at(t, p + 3) == 95:
+    if written_at(t, p, "gh") and (c == 112 or c == 111 or c == 117 or c == 115 or c == 114) and char_at(t, p + 3) == 95:
         end = run_token(t, p + 4, LETTER_DIGIT, 30, 255)
         if end >= 0:
             return end
-    if holds(t, p, "github_pat_"):
+    if written_at(t, p, "github_pat_"):
         end = run_token(t, p + 11, LETTER_DIGIT_UNDERSCORE, 40, 255)
         if end >= 0:
             return end
     c = char_at(t, p + 3)
-    if holds(t, p, "xox") and (c == 97 or c == 98 or c == 112 or c == 111 or c == 115 or c == 114) and char_at(t, p + 4) == 45:
+    if written_at(t, p, "xox") and (c == 97 or c == 98 or c == 112 or c == 111 or c == 115 or c == 114) and char_at(t, p + 4) == 45:
         end = run_token(t, p + 5, LETTER_DIGIT_DASH, 10, 250)
         if end >= 0:
             return end
-    if (holds(t, p, "sk_") or holds(t, p, "pk_") or holds(t, p, "rk_")) and (
-        holds(t, p + 3, "live_") or holds(t, p + 3, "test_")
+    if (written_at(t, p, "sk_") or written_at(t, p, "pk_") or written_at(t, p, "rk_")) and (
+        written_at(t, p + 3, "live_") or written_at(t, p + 3, "test_")
     ):
         end = run_token(t, p + 8, LETTER_DIGIT, 10, 99)
         if end >= 0:
             return end
-    if holds(t, p, "sk-"):  # (?:proj-|ant-)? then the run: whichever way, the same end
+    if written_at(t, p, "sk-"):  # (?:proj-|ant-)? then the run: whichever way, the same end
         end = run_end(t, p + 3, TOKEN_CHARACTER)
         run = end - p - 3
         if token_ends(t, end) and (
-            holds(t, p + 3, "proj-") and 20 <= run - 5 <= 200
-            or holds(t, p + 3, "ant-") and 20 <= run - 4 <= 200
+            written_at(t, p + 3, "proj-") and 20 <= run - 5 <= 200
+            or written_at(t, p + 3, "ant-") and 20 <= run - 4 <= 200
             or 20 <= run <= 200
         ):
             return end
-    if holds(t, p, "AIza"):
+    if written_at(t, p, "AIza"):
         end = run_token(t, p + 4, TOKEN_CHARACTER, 35, 35)
         if end >= 0:
             return end
-    if holds(t, p, "glpat-"):
+    if written_at(t, p, "glpat-"):
         end = run_token(t, p + 6, TOKEN_CHARACTER, 20, 20)
         if end >= 0:
             return end
-    if holds(t, p, "npm_"):
+    if written_at(t, p, "npm_"):
         end = run_token(t, p + 4, LETTER_DIGIT, 36, 36)
         if end >= 0:
             return end
     for word in ("tok_", "key_", "api_", "secret_", "token_", "sess_", "pat_"):
-        if holds(t, p, word):
+        if written_at(t, p, word):
             end = run_token(t, p + len(word), LETTER_DIGIT, 16, 128)
             if end >= 0:
                 return end
             break
-    if holds(t, p, "eyJ"):
+    if written_at(t, p, "eyJ"):
         end = run_end(t, p + 3, TOKEN_CHARACTER)
-        if end - p - 3 >= 8 and char_at(t, end) == 46 and holds(t, end + 1, "eyJ"):
+        if end - p - 3 >= 8 and char_at(t, end) == 46 and written_at(t, end + 1, "eyJ"):
             run = end + 4
             end = run_end(t, run, TOKEN_CHARACTER)
             if end - run >= 8 and char_at(t, end) == 46:
@@ -603,12 +730,12 @@ cdef bint PEM_AS_PORTED = changed_patterns(secrets, {"PEM": 2194481025}) is None
 cdef Py_ssize_t after_label(const Text *t, Py_ssize_t p, bint block) noexcept:
     """After PEM's `PRIVATE KEY(?: BLOCK)?` at p (with " BLOCK" or without) and the "-----" closing the BEGIN
     line's label: where the label ends, or -1."""
-    if not holds(t, p, "PRIVATE KEY"):
+    if not written_at(t, p, "PRIVATE KEY"):
         return -1
     p += 11
     if block:
-        return p + 6 if holds(t, p, " BLOCK-----") else -1
-    return p if holds(t, p, "-----") else -1
+        return p + 6 if written_at(t, p, " BLOCK-----") else -1
+    return p if written_at(t, p, "-----") else -1
 
 
 cdef int pem_findings(const Text *t, str text, list found) except -1:
@@ -684,7 +811,9 @@ class SecretRecogniser:
         cdef int state
         cdef Py_ssize_t start, end, stop
         cdef Py_ssize_t value[2]
-        if t.kind == 1:
+        if t.kind == 1 and LITTLE_ENDIAN:
+            state = scan_bytes(<const Py_UCS1 *> t.data, &t, text, tokens, assigned, env)
+        elif t.kind == 1:
             state = scan(<const Py_UCS1 *> t.data, &t, text, tokens, assigned, env)
         elif t.kind == 2:
             state = scan(<const Py_UCS2 *> t.data, &t, text, tokens, assigned, env)
@@ -730,6 +859,5 @@ class SecretRecogniser:
 
 
 TWINS = {secrets.SecretRecogniser: SecretRecogniser}
-
 
 

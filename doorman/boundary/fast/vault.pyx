@@ -70,6 +70,7 @@ cdef class Prefixes:
     cdef unsigned char hashes[512]  # the keys of by_hash, as bits
     cdef unsigned char openings[256 * 256]
     cdef unsigned char *triples
+    cdef unsigned char flags[256]  # per Latin-1 code: ALLOWED (bit 0), some word's first character (bit 1)
     cdef bint in_tables
     cdef bint pairs  # a word is two characters long
 
@@ -114,6 +115,8 @@ cdef class Prefixes:
             for third in thirds:
                 for code in range(256) if third is None else raw[third]:
                     self.triples[number * 256 + code] = 1
+        for a in range(256):
+            self.flags[a] = ALLOWED[a] | (2 if any(self.openings[a * 256 + b] for b in range(256)) else 0)
 
     def __dealloc__(self):
         PyMem_Free(self.triples)
@@ -166,7 +169,7 @@ cdef list scan(const unit *data, const Text *t, Prefixes first_words):
             code = lower_char(c)
             if code >= 256:
                 code = 0xC0 if Py_UNICODE_ISALNUM(code) else 32
-        if triples[openings[a * 256 + b] * 256 + code] & ALLOWED[z] and first_words.at(t, i - 2):
+        if ALLOWED[z] and triples[openings[a * 256 + b] * 256 + code] and first_words.at(t, i - 2):
             starts.append(i - 2)
         z = a
         a = b
@@ -174,6 +177,29 @@ cdef list scan(const unit *data, const Text *t, Prefixes first_words):
     # a two-character word at the text's end, which no third character follows
     if first_words.pairs and t.n >= 2 and ALLOWED[z] and openings[a * 256 + b] and first_words.at(t, t.n - 2):
         starts.append(t.n - 2)
+    return starts
+
+
+cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
+    """`scan` for a text of Latin-1 characters alone (none of which lower_char refuses): a start needs a
+    character allowing it before (or none) and a word's first character, one small table telling both."""
+    cdef list starts = []
+    cdef Py_ssize_t p, n = t.n
+    cdef unsigned int a, flag, before = 2  # bit 1: a start is allowed at p
+    cdef const unsigned char *openings = first_words.openings
+    cdef const unsigned char *triples = first_words.triples
+    cdef const unsigned char *flags = first_words.flags
+    for p in range(n - 2):
+        a = data[p]
+        flag = flags[a]
+        if flag & before:
+            if triples[openings[a * 256 + data[p + 1]] * 256 + data[p + 2]] and first_words.at(t, p):
+                starts.append(p)
+        before = (flag & 1) << 1
+    # a two-character word at the text's end, which no third character follows
+    if (first_words.pairs and n >= 2 and (n == 2 or ALLOWED[data[n - 3]])
+            and openings[data[n - 2] * 256 + data[n - 1]] and first_words.at(t, n - 2)):
+        starts.append(n - 2)
     return starts
 
 
@@ -284,7 +310,7 @@ class VaultRecogniser:
         if not first_words.in_tables:
             starts = entry_starts(&t, first_words)
         elif t.kind == 1:
-            starts = scan(<const Py_UCS1 *> t.data, &t, first_words)
+            starts = scan_latin1(<const Py_UCS1 *> t.data, &t, first_words)
         elif t.kind == 2:
             starts = scan(<const Py_UCS2 *> t.data, &t, first_words)
         else:
