@@ -75,11 +75,6 @@ cdef inline bint is_space(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISSPACE(c)
 
 
-cdef inline bint is_ascii_digit(Py_UCS4 c) noexcept:
-    """`[0-9]`"""
-    return 48 <= <unsigned int> c <= 57
-
-
 cdef inline bint is_ascii_upper(Py_UCS4 c) noexcept:
     """`[A-Z]`"""
     return 65 <= <unsigned int> c <= 90
@@ -117,6 +112,22 @@ cdef inline bint same_letter(Py_UCS4 c, unsigned int lower) noexcept:
     if u < 128:
         return u == lower or u + 32 == lower
     return (lower == 105 and (u == 0x130 or u == 0x131)) or (lower == 107 and u == 0x212A) or (lower == 115 and u == 0x17F)
+
+
+cdef inline unsigned int ascii_fold(Py_UCS4 c) noexcept:
+    """The lower-case ASCII letter a `(?i)` pattern equates with c (same_letter's equivalence), or 0 for none."""
+    cdef unsigned int code = c
+    if 65 <= code <= 90:
+        return code + 32
+    if 97 <= code <= 122:
+        return code
+    if code == 0x130 or code == 0x131:
+        return 105
+    if code == 0x212A:
+        return 107
+    if code == 0x17F:
+        return 115
+    return 0
 
 
 cdef inline bint matches_ci(const Text *t, Py_ssize_t i, str word) noexcept:
@@ -159,23 +170,6 @@ cdef inline bint is_number_class(Py_UCS4 c) noexcept:
     """`[\\d\\s\\-.()/+]`: what follows a number's first character while it could still be a number."""
     cdef unsigned int u = c
     return is_digit(c) or is_space(c) or u == 45 or u == 46 or u == 40 or u == 41 or u == 47 or u == 43
-
-
-cdef inline Py_ssize_t number_reach(const Text *t, Py_ssize_t i) noexcept:
-    """findings.number_reaches for one position: where the run of digits, spaces and separators after a number
-    starting at i ends, or -1 when no number can start at i (not a digit, '+' or '(', or one after a word
-    character, '-' or '.')."""
-    cdef Py_UCS4 c = char_at(t, i), before
-    cdef Py_ssize_t j
-    if not (is_digit(c) or c == 43 or c == 40):
-        return -1
-    before = char_at(t, i - 1)
-    if is_word(before) or before == 45 or before == 46:
-        return -1
-    j = i + 1
-    while j < t.n and is_number_class(char_at(t, j)):
-        j += 1
-    return j
 
 
 cdef inline list address_starts(const Text *t, str text):

@@ -15,7 +15,7 @@ from libc.stdint cimport uint64_t
 from doorman.boundary import financial
 from doorman.boundary.findings import Finding
 
-from doorman.boundary.fast.chars cimport Text, char_at, is_digit, is_space, is_word, new_finding, text_of
+from doorman.boundary.fast.chars cimport Text, ascii_fold, char_at, is_digit, is_space, is_word, new_finding, text_of
 
 
 cdef extern from "<string.h>" nogil:
@@ -578,18 +578,12 @@ load_cue_words(financial._ACCOUNT_WORDS)
 
 
 cdef inline Py_UCS4 fold_code(Py_UCS4 c) noexcept:
-    """The ASCII code point that a `(?i)` pattern's lower-case ASCII character matches c as, or 0 for none:
-    either case, and the code points `re` equates with i, k and s."""
-    cdef long code = c  # arithmetic on a Py_UCS4 would make a str of it
-    if c < 128:
-        return code + 32 if 65 <= c <= 90 else c
-    if c == 0x130 or c == 0x131:
-        return 105
-    if c == 0x212A:
-        return 107
-    if c == 0x17F:
-        return 115
-    return 0
+    """The ASCII code point that a `(?i)` pattern's lower-case ASCII character matches c as (ascii_fold, and any
+    other ASCII character as itself), or 0 for none."""
+    cdef unsigned int letter = ascii_fold(c)
+    if letter or c >= 128:
+        return letter
+    return c
 
 
 cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) noexcept:

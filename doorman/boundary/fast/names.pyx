@@ -28,6 +28,7 @@ from cpython.unicode cimport (
 
 from doorman.boundary.fast.chars cimport (
     Text,
+    ascii_fold,
     changed_patterns,
     char_at,
     is_space,
@@ -917,22 +918,6 @@ cdef inline Py_ssize_t skip_blanks(const Text *t, Py_ssize_t k) noexcept:
         k += 1
         c = char_at(t, k)
     return k
-
-
-cdef inline unsigned int ascii_fold(Py_UCS4 c) noexcept:
-    """The lower-case ASCII letter an IGNORECASE pattern equates with c, or 0."""
-    cdef unsigned int code = c
-    if 65 <= code <= 90:
-        return code + 32
-    if 97 <= code <= 122:
-        return code
-    if code == 0x130 or code == 0x131:
-        return 105
-    if code == 0x212A:
-        return 107
-    if code == 0x17F:
-        return 115
-    return 0
 
 
 cdef bint self_phrase_at(const Text *t, Py_ssize_t i, unsigned int letter) noexcept:

@@ -74,10 +74,6 @@ cdef inline bint is_name_span(Py_UCS4 c) noexcept:
 
 
 cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
-# For each ASCII character: a pattern's .match with only the suffixes that can open with that character (the others
-# cannot match there, and an alternation without them picks what it picked before), or the whole pattern's.
-cdef list SUFFIX_ANCHOR_BY_FIRST = [SUFFIX_ANCHOR_MATCH] * 128
-cdef list SUFFIX_REST_BY_FIRST = []
 cdef object ORG_SUFFIXED_MATCH = org.ORG_SUFFIXED.match
 cdef object ORG_PREFIXED_MATCH = org.ORG_PREFIXED.match
 cdef object ORG_PARTNERS_MATCH = org.ORG_PARTNERS.match
@@ -673,48 +669,8 @@ cdef bint suffixed_can_match(const Text *t, Py_ssize_t start, Py_ssize_t end) no
 
 # What follows the name (group 1) in ORG_SUFFIXED
 cdef object SUFFIX_REST_MATCH = re.compile(rf",? {org._SUFFIX_CHAIN}(?![\w])").match
-SUFFIX_REST_BY_FIRST[:] = [SUFFIX_REST_MATCH] * 128
 
 
-def _first_chars(str alternative):
-    """The characters text matching this alternative of organisations._ORG_SUFFIX can open with, or None when
-    this reading cannot tell."""
-    if alternative.startswith("(?:"):
-        close = _group_end(alternative, 0)
-        if alternative[close + 1:close + 2] in ("?", "*", "{", "|") or close == 3:
-            return None
-        firsts = set()
-        for inner in _alternatives(alternative[3:close]):
-            inner_firsts = _first_chars(inner)
-            if inner_firsts is None:
-                return None
-            firsts |= inner_firsts
-        return firsts
-    if not alternative or alternative[1:2] in ("?", "*", "{"):
-        return None
-    if alternative[0] == "\\":
-        return {alternative[1]} if len(alternative) > 1 and not _is_word_char(alternative[1]) else None
-    return None if alternative[0] in "()[]|.^$+*?{" else {alternative[0]}
-
-
-def _prepare_suffix_patterns():
-    alternatives = _alternatives(org._ORG_SUFFIX)
-    firsts = [_first_chars(alternative) for alternative in alternatives]
-    if any(first is None for first in firsts) or org.SUFFIX_ANCHOR.pattern != (
-            rf"[ ,](?=[{org.SUFFIX_FIRST_CHARS}])(?:{org._ORG_SUFFIX})(?![\w])"):
-        return  # the whole patterns for every character
-    for c in range(128):
-        kept = "|".join(a for a, first in zip(alternatives, firsts) if chr(c) in first) or "(?!)"
-        SUFFIX_ANCHOR_BY_FIRST[c] = re.compile(rf"[ ,](?=[{org.SUFFIX_FIRST_CHARS}])(?:{kept})(?![\w])").match
-        SUFFIX_REST_BY_FIRST[c] = re.compile(
-            rf",? (?:{kept})(?:(?: & Co\.?)? (?:{org._ORG_SUFFIX}))*(?![\w])").match
-
-
-if org._SUFFIX_CHAIN == rf"(?:{org._ORG_SUFFIX})(?:(?: & Co\.?)? (?:{org._ORG_SUFFIX}))*":
-    try:
-        _prepare_suffix_patterns()
-    except Drift:
-        pass
 # The name's separators after `,? ` (handled apart), in _ORG_NAME's order
 cdef tuple NAME_SEPARATORS = (" & ", " and ", " y ", " et ", " und ", "-", " de la ", " de ", " del ", " van ", " von ",
                               " der ", " du ", " le ", " la ")
@@ -791,8 +747,7 @@ cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t en
         return -1
     if q + SUFFIX_READ < end and not suffix_opens(t, q):
         return -1
-    c = char_at(t, q) if q < end else 0
-    m = (SUFFIX_REST_BY_FIRST[<Py_ssize_t>c] if c < 128 else SUFFIX_REST_MATCH)(text, e, end)
+    m = SUFFIX_REST_MATCH(text, e, end)
     if m is None:
         return -1
     name_end[0] = e
@@ -1048,7 +1003,7 @@ cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned
     cdef Py_ssize_t end
     if (opens & SUFFIX_OPENING and (before == 32 or before == 44) and i > state.suffix_resume
             and suffix_opens(t, i)):
-        m = SUFFIX_ANCHOR_BY_FIRST[<Py_ssize_t>c](text, i - 1)
+        m = SUFFIX_ANCHOR_MATCH(text, i - 1)
         if m is not None:
             state.suffix_resume = m.end()
             add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)

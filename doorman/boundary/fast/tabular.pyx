@@ -160,10 +160,16 @@ cdef extern from *:
     /* The end of the line from i (its '\n', or n), adding to counts[slot[c]] for each ASCII c on it whose slot is
        0-4 (slot 5: '\n'; -1: not counted); `wanted` holds the six characters whose slot is not -1. Sixteen bytes
        (eight UCS-2 units) at a time where SSE2 is there; reads stay within [i, n). */
+    /* Counts c (slot 0-4) on the line; 1 when c ends it (slot 5). */
+    static inline int doorman_line_count(unsigned int c, const signed char *slot, Py_ssize_t *counts) {
+        signed char s;
+        if (c >= 128 || (s = slot[c]) < 0) return 0;
+        if (s == 5) return 1;
+        counts[s] += 1;
+        return 0;
+    }
     static Py_ssize_t doorman_scan_line_ucs1(const unsigned char *p, Py_ssize_t i, Py_ssize_t n,
                                              const signed char *slot, const unsigned char *wanted, Py_ssize_t *counts) {
-        unsigned int c;
-        signed char s;
     #ifdef DOORMAN_LINE_SIMD
         const __m128i w0 = _mm_set1_epi8((char)wanted[0]), w1 = _mm_set1_epi8((char)wanted[1]),
                       w2 = _mm_set1_epi8((char)wanted[2]), w3 = _mm_set1_epi8((char)wanted[3]),
@@ -176,27 +182,19 @@ cdef extern from *:
             unsigned int mask = (unsigned int)_mm_movemask_epi8(hit);
             while (mask) {
                 Py_ssize_t at = i + __builtin_ctz(mask);
-                s = slot[p[at]];
-                if (s == 5) return at;
-                counts[s] += 1;
+                if (doorman_line_count(p[at], slot, counts)) return at;
                 mask &= mask - 1;
             }
             i += 16;
         }
     #endif
         for (; i < n; i++) {
-            c = p[i];
-            if (c < 128 && (s = slot[c]) >= 0) {
-                if (s == 5) return i;
-                counts[s] += 1;
-            }
+            if (doorman_line_count(p[i], slot, counts)) return i;
         }
         return n;
     }
     static Py_ssize_t doorman_scan_line_ucs2(const Py_UCS2 *p, Py_ssize_t i, Py_ssize_t n,
                                              const signed char *slot, const unsigned char *wanted, Py_ssize_t *counts) {
-        unsigned int c;
-        signed char s;
     #ifdef DOORMAN_LINE_SIMD
         const __m128i w0 = _mm_set1_epi16(wanted[0]), w1 = _mm_set1_epi16(wanted[1]),
                       w2 = _mm_set1_epi16(wanted[2]), w3 = _mm_set1_epi16(wanted[3]),
@@ -209,20 +207,14 @@ cdef extern from *:
             unsigned int mask = (unsigned int)_mm_movemask_epi8(hit) & 0x5555u;
             while (mask) {
                 Py_ssize_t at = i + (__builtin_ctz(mask) >> 1);
-                s = slot[p[at]];
-                if (s == 5) return at;
-                counts[s] += 1;
+                if (doorman_line_count(p[at], slot, counts)) return at;
                 mask &= mask - 1;
             }
             i += 8;
         }
     #endif
         for (; i < n; i++) {
-            c = p[i];
-            if (c < 128 && (s = slot[c]) >= 0) {
-                if (s == 5) return i;
-                counts[s] += 1;
-            }
+            if (doorman_line_count(p[i], slot, counts)) return i;
         }
         return n;
     }
