@@ -136,17 +136,20 @@ def test_compiled_sanitiser_writes_what_the_python_one_writes():
         assert (a.texts, a.kept, a.mapping) == (b.texts, b.kept, b.mapping), texts
 
 
-def test_compiled_replace_numbers_as_the_reference_does():
+@pytest.mark.parametrize("width", ["", "é", "Ω", "😀"], ids=["ascii", "latin-1", "ucs-2", "ucs-4"])
+def test_compiled_replace_numbers_as_the_reference_does(width):
     """Labels beyond the twin's table of 32, labels equal but not the same object (a vault's types, read per
-    row), counters carried from an earlier message, and reserved keys the numbering must skip."""
-    labels = [f"TYPE{i % 40}" for i in range(200)] + ["".join(["PER", "SON"]) for _ in range(5)]
-    text = " ".join(f"v{i}" for i in range(len(labels)))
-    kept, pos = [], 0
+    row), counters carried from an earlier message, reserved keys the numbering must skip, numbers beyond
+    the placeholders the twin makes ahead, and texts of every character width."""
+    labels = [f"TYPE{i % 40}" for i in range(200)] + ["".join(["PER", "SON"]) for _ in range(5)] + ["EMAIL"] * 30
+    text = width + " ".join(f"v{i}" for i in range(len(labels))) + width
+    kept, pos = [], len(width)
     for i, label in enumerate(labels):
         kept.append(Finding(pos, pos + len(f"v{i}"), label))
         pos += len(f"v{i}") + 1
     runs = []
     for step in (sanitiser.replace, fast.twins()[sanitiser.replace]):
-        mapping = PlaceholderMap(reserved={"TYPE3_2", "PERSON_3"}, counters={"TYPE5": 7, "PERSON": 1})
+        mapping = PlaceholderMap(reserved={"TYPE3_2", "PERSON_3", "EMAIL_27"}, counters={"TYPE5": 7, "PERSON": 1})
         runs.append((step(text, kept, mapping), mapping))
+    assert "[EMAIL_31]" in runs[0][0]
     assert runs[1] == runs[0]

@@ -25,7 +25,6 @@ from doorman.boundary.fast.chars cimport (
 cdef object ZIP_CUE_MATCH = reference.ZIP_CUE.match
 cdef object STREET_BEFORE_MATCH = reference.STREET_BEFORE.match
 cdef object TOWN_AFTER_MATCH = reference.TOWN_AFTER.match
-cdef object STREET_US_MATCH = reference.STREET_US.match
 cdef object UNIT_FIRST_MATCH = reference.STREET_UNIT_FIRST.match
 cdef object ROMANCE_NUM_FIRST_MATCH = reference.STREET_ROMANCE_NUM_FIRST.match
 cdef object ROMANCE_TYPE_FIRST_MATCH = reference.STREET_ROMANCE_TYPE_FIRST.match
@@ -87,6 +86,9 @@ cdef tuple ROMANCE_WORDS = ()
 cdef Py_ssize_t TOKEN_MAX = 0, SEGMENT = 0
 # For each first three characters of a type token (a two-letter token and its space), the token lengths it has.
 cdef unsigned int TYPE_PREFIXES[28 * 28 * 28]
+cdef Py_UCS4 TOKEN_CHARS[64][32]  # TYPE_TOKENS as C arrays, TOKEN_LENGTHS long
+cdef Py_ssize_t TOKEN_LENGTHS[64]
+cdef Py_ssize_t TOKEN_COUNT = 0
 # STREET_GERMAN's gate: one of these endings (with its space), lower-cased, before a house number
 cdef tuple GERMAN_ENDINGS = ()
 cdef unsigned char GERMAN_LAST[256]  # the endings' last two characters, before their space: 1 last, 2 before it
@@ -124,7 +126,7 @@ def _load_suffixes():
 
 def _load_street_words():
     """Fill the street-type, German-ending and unit-word tables: None, or what in the reference no longer fits."""
-    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, SEGMENT, GERMAN_ENDINGS, GERMAN_COUNT
+    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, SEGMENT, GERMAN_ENDINGS, GERMAN_COUNT, TOKEN_COUNT
     cdef int a, b, c
     try:
         tokens = frozenset(t.split(" ")[0] for t in _alternatives(reference._ROMANCE_TYPES))
@@ -132,7 +134,7 @@ def _load_street_words():
         units_open = all(reference.STREET_UNIT_FIRST.match(f"{w} 1, 2 Main") for w in UNIT_FIRST_WORDS)
     except Exception as exc:
         return f"addresses' street words: {exc}"
-    if not tokens or not romance or max(map(len, tokens)) > 31:
+    if not tokens or not romance or max(map(len, tokens)) > 31 or len(tokens) > 64:
         return "addresses._ROMANCE_TYPES holds a type the compiled prefix table cannot hold"
     for token in tokens:
         padded = token + " "
@@ -150,6 +152,11 @@ def _load_street_words():
         padded = token + " "
         a, b, c = tri_index(ord(padded[0])), tri_index(ord(padded[1])), tri_index(ord(padded[2]))
         TYPE_PREFIXES[(a * 28 + b) * 28 + c] |= (<unsigned int> 1) << len(token)
+    for e, token in enumerate(sorted(tokens)):
+        TOKEN_LENGTHS[e] = len(token)
+        for k, letter in enumerate(token):
+            TOKEN_CHARS[e][k] = ord(letter)
+    TOKEN_COUNT = len(tokens)
     for e, ending in enumerate(endings):
         GERMAN_LENGTHS[e] = len(ending)
         for k, letter in enumerate(ending):
@@ -199,6 +206,35 @@ cdef bint LATIN1_FOLDS_IN_PLACE = _latin1_lower is not None and len(_latin1_lowe
     and (_c < 128) == _latin1_lower[_c].isascii() and ord(_latin1_lower[_c]) == lower_char(_c)
     for _c in range(256)
 )
+
+
+def _folds_in_place(Py_UCS4 c):
+    """What LATIN1_FOLDS_IN_PLACE says of each Latin-1 character, for one above Latin-1 (the capital sigma,
+    whose lower case depends on its neighbours, and findings._UNSAFE_FOLD's characters never)."""
+    ch = chr(c)
+    low = ch.lower()
+    return (len(low) == 1 and low.lower() == low and ord(low) == lower_char(c) and c != 0x3A3
+            and not unsafe_fold(c) and ch.isascii() == low.isascii()
+            and (ch.isalnum() or ch in "_-") == (low.isalnum() or low in "_-"))
+
+
+cdef unsigned char WIDE_FOLDS[65536]  # _folds_in_place of a two-byte character: 0 not asked yet, 1 yes, 2 no
+
+
+cdef bint wide_folds_in_place(const Py_UCS2 *s, Py_ssize_t n) except -1:
+    """A two-byte text lowered character by character (lower_char) is its str.lower(), as a Latin-1 one is."""
+    cdef Py_ssize_t i
+    cdef Py_UCS2 c
+    if not LATIN1_FOLDS_IN_PLACE:
+        return False
+    for i in range(n):
+        c = s[i]
+        if c >= 256:
+            if WIDE_FOLDS[c] == 0:
+                WIDE_FOLDS[c] = 1 if _folds_in_place(c) else 2
+            if WIDE_FOLDS[c] != 1:
+                return False
+    return True
 
 
 cdef inline bint letter_in(Py_UCS4 c, unsigned int mask) noexcept:
@@ -282,6 +318,15 @@ for _c in range(256):
     GERMAN_LAST_EITHER[_c] = GERMAN_LAST[lower_char(_c)] if lower_char(_c) < 256 else 0
 
 
+cdef inline unsigned char german_last_either(Py_UCS4 c) noexcept:
+    """GERMAN_LAST of c lower-cased (lower_char)"""
+    cdef unsigned int low
+    if c < 256:
+        return GERMAN_LAST_EITHER[c]
+    low = lower_char(c)
+    return GERMAN_LAST[low] if low < 256 else 0
+
+
 cdef Py_ssize_t next_street_starts(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position, Py_ssize_t *found) noexcept:
     """next_starts for a one-byte text's street scan: the word starts STREET_PAIRS keeps."""
     cdef Py_ssize_t i = position[0], count = 0, last = n - 1
@@ -306,70 +351,162 @@ cdef inline uint64_t bytes_between(uint64_t x, uint64_t low, uint64_t high) noex
     return ((ONES * (127 + high) - (x & (ONES * 127))) & ~x & ((x & (ONES * 127)) + ONES * (127 - low))) & HIGHS
 
 
+cdef extern from *:
+    """
+    /* Sixteen characters of a one-byte text classed at once: bit k for the character at k. */
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    static inline __m128i addresses_between16(__m128i x, char low, char high) {
+        /* bytes strictly between low and high (ASCII bounds; a byte above ASCII compares as negative) */
+        return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(low)), _mm_cmplt_epi8(x, _mm_set1_epi8(high)));
+    }
+    static inline void addresses_classes16(const unsigned char *s, unsigned int *digits, unsigned int *capitals,
+                                           unsigned int *alnum) {
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        __m128i d = addresses_between16(x, '0' - 1, '9' + 1);
+        __m128i c = addresses_between16(x, 'A' - 1, 'Z' + 1);
+        __m128i l = addresses_between16(x, 'a' - 1, 'z' + 1);
+        *digits = (unsigned int)_mm_movemask_epi8(d);
+        *capitals = (unsigned int)_mm_movemask_epi8(c);
+        *alnum = (unsigned int)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(d, c), l));
+    }
+    static inline void addresses_classes16_wide(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
+                                                unsigned int *alnum) {
+        /* two-byte characters packed to bytes: one above 0x7FFF saturates to 0, one above 0xFF to 0xFF (no
+           class); any above ASCII is counted among the digits too (a superset: \\d holds other digits) */
+        unsigned char packed[16];
+        __m128i a = _mm_loadu_si128((const __m128i *)s), b = _mm_loadu_si128((const __m128i *)(s + 8));
+        __m128i ascii = _mm_set1_epi16(0x7F), zero = _mm_setzero_si128();
+        __m128i wide_a = _mm_or_si128(_mm_cmpgt_epi16(a, ascii), _mm_cmplt_epi16(a, zero));
+        __m128i wide_b = _mm_or_si128(_mm_cmpgt_epi16(b, ascii), _mm_cmplt_epi16(b, zero));
+        unsigned int wide = (unsigned int)_mm_movemask_epi8(_mm_packs_epi16(wide_a, wide_b));
+        _mm_storeu_si128((__m128i *)packed, _mm_packus_epi16(a, b));
+        addresses_classes16(packed, digits, capitals, alnum);
+        *digits |= wide;
+    }
+    #else
+    static inline void addresses_classes16_wide(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
+                                                unsigned int *alnum) {
+        unsigned int d = 0, c = 0, l = 0;
+        int k;
+        for (k = 0; k < 16; k++) {
+            if ((s[k] >= '0' && s[k] <= '9') || s[k] > 0x7F) d |= 1u << k;
+            if (s[k] >= 'A' && s[k] <= 'Z') c |= 1u << k;
+            if (s[k] >= 'a' && s[k] <= 'z') l |= 1u << k;
+        }
+        *digits = d;
+        *capitals = c;
+        *alnum = d | c | l;
+    }
+    static inline void addresses_classes16(const unsigned char *s, unsigned int *digits, unsigned int *capitals,
+                                           unsigned int *alnum) {
+        unsigned int d = 0, c = 0, l = 0;
+        int k;
+        for (k = 0; k < 16; k++) {
+            if (s[k] >= '0' && s[k] <= '9') d |= 1u << k;
+            if (s[k] >= 'A' && s[k] <= 'Z') c |= 1u << k;
+            if (s[k] >= 'a' && s[k] <= 'z') l |= 1u << k;
+        }
+        *digits = d;
+        *capitals = c;
+        *alnum = d | c | l;
+    }
+    #endif
+    """
+    # the [0-9], [A-Z] and [A-Za-z0-9] characters among the sixteen at s, as bit masks (bit k: s[k]); of two-byte
+    # characters, any above ASCII is among the digits too
+    void classes16 "addresses_classes16"(const Py_UCS1 *s, unsigned int *digits, unsigned int *capitals,
+                                         unsigned int *alnum) noexcept nogil
+    void classes16_wide "addresses_classes16_wide"(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
+                                                   unsigned int *alnum) noexcept nogil
+
+
+ctypedef fused narrow:
+    # the storage kinds the sixteen-at-a-time scans read
+    Py_UCS1
+    Py_UCS2
+
+
 cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
     cdef uint64_t x
     memcpy(&x, s, 8)
     return x
 
 
-cdef Py_ssize_t next_postcode_starts(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position,
+cdef Py_ssize_t next_postcode_starts(const narrow *s, Py_ssize_t n, Py_ssize_t *position,
                                      Py_ssize_t *found) noexcept:
-    """next_starts(..., UPPER | DIGIT, ...) for a one-byte text, eight characters at a time, less what cannot
+    """next_starts(..., UPPER | DIGIT, ...) for a one-byte text, sixteen characters at a time, less what cannot
     open a postcode: a capital needs a capital or a digit next, a digit a digit four on (ZIP_PLUS4 and
     FIVE_DIGITS open with five). A byte above ASCII is taken for a non-word, then checked."""
     cdef Py_ssize_t i = position[0], count = 0, p
-    cdef uint64_t x, digits = 0, capitals = 0, next_digits, next_capitals, wanted
-    if not LITTLE_ENDIAN:
-        return next_starts(s, n, position, UPPER | DIGIT, found)
-    if i + 8 <= n:
-        x = read8(s + i)
-        digits, capitals = bytes_between(x, 47, 58), bytes_between(x, 64, 91)
-    while i + 16 <= n and count <= CHUNK - 8:
-        x = read8(s + i + 8)  # the next eight: each block's classes are worked out once
-        next_digits, next_capitals = bytes_between(x, 47, 58), bytes_between(x, 64, 91)
+    cdef unsigned int digits = 0, capitals = 0, alnum, next_digits, next_capitals, wanted
+    if i + 16 <= n:
+        if narrow is Py_UCS1:
+            classes16(s + i, &digits, &capitals, &alnum)
+        else:
+            classes16_wide(s + i, &digits, &capitals, &alnum)
+    while i + 32 <= n and count <= CHUNK - 16:
+        if narrow is Py_UCS1:  # the next sixteen: classed once
+            classes16(s + i + 16, &next_digits, &next_capitals, &alnum)
+        else:
+            classes16_wide(s + i + 16, &next_digits, &next_capitals, &alnum)
         if digits | capitals:
-            # each byte's high bit: a capital before [A-Z0-9], or a digit four before a digit ...
-            wanted = ((capitals & (((digits | capitals) >> 8) | ((next_digits | next_capitals) << 56)))
-                      | (digits & ((digits >> 32) | (next_digits << 32))))
+            # each character's bit: a capital before [A-Z0-9], or a digit four before a digit ...
+            wanted = ((capitals & (((digits | capitals) >> 1) | ((next_digits | next_capitals) << 15)))
+                      | (digits & ((digits >> 4) | (next_digits << 12)))) & 0xFFFF
             while wanted:  # ... after no [\\w-]
-                p = i + (lowest_bit(wanted) >> 3)
+                p = i + lowest_bit(wanted)
                 wanted &= wanted - 1
-                if p == 0 or not (LATIN1_CLASS[s[p - 1]] & (WORD | DASH)):
+                if p == 0 or not ((LATIN1_CLASS[s[p - 1]] if narrow is Py_UCS1 else class_of(s[p - 1])) & (WORD | DASH)):
                     found[count] = p
                     count += 1
         digits, capitals = next_digits, next_capitals
-        i += 8
+        i += 16
     position[0] = i
-    if i + 16 > n and count <= CHUNK - 16:  # the last few, one by one
+    if i + 32 > n and count <= CHUNK - 32:  # the last few, one by one
         return count + next_starts(s, n, position, UPPER | DIGIT, found + count)
     return count
 
 
-cdef Py_ssize_t next_street_starts_wide(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position,
+cdef Py_ssize_t next_street_starts_wide(const narrow *s, Py_ssize_t n, Py_ssize_t *position,
                                         Py_ssize_t *found) noexcept:
-    """next_street_starts, eight characters at a time: only an ASCII letter or digit after no ASCII letter or
-    digit (a superset of the word starts STREET_PAIRS can keep: a byte above ASCII is taken for a non-word) is
-    looked up, as next_street_starts looks it up."""
+    """next_street_starts, sixteen characters at a time: only an ASCII letter or digit after no ASCII letter or
+    digit (a superset of the word starts STREET_PAIRS can keep: a character above ASCII is taken for a non-word),
+    and in a two-byte text any character above ASCII (a digit there can open STREET_US), is looked up."""
     cdef Py_ssize_t i = position[0], count = 0, p
-    cdef uint64_t x, alnum, wanted, carry
-    if not LITTLE_ENDIAN:
-        return next_street_starts(s, n, position, found)
-    carry = 0x80  # the character before i: looked up with the rest
-    while i + 9 <= n and count <= CHUNK - 8:
-        x = read8(s + i)
-        alnum = bytes_between(x | (ONES * 32), 96, 123) | bytes_between(x, 47, 58)  # [A-Za-z0-9]
-        wanted = alnum & (((~alnum & HIGHS) << 8) | carry)
-        carry = (~alnum >> 56) & 0x80
+    cdef unsigned int digits, capitals, alnum, wanted, carry = 0  # carry: the character before i (looked up)
+    cdef Py_UCS4 c, before
+    while i + 17 <= n and count <= CHUNK - 16:
+        if narrow is Py_UCS1:
+            classes16(s + i, &digits, &capitals, &alnum)
+            wanted = alnum & ~((alnum << 1) | carry)
+        else:
+            classes16_wide(s + i, &digits, &capitals, &alnum)
+            wanted = (alnum & ~((alnum << 1) | carry)) | (digits & ~alnum)  # digits & ~alnum: above ASCII
+        carry = (alnum >> 15) & 1
         while wanted:
-            p = i + (lowest_bit(wanted) >> 3)
+            p = i + lowest_bit(wanted)
             wanted &= wanted - 1
             found[count] = p
-            count += ((STREET_LOOKUP[s[p]] >> (s[p + 1] & 31)) & 1
-                      & ~((STREET_LOOKUP[s[p - 1]] >> 32) if p > 0 else 0))
-        i += 8
+            if narrow is Py_UCS1:
+                count += ((STREET_LOOKUP[s[p]] >> (s[p + 1] & 31)) & 1
+                          & ~((STREET_LOOKUP[s[p - 1]] >> 32) if p > 0 else 0))
+            else:
+                c = s[p]
+                before = s[p - 1] if p > 0 else 0
+                if (is_word(before) if before >= 256 else (STREET_LOOKUP[before] >> 32) & 1):
+                    continue
+                if c < 256:
+                    count += (STREET_LOOKUP[c] >> (s[p + 1] & 31)) & 1
+                else:
+                    count += is_digit(c)
+        i += 16
     position[0] = i
-    if i + 9 > n and count <= CHUNK - 9:  # the last few, one by one
-        return count + next_street_starts(s, n, position, found + count)
+    if i + 17 > n and count <= CHUNK - 17:  # the last few, one by one
+        if narrow is Py_UCS1:
+            count += next_street_starts(s, n, position, found + count)
+        else:
+            count += next_starts(s, n, position, DIGIT | UNIT_FIRST | TYPE_OPEN, found + count)
     return count
 
 
@@ -600,7 +737,7 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
     cdef Py_ssize_t position = 0, count, k, i, j, end, uk_to = 0, ca_to = 0, plus4_to = 0, five_to = 0
     cdef Py_UCS4 c, after, prev
     while position < n:
-        if unit is Py_UCS1:
+        if unit is Py_UCS1 or unit is Py_UCS2:
             count = next_postcode_starts(s, n, &position, starts)
         else:
             count = next_starts(s, n, &position, UPPER | DIGIT, starts)
@@ -624,6 +761,8 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
                         ca_to = end
                 continue
             if prev == 46:  # a number starts after no [\w\-.]
+                continue
+            if unit is not Py_UCS1 and not is_digit(c):  # next_postcode_starts' superset of a two-byte text's digits
                 continue
             j = i + 1
             while j - i < 6 and is_digit(unit_at(s, n, j)):
@@ -680,32 +819,119 @@ cdef bint suffix_at(str text, const unit *s, Py_ssize_t n, Py_ssize_t q) except 
     return r - q >= SUFFIX_MIN and text[q:r] in SUFFIXES
 
 
-cdef bint street_us_possible(str text, const unit *s, Py_ssize_t n, Py_ssize_t i) except -1:
-    """Whether STREET_US can match at the digit i: `\\d{1,6}[A-Z]?`, then after one to four capitalised words a
-    space and a suffix. Street words hold no space, so each is the whole run up to the next one."""
-    cdef Py_ssize_t j = i + 1, words = 0, e
+# STREET_US's street words may not be one of REFUSED_WORDS (_WORD's look-ahead: the whole \\w run), and its
+# unit (_UNIT) opens with one of UNIT_WORDS, each list in the order the pattern tries it (read from the reference).
+cdef tuple REFUSED_WORDS = ()
+cdef tuple UNIT_WORDS = ()
+
+
+def _load_street_us():
+    """Fill REFUSED_WORDS and UNIT_WORDS: None, or what in STREET_US the compiled match no longer follows."""
+    global REFUSED_WORDS, UNIT_WORDS
+    try:
+        word = re.fullmatch(r"\(\?!\(\?:(.*)\)\\b\)\[A-ZÀ-Þ\]\[\\w'’\.\\-\]\*", reference._WORD)
+        unit_ = re.fullmatch(r"\(\?:,\? \(\?:(.*)\) \?\[\\w\\-\]\{1,6\}\)", reference._UNIT)
+        whole = (rf"(?<![\w\-.,])\d{{1,6}}[A-Z]?(?: {reference._WORD}){{1,4}} (?:{reference._SUFFIXES})\b\.?"
+                 rf"{reference._UNIT}?")
+        if word is None or unit_ is None or reference.STREET_US.pattern != whole:
+            return "addresses.STREET_US no longer has the shape the compiled match follows"
+        refused, units = tuple(_alternatives(word.group(1))), tuple(_alternatives(unit_.group(1)))
+    except Exception as exc:
+        return f"addresses.STREET_US: {exc}"
+    if reference.STREET_US.flags != re.UNICODE or not all(w.isascii() and w.isalpha() for w in refused):
+        return "addresses._WORD refuses a word the compiled match cannot compare"
+    if not units or not all(u and u.isascii() for u in units):
+        return "addresses._UNIT holds a unit word the compiled match cannot compare"
+    REFUSED_WORDS, UNIT_WORDS = refused, units
+    return None
+
+
+_STREET_US_UNFIT = _load_street_us()
+
+
+cdef inline bint written_here(const unit *s, Py_ssize_t n, Py_ssize_t p, str word) noexcept:
+    """text.startswith(word, p)"""
+    cdef Py_ssize_t k
+    for k in range(len(word)):
+        if unit_at(s, n, p + k) != word[k]:
+            return False
+    return True
+
+
+cdef bint refused_word(const unit *s, Py_ssize_t n, Py_ssize_t p, Py_ssize_t run) noexcept:
+    """_WORD's look-ahead at p, whose \\w run is `run` long: the run is one of REFUSED_WORDS."""
+    cdef str w
+    for w in REFUSED_WORDS:
+        if len(w) == run and written_here(s, n, p, w):
+            return True
+    return False
+
+
+cdef Py_ssize_t unit_end(const unit *s, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """`_UNIT?` at p: where it ends (p for none). The first unit word (in the pattern's order) that a unit
+    number follows is the one taken; ` ?` takes the space only when a [\\w\\-] follows it."""
+    cdef Py_ssize_t q = p, a, r, k
+    cdef str w
+    if unit_at(s, n, q) == 44:
+        q += 1
+    if unit_at(s, n, q) != 32:
+        return p
+    q += 1
+    for w in UNIT_WORDS:
+        if not written_here(s, n, q, w):
+            continue
+        a = q + len(w)
+        if unit_at(s, n, a) == 32 and word_or_dash(unit_at(s, n, a + 1)):
+            r = a + 1
+        elif word_or_dash(unit_at(s, n, a)):
+            r = a
+        else:
+            continue
+        k = r + 1
+        while k - r < 6 and word_or_dash(unit_at(s, n, k)):
+            k += 1
+        return k
+    return p
+
+
+cdef Py_ssize_t street_us_end(str text, const unit *s, Py_ssize_t n, Py_ssize_t i) except -2:
+    """Where STREET_US's match at the digit i ends (its look-behind already holds), or -1: `\\d{1,6}[A-Z]? `,
+    then as many street words as follow (at most four; a word, holding no space, is the whole run up to the
+    next space), given back one by one until a space and a suffix follow, then `\\.?` and a unit."""
+    cdef Py_ssize_t j = i + 1, words = 0, e, r, k
+    cdef Py_ssize_t ends[4]
     while is_digit(unit_at(s, n, j)):
         j += 1
         if j - i > 6:
-            return False
+            return -1
     if 65 <= unit_at(s, n, j) <= 90:
         j += 1
     if unit_at(s, n, j) != 32:
-        return False
-    while True:  # j: the space before a word
+        return -1
+    while words < 4 and unit_at(s, n, j) == 32:  # j: the space before a word
         if not street_capital(unit_at(s, n, j + 1)):
-            return False
+            break
+        r = j + 1
+        while is_word(unit_at(s, n, r)):
+            r += 1
+        if refused_word(s, n, j + 1, r - j - 1):
+            break
         e = j + 2
         while word_piece(unit_at(s, n, e)):
             e += 1
+        ends[words] = e
         words += 1
-        if unit_at(s, n, e) != 32:
-            return False
-        if suffix_at(text, s, n, e + 1):
-            return True
-        if words == 4:
-            return False
         j = e
+    for k in range(words - 1, -1, -1):
+        e = ends[k]
+        if unit_at(s, n, e) == 32 and suffix_at(text, s, n, e + 1):
+            r = e + 2
+            while is_word(unit_at(s, n, r)):
+                r += 1
+            if unit_at(s, n, r) == 46:
+                r += 1
+            return unit_end(s, n, r)
+    return -1
 
 
 cdef bint unit_first_word_at(const unit *s, Py_ssize_t n, Py_ssize_t i) except -1:
@@ -755,6 +981,22 @@ cdef inline unsigned int type_lengths(const unit *h, Py_ssize_t n, Py_ssize_t p)
     return TYPE_PREFIXES[(a * 28 + b) * 28 + t]
 
 
+cdef bint type_token_at(const unit *h, Py_ssize_t n, Py_ssize_t p, Py_ssize_t length, bint in_place) noexcept:
+    """The `length` characters at p, lower-cased when `in_place`, are one of TYPE_TOKENS."""
+    cdef Py_ssize_t e, k
+    cdef Py_UCS4 c
+    for e in range(TOKEN_COUNT):
+        if TOKEN_LENGTHS[e] != length:
+            continue
+        for k in range(length):
+            c = unit_at(h, n, p + k)
+            if (lower_char(c) if in_place else c) != TOKEN_CHARS[e][k]:
+                break
+        else:
+            return True
+    return False
+
+
 cdef bint type_starts_at(str text, str hay, bint in_place, const unit *h, Py_ssize_t n, Py_ssize_t p,
                          unsigned int lengths) except -1:
     """At a word start p (no [\\w-] before it in the lower-cased text `hay`, read through h): one of
@@ -767,21 +1009,23 @@ cdef bint type_starts_at(str text, str hay, bint in_place, const unit *h, Py_ssi
     length = e - p
     if unit_at(h, n, e) != 32 or length > TOKEN_MAX or not (lengths >> length) & 1:
         return False
+    if not type_token_at(h, n, p, length, in_place):
+        return False
     segment = text[p:p + SEGMENT].lower() if in_place else hay[p:p + SEGMENT]
     return segment[:length] in TYPE_TOKENS and segment.startswith(ROMANCE_WORDS)
 
 
-cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint foldable, list us, list units,
+cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint foldable, list found, list units,
                    list spaced_numbers, list anchors, list types) except -1:
-    """One pass over the text: where STREET_US and STREET_UNIT_FIRST can start, the spaces before house numbers
+    """One pass over the text: STREET_US's matches (into `found`), where STREET_UNIT_FIRST can start, the spaces before house numbers
     (for STREET_GERMAN's gate) and, in a text lower-cased in place, the Romance street types and the German
     endings before house numbers (into `anchors`, as scan_lower finds them in other texts)."""
     cdef Py_ssize_t starts[CHUNK]
-    cdef Py_ssize_t position = 0, count, k, i
+    cdef Py_ssize_t position = 0, count, k, i, end, us_to = 0
     cdef Py_UCS4 c, prev
     cdef unsigned int lengths
     while position < n:
-        if unit is Py_UCS1:
+        if unit is Py_UCS1 or unit is Py_UCS2:
             count = next_street_starts_wide(s, n, &position, starts)
         else:
             count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
@@ -791,13 +1035,16 @@ cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint fo
             c = s[i]
             prev = unit_at(s, n, i - 1)
             if is_digit(c):
-                if prev != 46 and prev != 44 and street_us_possible(text, s, n, i):
-                    us.append(i)
+                if prev != 46 and prev != 44 and i >= us_to:
+                    end = street_us_end(text, s, n, i)
+                    if end >= 0:
+                        found.append(address(i, end))
+                        us_to = end
                 if prev == 32 and foldable:
                     if not in_place:
                         spaced_numbers.append(i - 1)
-                    elif (GERMAN_LAST_EITHER[<Py_UCS1> unit_at(s, n, i - 2)] & 1
-                            and GERMAN_LAST_EITHER[<Py_UCS1> unit_at(s, n, i - 3)] & 2
+                    elif (german_last_either(unit_at(s, n, i - 2)) & 1
+                            and german_last_either(unit_at(s, n, i - 3)) & 2
                             and german_ending_before(s, n, i - 1)):  # the text is its own lower-cased text
                         anchors.append(i - 1)
                 continue
@@ -903,11 +1150,17 @@ cdef bint has_unsafe_fold(const unit *s, Py_ssize_t n) noexcept:
 
 
 cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
-    cdef list found = [], us = [], units = [], spaced_numbers = [], anchors = [], types = []
+    cdef list found = [], units = [], spaced_numbers = [], anchors = [], types = []
     # the lower-cased text: an ASCII or (where that holds) Latin-1 text is lower-cased in place, as it is read
-    cdef bint in_place = unit is Py_UCS1 and (LATIN1_FOLDS_IN_PLACE or text.isascii()), foldable = True
+    cdef bint in_place, foldable = True
     cdef str hay = text
     cdef Text lowered
+    if unit is Py_UCS1:
+        in_place = LATIN1_FOLDS_IN_PLACE or text.isascii()
+    elif unit is Py_UCS2:
+        in_place = wide_folds_in_place(s, n)
+    else:
+        in_place = False
     if not in_place:  # findings.folded, without its regex search
         foldable = not has_unsafe_fold(s, n)
         if foldable:
@@ -915,7 +1168,7 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
             foldable = len(hay) == n
             if not foldable:
                 hay = text
-    scan_text(text, s, n, in_place, foldable, us, units, spaced_numbers, anchors, types)
+    scan_text(text, s, n, in_place, foldable, found, units, spaced_numbers, anchors, types)
     if foldable:
         lowered = text_of(hay)
         if lowered.kind == 1:
@@ -924,7 +1177,6 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
             scan_lower(text, hay, in_place, <const Py_UCS2 *> lowered.data, n, spaced_numbers, anchors, types)
         else:
             scan_lower(text, hay, in_place, <const Py_UCS4 *> lowered.data, n, spaced_numbers, anchors, types)
-    add_matches(found, STREET_US_MATCH, text, us)
     add_matches(found, UNIT_FIRST_MATCH, text, units)
     if foldable:
         add_matches(found, ROMANCE_NUM_FIRST_MATCH, text, numbers_before(s, n, types))
@@ -961,7 +1213,8 @@ TWINS = twins_where_unchanged({
         "UK_POSTCODE": 3564217791, "CA_POSTCODE": 3109686537, "ZIP_PLUS4": 2338437411, "FIVE_DIGITS": 3833462332,
         "ZIP_CUE": 761296465, "STREET_BEFORE": 1901818942, "FIELD_START": 514783650,
     }, _shape)),
-    reference.StreetAddressRecogniser: (StreetAddressRecogniser, _SUFFIXES_UNFIT or _STREET_WORDS_UNFIT or changed_patterns(
+    reference.StreetAddressRecogniser: (StreetAddressRecogniser, _SUFFIXES_UNFIT or _STREET_WORDS_UNFIT or _STREET_US_UNFIT
+                                         or changed_patterns(
         reference, {
         "STREET_US": 2586382325, "STREET_UNIT_FIRST": 948915908, "STREET_ROMANCE_NUM_FIRST": 510902282,
         "STREET_ROMANCE_TYPE_FIRST": 1305342099, "STREET_GERMAN": 1034552013,

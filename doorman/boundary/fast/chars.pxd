@@ -146,6 +146,27 @@ cdef inline bint matches_ci(const Text *t, Py_ssize_t i, str word) noexcept:
     return True
 
 
+cdef inline bint ci_at(const Text *t, Py_ssize_t i, str word) noexcept:
+    """matches_ci, read in place in a one-byte text (where only an ASCII letter's two cases match it)."""
+    cdef Py_ssize_t k, m
+    cdef const Py_UCS1 *s
+    cdef const Py_UCS1 *w
+    cdef unsigned int c, x
+    if t.kind != 1:
+        return matches_ci(t, i, word)
+    m = len(word)
+    if i < 0 or i + m > t.n:
+        return False
+    s = <const Py_UCS1 *> t.data + i
+    w = <const Py_UCS1 *> PyUnicode_DATA(word)  # lower-case ASCII
+    for k in range(m):
+        x = w[k]
+        c = s[k]
+        if c != x and not (97 <= x <= 122 and c + 32 == x):
+            return False
+    return True
+
+
 cdef inline bint lowered_at(const Text *t, Py_ssize_t i, str word) noexcept:
     """text.lower() holds `word` at i (in a text with no unsafe_fold character)."""
     cdef Py_ssize_t k, m = len(word)

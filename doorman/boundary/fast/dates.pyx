@@ -15,6 +15,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISALPHA,
     Py_UNICODE_ISDECIMAL,
     Py_UNICODE_TODECIMAL,
+    PyUnicode_DATA,
     PyUnicode_FindChar,
 )
 
@@ -32,6 +33,7 @@ from doorman.boundary.fast.chars cimport (
     LITTLE_ENDIAN,
     ONES,
     Text,
+    ci_at,
     char_at,
     is_alpha,
     is_digit,
@@ -111,6 +113,7 @@ cdef bint month_may_start(const unit *data, const Text *t, Py_ssize_t p) noexcep
     return lowered_any(t, p, MONTH_STARTS_BY_FIRST[lower_char(unit_at(data, t.n, p))])
 
 
+
 cdef bint cue_at(const Text *t, Py_ssize_t j, bint asked) noexcept:
     """May BIRTH_CUE (or, `asked`, ASKED_CUE) begin a match at j, within t? A necessary condition only."""
     cdef Py_ssize_t k
@@ -119,24 +122,24 @@ cdef bint cue_at(const Text *t, Py_ssize_t j, bint asked) noexcept:
         return False
     d = char_at(t, j + 1)
     if same_letter(c, 100):  # d: dob, d.o.b, date of birth, date de naissance
-        if matches_ci(t, j, "dob") or matches_ci(t, j, "d.o.b"):
+        if ci_at(t, j, "dob") or ci_at(t, j, "d.o.b"):
             return True
-        if matches_ci(t, j, "date"):
+        if ci_at(t, j, "date"):
             k = j + 4
             if char_at(t, k) == 32 or char_at(t, k) == 95:
                 k += 1
-            if matches_ci(t, k, "of") or matches_ci(t, j + 4, " de naissance"):
+            if ci_at(t, k, "of") or ci_at(t, j + 4, " de naissance"):
                 return True
     elif same_letter(c, 98):  # b: birth..., born, b.
-        if matches_ci(t, j, "birth"):
+        if ci_at(t, j, "birth"):
             return True
-        if not asked and (d == 46 or matches_ci(t, j, "born")):
+        if not asked and (d == 46 or ci_at(t, j, "born")):
             return True
     elif same_letter(c, 103):  # g: geburtsdatum, geboren, geb.
-        if matches_ci(t, j, "geburtsdatum") or not asked and matches_ci(t, j, "geb"):
+        if ci_at(t, j, "geburtsdatum") or not asked and ci_at(t, j, "geb"):
             return True
     elif same_letter(c, 102):  # f: fecha de nacimiento, f. nac.
-        if matches_ci(t, j, "fecha de") or not asked and matches_ci(t, j, "f. nac"):
+        if ci_at(t, j, "fecha de") or not asked and ci_at(t, j, "f. nac"):
             return True
     elif not asked and same_letter(c, 110):  # n: n[ée]e?\b, naissance, nacimiento, nacid
         if same_letter(d, 101) or d == 0xE9 or d == 0xC9:
@@ -145,7 +148,7 @@ cdef bint cue_at(const Text *t, Py_ssize_t j, bint asked) noexcept:
                 return True
             if same_letter(char_at(t, k), 101) and not is_word(char_at(t, k + 1)):
                 return True
-        elif matches_ci(t, j, "naissance") or matches_ci(t, j, "nac"):
+        elif ci_at(t, j, "naissance") or ci_at(t, j, "nac"):
             return True
     return False
 
@@ -410,11 +413,50 @@ cdef inline int cue_candidate(const Py_UCS1 *data, const Text *t, Py_ssize_t j, 
     return 0
 
 
+# Sixteen characters at once where the compiler offers SSE2 (else SIXTEEN_AT_ONCE is false and the eight-at-a-time
+# loop does it all): `cue_starts16` gives a bit per character of s[0:16] that is an ASCII letter from b to g or n
+# (either case) after no ASCII letter, the one before s being one when *carry is 1; it leaves in *carry whether
+# s[15] is an ASCII letter.
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #define DATES_SIXTEEN_AT_ONCE 1
+    static inline unsigned int dates_cue_starts16(const unsigned char *s, unsigned int *carry) {
+        __m128i folded = _mm_or_si128(_mm_loadu_si128((const __m128i *) s), _mm_set1_epi8(0x20));
+        /* signed compares: a byte from 0x80 up is negative, below 'a' */
+        unsigned int letters = (unsigned int) _mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmpgt_epi8(_mm_set1_epi8(0x7B), folded)));
+        unsigned int wanted = (unsigned int) _mm_movemask_epi8(_mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x61)), _mm_cmpgt_epi8(_mm_set1_epi8(0x68), folded)),
+            _mm_cmpeq_epi8(folded, _mm_set1_epi8(0x6E))));
+        wanted &= ~((letters << 1) | *carry);
+        *carry = letters >> 15;
+        return wanted;
+    }
+    #else
+    #define DATES_SIXTEEN_AT_ONCE 0
+    static inline unsigned int dates_cue_starts16(const unsigned char *s, unsigned int *carry) { return 0; }
+    #endif
+    """
+    const bint SIXTEEN_AT_ONCE "DATES_SIXTEEN_AT_ONCE"
+    unsigned int cue_starts16 "dates_cue_starts16"(const Py_UCS1 *s, unsigned int *carry) noexcept nogil
+
+
 cdef int scan_cues_bytes(const Py_UCS1 *data, const Text *t, list cues, list asked) except -1:
     """scan_cues for a one-byte text, eight characters at a time: a cue opens with an ASCII letter from b to g
     or n, either case, after no ASCII letter; only those are tested one by one."""
     cdef Py_ssize_t i = 0, j, n = t.n
     cdef uint64_t x, letters, wanted, carry = 0
+    cdef unsigned int starts, carry16 = 0
+    if SIXTEEN_AT_ONCE:
+        while i + 16 <= n:
+            starts = cue_starts16(data + i, &carry16)
+            while starts:
+                cue_candidate(data, t, i + lowest_bit(starts), cues, asked)
+                starts &= starts - 1
+            i += 16
+        carry = 0x80 if carry16 else 0
     while i + 8 <= n:
         x = read8(data + i)
         letters = lowered_between(x, 0x61, 0x7A) & ~x

@@ -26,6 +26,101 @@ from doorman.boundary.fast.tokens cimport token_end
 cdef frozenset COMMON = COMMON_WORDS
 
 
+# COMMON_WORDS' ASCII words packed in an open-addressed table, so that plain() is decided on a run of the text
+# without a lower-cased copy or a hash of one: a word beyond ASCII can lower to ASCII ('K' the Kelvin sign), so
+# only an ASCII run is decided here.
+cdef enum:
+    COMMON_SLOTS = 2048  # a power of two, over three times the list
+    COMMON_LONGEST = 16
+
+
+cdef struct Packed:
+    unsigned long long low, high
+    Py_ssize_t n  # 0: an empty slot
+
+
+cdef Packed COMMON_TABLE[COMMON_SLOTS]
+
+
+cdef inline unsigned int _common_slot(const Packed *p) noexcept:
+    return <unsigned int> (((p.low * 0x9E3779B97F4A7C15ULL) ^ (p.high * 0xC2B2AE3D27D4EB4FULL) ^ <unsigned long long> p.n)
+                           >> 53)
+
+
+cdef inline bint _same(const Packed *a, const Packed *b) noexcept:
+    return a.n == b.n and a.low == b.low and a.high == b.high
+
+
+cdef int _pack_lower(const Text *t, Py_ssize_t start, Py_ssize_t end, Packed *p) noexcept:
+    """text[start:end].lower().rstrip("."), packed: 1, or 0 when it is longer than COMMON_LONGEST (so in no
+    slot), or -1 when a character is beyond ASCII."""
+    cdef unsigned char chars[COMMON_LONGEST]
+    cdef Py_ssize_t k
+    cdef unsigned int c
+    for k in range(start, end):
+        if char_at(t, k) >= 128:
+            return -1
+    while end > start and char_at(t, end - 1) == 46:
+        end -= 1
+    if end - start > COMMON_LONGEST:
+        return 0
+    memset(chars, 0, COMMON_LONGEST)
+    for k in range(end - start):
+        c = char_at(t, start + k)
+        chars[k] = c + 32 if is_ascii_upper(c) else c
+    memcpy(&p.low, chars, 8)
+    memcpy(&p.high, chars + 8, 8)
+    p.n = end - start
+    return 1
+
+
+cdef bint _build_common(frozenset words) except -1:
+    """COMMON_TABLE from the list: False (nothing decided in C) when an ASCII word is too long or not lower-case."""
+    cdef Text t
+    cdef Packed p
+    cdef unsigned int slot
+    for word in words:
+        if not PyUnicode_IS_ASCII(word):
+            continue
+        t = text_of(word)
+        if word != word.lower() or word.endswith(".") or _pack_lower(&t, 0, t.n, &p) != 1 or p.n == 0:
+            return False
+        slot = _common_slot(&p)
+        while COMMON_TABLE[slot].n and not _same(&COMMON_TABLE[slot], &p):
+            slot = (slot + 1) & (COMMON_SLOTS - 1)
+        COMMON_TABLE[slot] = p
+    return True
+
+
+cdef bint COMMON_IN_C = _build_common(COMMON)
+
+
+cdef int _common_at(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """not plain(text[start:end]): 1 or 0, or -1 when only the reference can tell."""
+    cdef Packed p
+    cdef unsigned int slot
+    cdef int packed
+    if not COMMON_IN_C:
+        return -1
+    packed = _pack_lower(t, start, end, &p)
+    if packed != 1:
+        return packed
+    slot = _common_slot(&p)
+    while COMMON_TABLE[slot].n:
+        if _same(&COMMON_TABLE[slot], &p):
+            return 1
+        slot = (slot + 1) & (COMMON_SLOTS - 1)
+    return 0
+
+
+cdef bint _plain_at(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
+    """plain(text[start:end])"""
+    cdef int common = _common_at(t, start, end)
+    if common == -1:
+        return plain(text[start:end], COMMON)
+    return not common
+
+
 def echo_terms(str text, findings):
     cdef set terms = set()
     cdef Text whole = text_of(text), t
@@ -42,10 +137,8 @@ def echo_terms(str text, findings):
             if end == -1:
                 i += 1
                 continue
-            if end - i >= 3 and char_at(&t, end - 1) != 46:
-                word = text[i:end]
-                if plain(word, COMMON):
-                    terms.add(word)
+            if end - i >= 3 and char_at(&t, end - 1) != 46 and _plain_at(&t, text, i, end):
+                terms.add(text[i:end])
             i = end
     return terms
 
@@ -192,23 +285,33 @@ cdef Py_ssize_t _word_after(const Text *t, Py_ssize_t end) noexcept:
     return stop
 
 
-cdef bint _plain_lower(str name, dict seen):
-    """plain(name) and not name.isupper(), remembered for the request's other occurrences of the name."""
-    known = seen.get(name)
-    if known is None:
-        known = seen[name] = plain(name, COMMON) and not name.isupper()
-    return known
+cdef bint _plain_lower(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
+    """plain(name) and not name.isupper(), name being text[start:end]"""
+    cdef bint upper = False, lower = False
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    cdef int common = _common_at(t, start, end)
+    if common == -1:
+        name = text[start:end]
+        return plain(name, COMMON) and not name.isupper()
+    if common:
+        return False
+    for k in range(start, end):  # ASCII: isupper() is an upper-case letter and no lower-case one
+        c = char_at(t, k)
+        upper = upper or is_ascii_upper(c)
+        lower = lower or is_ascii_lower(c)
+    return lower or not upper
 
 
-cdef object _finding(const Text *t, str text, Py_ssize_t pos, Py_ssize_t end, dict plain_words):
+cdef object _finding(const Text *t, str text, Py_ssize_t pos, Py_ssize_t end):
     """The reference's finding for a whole-word occurrence at text[pos:end], with the name-like words beside it."""
     cdef Py_ssize_t start = pos, stop = end, edge
     if pos > 0 and char_at(t, pos - 1) == 32:
         edge = _word_before(t, pos)
-        if edge != -1 and _plain_lower(text[edge:pos - 1], plain_words):
+        if edge != -1 and _plain_lower(t, text, edge, pos - 1):
             start = edge
     edge = _word_after(t, end)
-    if edge != -1 and _plain_lower(text[end + 1:edge], plain_words):
+    if edge != -1 and _plain_lower(t, text, end + 1, edge):
         stop = edge
     return new_finding(Finding, start, stop, "PERSON", 1)
 
@@ -243,7 +346,7 @@ cdef struct Variants:
     Py_ssize_t count, capacity
     unsigned long long lengths  # bit n: some variant is n characters long
     unsigned long long filter[64]  # bit _slot(hash): some variant hashes there
-    unsigned char firsts[128]
+    unsigned char firsts[256]  # only ASCII ones are set
     unsigned char seconds[128]  # a variant's second character (all of them when one is a single character)
 
 
@@ -330,8 +433,7 @@ cdef bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long
     return False
 
 
-cdef int _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_ssize_t pos, list found,
-                  dict plain_words) except -1:
+cdef int _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_ssize_t pos, list found) except -1:
     """The finding for the run at pos (a variant's first character) when it starts after none of _inside_word or
     '.' and equals one of the variants: only one of a variant's length and hash is compared."""
     cdef Py_ssize_t n = t.n, end = pos + 1
@@ -350,36 +452,46 @@ cdef int _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_
     slot = _slot(h)
     if (end - pos <= MOST and v.lengths >> (end - pos) & 1 and v.filter[slot >> 6] >> (slot & 63) & 1
             and _is_variant(s, pos, end - pos, h, v)):
-        found.append(_finding(t, text, pos, end, plain_words))
+        found.append(_finding(t, text, pos, end))
     return 0
 
 
-cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, list found,
-                     dict plain_words) except -1:
+cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, list found) except -1:
     """_word_at each of the variants' first characters."""
     cdef Py_ssize_t pos
     cdef Py_UCS4 c
     for pos in range(t.n):
         c = s[pos]
         if c < 128 and v.firsts[c]:
-            _word_at(s, t, text, v, pos, found, plain_words)
+            _word_at(s, t, text, v, pos, found)
     return 0
 
 
-cdef int _find_words_latin(const Py_UCS1 *s, const Text *t, str text, const Variants *v, list found,
-                           dict plain_words) except -1:
-    """_find_words for a 1-byte text: memchr finds each first character, a few passes instead of a test at
-    every character (the findings come grouped by first character: any order is the reference's)."""
-    cdef int c
-    cdef const Py_UCS1 *hit
-    for c in range(128):
-        if not v.firsts[c]:
-            continue
-        hit = <const Py_UCS1 *> memchr(s, c, t.n)
-        while hit != NULL:
-            _word_at(s, t, text, v, hit - s, found, plain_words)
-            hit = <const Py_UCS1 *> memchr(hit + 1, c, t.n - (hit + 1 - s))
+cdef int _find_words_latin(const Py_UCS1 *s, const Text *t, str text, const Variants *v, list found) except -1:
+    """_find_words for a 1-byte text, where a run can start: one pass, testing a first character only after a
+    character that no run holds (the findings come in text order: any order is the reference's)."""
+    cdef Py_ssize_t pos
+    cdef Py_UCS1 c
+    cdef unsigned char held = 0
+    for pos in range(t.n):
+        c = s[pos]
+        if v.firsts[c] > held:
+            _word_at(s, t, text, v, pos, found)
+        held = HELD[c]
     return 0
+
+
+cdef unsigned char HELD[256]  # 1-byte characters a run holds, and '.': no run starts after one
+
+
+cdef int _fill_held() except -1:
+    cdef unsigned int c
+    for c in range(256):
+        HELD[c] = _inside_word(c) or c == 46
+    return 0
+
+
+_fill_held()
 
 
 def find_terms(str text, terms):
@@ -391,7 +503,6 @@ def find_terms(str text, terms):
     apostrophe or '%', is found as the reference finds it."""
     cdef list found = [], others = []
     cdef set other_words = set()
-    cdef dict plain_words = {}
     cdef Text t = text_of(text)
     cdef Py_ssize_t pos, end
     cdef Variants v
@@ -414,11 +525,11 @@ def find_terms(str text, terms):
                     others.append(word)
         if v.count:
             if t.kind == PyUnicode_1BYTE_KIND:
-                _find_words_latin(<const Py_UCS1 *> t.data, &t, text, &v, found, plain_words)
+                _find_words_latin(<const Py_UCS1 *> t.data, &t, text, &v, found)
             elif t.kind == PyUnicode_2BYTE_KIND:
-                _find_words(<const Py_UCS2 *> t.data, &t, text, &v, found, plain_words)
+                _find_words(<const Py_UCS2 *> t.data, &t, text, &v, found)
             else:
-                _find_words(<const Py_UCS4 *> t.data, &t, text, &v, found, plain_words)
+                _find_words(<const Py_UCS4 *> t.data, &t, text, &v, found)
     finally:
         free(v.items)
     for word in others:
@@ -426,7 +537,7 @@ def find_terms(str text, terms):
         while pos != -1:
             end = pos + len(word)
             if _free_before(&t, pos) and _free_after(&t, end):
-                found.append(_finding(&t, text, pos, end, plain_words))
+                found.append(_finding(&t, text, pos, end))
             pos = text.find(word, end)
     return found
 

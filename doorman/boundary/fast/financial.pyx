@@ -15,11 +15,30 @@ from libc.stdint cimport uint64_t
 from doorman.boundary import financial
 from doorman.boundary.findings import Finding
 
-from doorman.boundary.fast.chars cimport Text, ascii_fold, char_at, is_digit, is_space, is_word, new_finding, text_of
+from doorman.boundary.fast.chars cimport (
+    Text,
+    ascii_fold,
+    is_digit,
+    is_space,
+    is_word,
+    lowest_bit,
+    new_finding,
+    text_of,
+)
 
 
 cdef extern from "<string.h>" nogil:
     const void *memrchr(const void *s, int c, size_t n)  # GNU: the last c in n bytes
+
+
+cdef inline Py_UCS4 at(const Text *t, Py_ssize_t i) noexcept:
+    """chars.char_at (the code point at i, or NUL outside the text), one unsigned test for both ends and a
+    one-byte text read first."""
+    if <size_t> i < <size_t> t.n:
+        if t.kind == PyUnicode_1BYTE_KIND:
+            return (<const unsigned char *> t.data)[i]
+        return PyUnicode_READ(t.kind, t.data, i)
+    return 0
 
 
 cdef object ACCOUNT_PREFIXED = financial.ACCOUNT_PREFIXED
@@ -101,7 +120,7 @@ cdef inline bint upper(Py_UCS4 c) noexcept:
 
 
 cdef inline Py_ssize_t digits_end(const Text *t, Py_ssize_t i) noexcept:
-    while digit(char_at(t, i)):
+    while digit(at(t, i)):
         i += 1
     return i
 
@@ -159,6 +178,60 @@ cdef Py_ssize_t next_run(const Text *t, Py_ssize_t i, Py_ssize_t least, int kind
         i = stop
 
 
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* bit k: byte k of the sixteen at s is an ASCII digit */
+    static inline unsigned int doorman_financial_digits16(const unsigned char *s) {
+    #if defined(__SSE2__)
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        return (unsigned int)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                                             _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x)));
+    #else
+        unsigned int mask = 0, k;
+        for (k = 0; k < 16; k++) {
+            if (s[k] >= '0' && s[k] <= '9') mask |= 1u << k;
+        }
+        return mask;
+    #endif
+    }
+    """
+    unsigned int digits16 "doorman_financial_digits16"(const unsigned char *s) noexcept nogil
+
+
+# `\d` in a one-byte text is an ASCII digit (checked here: else the sixteen-at-a-time search is not used)
+cdef bint LATIN1_DIGITS_ASCII = all(chr(c).isdecimal() == (48 <= c <= 57) for c in range(256))
+
+
+cdef Py_ssize_t next_four_digits(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
+    """next_run(t, i, 4, DIGIT, end), sixteen characters at a time in a one-byte text: the first place from i
+    where four digits follow is the start of the first such run there."""
+    cdef const unsigned char *latin = <const unsigned char *>t.data
+    cdef Py_ssize_t n = t.n, q, e
+    cdef unsigned int here, after, run
+    cdef uint64_t both
+    if t.kind != PyUnicode_1BYTE_KIND or not LATIN1_DIGITS_ASCII:
+        return next_run(t, i, 4, DIGIT, end)
+    if i + 32 <= n:
+        here = digits16(latin + i)
+        while i + 32 <= n:
+            after = digits16(latin + i + 16)
+            both = here | (<uint64_t> after << 16)
+            run = <unsigned int> (both & (both >> 1) & (both >> 2) & (both >> 3)) & 0xFFFF
+            if run:
+                q = i + lowest_bit(run)
+                e = q + 4
+                while e < n and CLASSES[latin[e]] & DIGIT:
+                    e += 1
+                end[0] = e
+                return q
+            here = after
+            i += 16
+    return next_run(t, i, 4, DIGIT, end)
+
+
 cdef Py_ssize_t next_nine(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
     """next_run(t, i, NINE_LENGTH, SEPARATED_DIGITS, end) as NationalIdRecogniser needs it: where the probe reads
     a ' ' or '-' with no digit on either side, the search goes on after it. No SSN or SIN match holds such a
@@ -188,14 +261,14 @@ cdef Py_ssize_t next_nine(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept
 
 cdef inline bint number_may_start(const Text *t, Py_ssize_t i) noexcept:
     """`(?<![\\w\\-.])` at i."""
-    cdef Py_UCS4 before = char_at(t, i - 1)
+    cdef Py_UCS4 before = at(t, i - 1)
     return not (word_or_dash(before) or before == 46)
 
 
 cdef inline bint number_may_end(const Text *t, Py_ssize_t e) noexcept:
     """`(?![\\w\\-]|\\.\\d)` at e."""
-    cdef Py_UCS4 c = char_at(t, e)
-    return not (word_or_dash(c) or c == 46 and digit(char_at(t, e + 1)))
+    cdef Py_UCS4 c = at(t, e)
+    return not (word_or_dash(c) or c == 46 and digit(at(t, e + 1)))
 
 
 cdef bint luhn(const Py_UCS4 *digits, Py_ssize_t count) noexcept:
@@ -219,11 +292,11 @@ cdef Py_ssize_t card_match(const Text *t, Py_ssize_t i, Py_UCS4 *digits, Py_ssiz
     cdef Py_ssize_t ends[CARD_DIGITS]
     cdef Py_ssize_t p = i + 1, k = 0
     cdef Py_UCS4 c
-    digits[0] = char_at(t, i)
+    digits[0] = at(t, i)
     while k < CARD_DIGITS - 1:
-        c = char_at(t, p)
-        if (c == 32 or c == 45) and digit(char_at(t, p + 1)):
-            digits[k + 1] = char_at(t, p + 1)
+        c = at(t, p)
+        if (c == 32 or c == 45) and digit(at(t, p + 1)):
+            digits[k + 1] = at(t, p + 1)
             p += 2
         elif digit(c):
             digits[k + 1] = c
@@ -248,11 +321,11 @@ cdef Py_ssize_t nine_digits(
     the digits and `separator` the separator."""
     cdef Py_ssize_t k, got = 0
     cdef Py_UCS4 c
-    separator[0] = char_at(t, i + 3)
+    separator[0] = at(t, i + 3)
     if separator[0] != 32 and separator[0] != 45:
         return -1
     for k in range(11):
-        c = char_at(t, i + k)
+        c = at(t, i + k)
         if k == 3 or k == second:
             if c != separator[0]:
                 return -1
@@ -292,7 +365,7 @@ class CardRecogniser:
             if start >= t.n:
                 return found
             for i in range(max(start, end), run_end - CARD_LENGTH + 1):
-                if i >= end and digit(char_at(&t, i)) and number_may_start(&t, i):
+                if i >= end and digit(at(&t, i)) and number_may_start(&t, i):
                     e = card_match(&t, i, digits, &count)
                     if e >= 0:
                         end = e
@@ -307,7 +380,7 @@ class CardRecogniser:
 
 cdef inline bint upper_or_digit(const Text *t, Py_ssize_t p) noexcept:
     """`[A-Z0-9]` at p"""
-    cdef Py_UCS4 c = char_at(t, p)
+    cdef Py_UCS4 c = at(t, p)
     return 65 <= c <= 90 or 48 <= c <= 57
 
 
@@ -320,7 +393,7 @@ cdef Py_ssize_t iban_match(const Text *t, Py_ssize_t start) noexcept:
     cdef Py_ssize_t ends[8]
     cdef Py_ssize_t k = 0, p = start + 4, q, tail, back
     while k < 7:
-        q = p + 1 if char_at(t, p) == 32 else p
+        q = p + 1 if at(t, p) == 32 else p
         if not (
             upper_or_digit(t, q) and upper_or_digit(t, q + 1) and upper_or_digit(t, q + 2) and upper_or_digit(t, q + 3)
         ):
@@ -330,14 +403,14 @@ cdef Py_ssize_t iban_match(const Text *t, Py_ssize_t start) noexcept:
         ends[k] = p
     while k >= 2:
         p = ends[k]
-        q = p + 1 if char_at(t, p) == 32 else p
+        q = p + 1 if at(t, p) == 32 else p
         tail = 0
         while tail < 3 and upper_or_digit(t, q + tail):
             tail += 1
         for back in range(tail, 0, -1):
-            if not word_or_dash(char_at(t, q + back)):
+            if not word_or_dash(at(t, q + back)):
                 return q + back
-        if not word_or_dash(char_at(t, p)):
+        if not word_or_dash(at(t, p)):
             return p
         k -= 1
     return -1
@@ -350,14 +423,14 @@ cdef bint iban_checksum(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcep
     cdef Py_UCS4 c
     cdef long value
     for p in range(start, end):
-        if char_at(t, p) != 32:
+        if at(t, p) != 32:
             size += 1
     if not 15 <= size <= 34:
         return False
     # the first four characters (no space among them) go to the end
     for part in range(2):
         for p in range(start + 4 if part == 0 else start, end if part == 0 else start + 4):
-            c = char_at(t, p)
+            c = at(t, p)
             if c == 32:
                 continue
             if 65 <= c <= 90:
@@ -383,8 +456,8 @@ class IbanRecogniser:
             for i in range(max(start, end), run_end - IBAN_LENGTH + 1):
                 # `[A-Z](?<![\w\-].)[A-Z]\d{2}`
                 if not (
-                    i >= end and upper(char_at(&t, i)) and upper(char_at(&t, i + 1)) and digit(char_at(&t, i + 2))
-                    and digit(char_at(&t, i + 3)) and not word_or_dash(char_at(&t, i - 1))
+                    i >= end and upper(at(&t, i)) and upper(at(&t, i + 1)) and digit(at(&t, i + 2))
+                    and digit(at(&t, i + 3)) and not word_or_dash(at(&t, i - 1))
                 ):
                     continue
                 e = iban_match(&t, i)
@@ -398,7 +471,7 @@ class IbanRecogniser:
                         found.append(finding(i, e, "IBAN", 8))
                         break
                     cut = e - 1
-                    while cut > i and char_at(&t, cut) != 32:
+                    while cut > i and at(&t, cut) != 32:
                         cut -= 1
                     if cut - i <= 4:
                         break
@@ -410,7 +483,7 @@ cdef Py_ssize_t window_start(const Text *t, Py_ssize_t start, Py_ssize_t window)
     """Where findings.context_before's window of `window` characters before `start` on its line opens."""
     cdef Py_ssize_t p, low = start - window if start > window else 0
     for p in range(start - 1, low - 1, -1):
-        if char_at(t, p) == 10:
+        if at(t, p) == 10:
             return p + 1
     return low
 
@@ -446,7 +519,7 @@ cdef bint holds_key(const Text *t, Py_ssize_t low, Py_ssize_t high, const char *
     cdef Py_ssize_t p, k, key
     cdef unsigned int first
     for p in range(low, high):
-        first = <unsigned int> fold_code(char_at(t, p)) - 97
+        first = <unsigned int> fold_code(at(t, p)) - 97
         if first >= 26 or not (firsts >> first) & 1:
             continue
         key = 0
@@ -455,7 +528,7 @@ cdef bint holds_key(const Text *t, Py_ssize_t low, Py_ssize_t high, const char *
             while (
                 97 <= keys[key + k] <= 122
                 and p + k < high
-                and fold_code(char_at(t, p + k)) == <Py_UCS4> keys[key + k]
+                and fold_code(at(t, p + k)) == <Py_UCS4> keys[key + k]
             ):
                 k += 1
             if keys[key + k] == 0 or keys[key + k] == 124:
@@ -501,7 +574,13 @@ class NationalIdRecogniser:
                         CLASSES[latin[i - 1]] & WORD_OR_DASH or latin[i - 1] == 46
                     ):
                         continue
-                elif not (digit(char_at(&t, i)) and number_may_start(&t, i)):
+                    # every match opens with three digits, then ' ' or '-' (SSN, NINE_GROUPED) or a digit
+                    # (NINE_BARE); i + 8 is in the run
+                    if not (CLASSES[latin[i + 1]] & DIGIT and CLASSES[latin[i + 2]] & DIGIT and (
+                        CLASSES[latin[i + 3]] & DIGIT or latin[i + 3] == 32 or latin[i + 3] == 45
+                    )):
+                        continue
+                elif not (digit(at(&t, i)) and number_may_start(&t, i)):
                     continue
                 # each pattern skips the starts inside its own last match, as match_at does
                 if i >= ssn_end:
@@ -529,7 +608,7 @@ class NationalIdRecogniser:
                         bare.append(finding(i, j, "SSN", 7))
                     else:
                         for k in range(9):
-                            digits[k] = char_at(&t, i + k)
+                            digits[k] = at(&t, i + k)
                         if luhn(digits, 9) and cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 30):
                             bare = [] if bare is None else bare
                             bare.append(finding(i, j, "SIN", 7))
@@ -592,7 +671,7 @@ cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) n
     cdef Py_UCS4 first = fold_code(c), second
     if first == 0 or first >= 128:
         return False
-    second = fold_code(char_at(t, p + 1))  # every cue word has two characters or more
+    second = fold_code(at(t, p + 1))  # every cue word has two characters or more
     if second >= 128 or not CUE_PAIRS[first][second]:
         return False
     for n in range(CUE_COUNT_BY_FIRST[first]):
@@ -600,7 +679,7 @@ cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) n
         size = CUE_SIZES[w]
         if p + size <= high:
             k = 1
-            while k < size and fold_code(char_at(t, p + k)) == CUE_CHARS[w][k]:
+            while k < size and fold_code(at(t, p + k)) == CUE_CHARS[w][k]:
                 k += 1
             if k == size:
                 return True
@@ -653,7 +732,7 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
     # a match ends in `["']?\s*[:#=]?\s*["'(]?`, none of which opens a cue word, after at most CUE_CORE_MOST
     # characters from its word: no word further back can open one
     while core_end > low:
-        c = char_at(t, core_end - 1)
+        c = at(t, core_end - 1)
         if c == 10:
             return False
         if not (is_space(c) or c == 34 or c == 39 or c == 58 or c == 35 or c == 61 or c == 40):
@@ -677,10 +756,10 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
                 return True
         return False
     for p in range(start - 1, low - 1, -1):
-        c = char_at(t, p)
+        c = at(t, p)
         if c == 10:
             return False
-        if fold_code(c) == 0 or in_class(ALNUM, char_at(t, p - 1)):
+        if fold_code(c) == 0 or in_class(ALNUM, at(t, p - 1)):
             continue
         if cue_at(text, t, p, c, start, p):
             return True
@@ -722,7 +801,7 @@ cdef bint account_prefix(str text, const Text *t, Py_ssize_t start, Py_ssize_t e
     cdef bint opens
     if end - start <= 12:
         for p in range(start, end):
-            code = code << 5 | (<uint64_t>char_at(t, p) - 64)
+            code = code << 5 | (<uint64_t>at(t, p) - 64)
         slot = <Py_ssize_t>((code * 0x9E3779B97F4A7C15ULL) >> 56) % PREFIX_SLOTS
         if PREFIX_CODES[slot] == code:
             return PREFIX_OPENS[slot]
@@ -742,12 +821,12 @@ cdef Py_ssize_t prefixed_digits_end(const Text *t, Py_ssize_t i) noexcept:
     cdef Py_ssize_t j = digits_end(t, i), tail
     if not 5 <= j - i <= 16:
         return -1
-    if char_at(t, j) == 45:
+    if at(t, j) == 45:
         tail = digits_end(t, j + 1)
         if not 2 <= tail - j - 1 <= 8:
             return -1
         j = tail
-    return -1 if word_or_dash(char_at(t, j)) else j
+    return -1 if word_or_dash(at(t, j)) else j
 
 
 cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e) noexcept:
@@ -755,32 +834,32 @@ cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e) noexcept:
     a digit or '-' next, which the look-ahead refuses)."""
     cdef Py_ssize_t p
     cdef Py_UCS4 c
-    if not 4 <= e - q <= 25 or not digit(char_at(t, e - 1)):
+    if not 4 <= e - q <= 25 or not digit(at(t, e - 1)):
         return False
     for p in range(q, e):
-        c = char_at(t, p)
+        c = at(t, p)
         if not (c == 45 or digit(c)):
             return False
-    return not (char_at(t, e) == 46 and digit(char_at(t, e + 1)))
+    return not (at(t, e) == 46 and digit(at(t, e + 1)))
 
 
 cdef bint account_token(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
     """ACCOUNT_TOKEN matches at s, the start of the run of word characters and '-' text[s:e] (so after no word
     character or '-'); a match there ends at e, as its look-ahead refuses a word character or '-' after it."""
-    cdef Py_UCS4 first = char_at(t, s)
+    cdef Py_UCS4 first = at(t, s)
     cdef Py_ssize_t p, q, k
     cdef bint four = False
     # (?:(?<=\d)(?=\d{3})|(?=[A-Z0-9\-]*\d{4})) after the first character
     if 48 <= first <= 57:
-        four = digit(char_at(t, s + 1)) and digit(char_at(t, s + 2)) and digit(char_at(t, s + 3))
+        four = digit(at(t, s + 1)) and digit(at(t, s + 2)) and digit(at(t, s + 3))
     p = s + 1
     while not four:
         k = 0
-        while k < 4 and digit(char_at(t, p + k)):
+        while k < 4 and digit(at(t, p + k)):
             k += 1
         if k == 4:
             four = True
-        elif upper_or_digit(t, p) or char_at(t, p) == 45:
+        elif upper_or_digit(t, p) or at(t, p) == 45:
             p += 1
         else:
             break
@@ -789,17 +868,17 @@ cdef bint account_token(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
     # (?:(?<=[A-Z])[A-Z]{0,5}-?\d|(?<=-)\d|(?<=\d)): the capitals must all be taken, a digit must follow
     if upper(first):
         q = s + 1
-        while upper(char_at(t, q)):
+        while upper(at(t, q)):
             q += 1
         if q - s - 1 > 5:
             return False
-        if char_at(t, q) == 45:
+        if at(t, q) == 45:
             q += 1
-        if not digit(char_at(t, q)):
+        if not digit(at(t, q)):
             return False
         q += 1
     elif first == 45:
-        if not digit(char_at(t, s + 1)):
+        if not digit(at(t, s + 1)):
             return False
         q = s + 2
     elif 48 <= first <= 57:
@@ -820,7 +899,7 @@ cdef bint date_shaped(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
         part += 1
         if p == e:
             break
-        if part == 3 or char_at(t, p) != 45:
+        if part == 3 or at(t, p) != 45:
             return False
         p += 1
     if part != 3:
@@ -840,20 +919,20 @@ class AccountNumberRecogniser:
             # Both patterns match a whole run of word characters and '-' (their look-behind and look-ahead refuse
             # one around it) holding a run of 4 digits or more (ACCOUNT_PREFIXED's \d{5,16}, ACCOUNT_TOKEN's
             # \d{4}), and can start only at its start
-            i = next_run(&t, i, 4, DIGIT, &run_end)
+            i = next_four_digits(&t, i, &run_end)
             if i >= t.n:
                 break
             start = i
-            while word_or_dash(char_at(&t, start - 1)):
+            while word_or_dash(at(&t, start - 1)):
                 start -= 1
-            while word_or_dash(char_at(&t, run_end)):
+            while word_or_dash(at(&t, run_end)):
                 run_end += 1
             # ACCOUNT_PREFIXED: a prefix of capitals, '-'?, then digits
             q = start
-            while upper(char_at(&t, q)):
+            while upper(at(&t, q)):
                 q += 1
             if q > start and start >= prefixed_end:
-                e = prefixed_digits_end(&t, q + 1 if char_at(&t, q) == 45 else q)
+                e = prefixed_digits_end(&t, q + 1 if at(&t, q) == 45 else q)
                 if e == run_end and account_prefix(text, &t, start, q):
                     prefixed_end = e
                     prefixed.append(finding(start, e, "ACCOUNT", 5))
@@ -866,6 +945,10 @@ class AccountNumberRecogniser:
             ):
                 tokens.append(finding(start, run_end, "ACCOUNT", 4))
             i = run_end
+        if not tokens:
+            return prefixed
+        if not prefixed:
+            return tokens
         return prefixed + tokens
 
 

@@ -17,6 +17,7 @@ from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import fold
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.string cimport memcpy, memset
 from cpython.unicode cimport (
     Py_UCS1,
     Py_UCS2,
@@ -27,6 +28,7 @@ from cpython.unicode cimport (
 )
 
 from doorman.boundary.fast.chars cimport (
+    LITTLE_ENDIAN,
     Text,
     ascii_fold,
     changed_patterns,
@@ -124,7 +126,7 @@ cdef Py_ssize_t run_end(const Text *t, Py_ssize_t i, Py_ssize_t *count) noexcept
     count[0] = 0
     if end < 0:
         return -1
-    while char_at(t, end) == 32:
+    while char_at(t, end) == 32 and is_up(char_at(t, end + 1)):
         nxt = token_end(t, end + 1)
         if nxt < 0:
             break
@@ -192,6 +194,19 @@ cdef inline unsigned long long hash_step(unsigned long long h, unsigned int c) n
     return (h ^ c) * 1099511628211ULL
 
 
+cdef inline unsigned long long word_hash(unsigned long long head, const Py_UCS1 *word, Py_ssize_t length) noexcept:
+    """A word's hash from its head (its first HEAD_ROOM code points, as Slot.head holds them), mixed whole, and its
+    code points past the head one at a time."""
+    cdef unsigned long long h = (head ^ (<unsigned long long> length << 56)) * 0x9E3779B97F4A7C15ULL
+    cdef Py_ssize_t k
+    h ^= h >> 32
+    h *= 0xD6E8FEB86659FD93ULL
+    h ^= h >> 32
+    for k in range(HEAD_ROOM, length):
+        h = hash_step(h, word[k])
+    return h
+
+
 cdef inline Py_UCS4 key_char(const Text *t, Py_ssize_t k, int form) noexcept:
     cdef Py_UCS4 c = char_at(t, k)
     if form != AS_WRITTEN:
@@ -219,9 +234,19 @@ cdef int word_flags(const Text *t, Py_ssize_t s, Py_ssize_t e, int form) noexcep
 
 
 cdef inline int lookup(const WordTable *table, const Py_UCS1 *word, Py_ssize_t length) noexcept:
-    """The lists holding the Latin-1 word word[:length]: one slot read for most (a word of HEAD_ROOM letters at
-    most is all in its slot)."""
-    cdef unsigned long long h = 14695981039346656037ULL, head = 0
+    """The lists holding the Latin-1 word word[:length]."""
+    cdef unsigned long long head = 0
+    cdef Py_ssize_t k
+    for k in range(length if length < HEAD_ROOM else HEAD_ROOM):
+        head |= (<unsigned long long> word[k]) << (8 * k)
+    return lookup_head(table, word, length, head)
+
+
+cdef inline int lookup_head(const WordTable *table, const Py_UCS1 *word, Py_ssize_t length,
+                            unsigned long long head) noexcept:
+    """lookup, the word's head (its first HEAD_ROOM code points, as Slot.head holds them) given: one slot read for
+    most (a word of HEAD_ROOM letters at most is all in its slot)."""
+    cdef unsigned long long h
     cdef Py_ssize_t k, slot
     cdef unsigned short check
     cdef const Slot *found
@@ -230,10 +255,7 @@ cdef inline int lookup(const WordTable *table, const Py_UCS1 *word, Py_ssize_t l
         return table.empty_flags
     if length > table.longest:
         return 0
-    for k in range(length):
-        h = hash_step(h, word[k])
-    for k in range(length if length < HEAD_ROOM else HEAD_ROOM):
-        head |= (<unsigned long long> word[k]) << (8 * k)
+    h = word_hash(head, word, length)
     slot = <Py_ssize_t> (h & <unsigned long long> table.mask)
     check = <unsigned short> (h >> 48)
     found = &table.slots[slot]
@@ -256,11 +278,13 @@ cdef int _fill_word_table(WordTable *table, dict flags_of) except -1:
     cdef Py_ssize_t size = 16, slot, used = 0, k
     cdef unsigned long long h
     cdef str key
+    cdef bytes raw
+    cdef unsigned long long head
     cdef Py_UCS4 ch
     table.empty_flags = flags_of.pop("", 0)
     if any(len(w) > 255 or max(map(ord, w)) > 255 for w in flags_of):
         raise _Drift("a listed word is too long, or beyond Latin-1, for the compiled table")
-    while size < len(flags_of) * 3 // 2:
+    while size < len(flags_of) * 3:  # a third full at most: a word that is not there is told in one or two reads
         size *= 2
     table.slots = <Slot *> PyMem_Malloc(size * sizeof(Slot))
     table.chars = <Py_UCS1 *> PyMem_Malloc(sum(len(w) for w in flags_of) + 1)
@@ -271,15 +295,15 @@ cdef int _fill_word_table(WordTable *table, dict flags_of) except -1:
     for slot in range(size):
         table.slots[slot].length = 0
     for key, flags in flags_of.items():
-        h = 14695981039346656037ULL
-        for ch in key:
-            h = hash_step(h, ord(ch))
+        head = 0
+        for k, ch in enumerate(key[:HEAD_ROOM]):
+            head |= (<unsigned long long> ord(ch)) << (8 * k)
+        raw = key.encode("latin-1")
+        h = word_hash(head, <const Py_UCS1 *> raw, len(raw))
         slot = <Py_ssize_t> (h & <unsigned long long> table.mask)
         while table.slots[slot].length != 0:
             slot = (slot + 1) & table.mask
-        table.slots[slot].head = 0
-        for k, ch in enumerate(key[:HEAD_ROOM]):
-            table.slots[slot].head |= (<unsigned long long> ord(ch)) << (8 * k)
+        table.slots[slot].head = head
         table.slots[slot].at = used
         table.slots[slot].check = <unsigned short> (h >> 48)
         table.slots[slot].length = len(key)
@@ -407,8 +431,10 @@ cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
     cdef const Py_UCS1 *latin1
     cdef unsigned char marks = 0
     cdef bint read = False
+    cdef unsigned long long head
     if not (0 <= s <= e <= t.n and length < 256):
         return str_facts(text[s:e])
+    memset(folded, 0, HEAD_ROOM)
     if t.kind == 1:
         # an ASCII word of a 1-byte text, the common case: read in place, lowered and marked by table
         latin1 = (<const Py_UCS1 *> t.data) + s
@@ -460,7 +486,12 @@ cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
             lowered_latin1 = False
         else:
             lowered[k] = <Py_UCS1> low
-    whole = lookup(&NAME_TABLE, folded, folded_length)
+    if LITTLE_ENDIAN:
+        # folded's first HEAD_ROOM bytes were zeroed and it was written from its start, so they are its head
+        memcpy(&head, folded, HEAD_ROOM)
+        whole = lookup_head(&NAME_TABLE, folded, folded_length, head)
+    else:
+        whole = lookup(&NAME_TABLE, folded, folded_length)
     if hyphen:
         if parts_in(folded, folded_length, GIVEN_KEY):
             found |= IN_GIVEN
@@ -537,27 +568,18 @@ cdef int in_run(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_
     """PersonRecogniser._in_run for the run text[start:end]"""
     cdef Py_ssize_t room[3 * RUN_ROOM]
     cdef Py_ssize_t *bounds = room
-    cdef Py_ssize_t *ends
+    cdef Py_ssize_t *ends = room + RUN_ROOM
     cdef Py_ssize_t *bits
-    cdef Py_ssize_t count = 1, i, j, k
-    for k in range(start, end):
-        if char_at(t, k) == 32:
-            count += 1
+    cdef Py_ssize_t count, i, j
+    count = word_bounds(t, start, end, bounds, ends, RUN_ROOM)
     if count > RUN_ROOM:
         bounds = <Py_ssize_t *> PyMem_Malloc(3 * count * sizeof(Py_ssize_t))
         if bounds == NULL:
             raise MemoryError()
-    ends = bounds + count
-    bits = bounds + 2 * count
+        ends = bounds + count
+        word_bounds(t, start, end, bounds, ends, count)
+    bits = ends + (count if bounds != room else RUN_ROOM)
     try:
-        i = 0
-        bounds[0] = start
-        for k in range(start, end):
-            if char_at(t, k) == 32:
-                ends[i] = k
-                i += 1
-                bounds[i] = k + 1
-        ends[i] = end
         for i in range(count):
             bits[i] = -1
         i = 0
@@ -582,6 +604,35 @@ cdef int in_run(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_
     return 0
 
 
+cdef Py_ssize_t word_bounds(const Text *t, Py_ssize_t start, Py_ssize_t end, Py_ssize_t *starts, Py_ssize_t *ends,
+                            Py_ssize_t room) noexcept:
+    """The number of space-separated words of text[start:end]; the first `room` of them (at least one) have their
+    bounds written to starts and ends."""
+    cdef Py_ssize_t count = 0, k
+    cdef const Py_UCS1 *latin1
+    starts[0] = start
+    if t.kind == 1 and 0 <= start <= end <= t.n:
+        latin1 = <const Py_UCS1 *> t.data
+        for k in range(start, end):
+            if latin1[k] == 32:
+                if count < room:
+                    ends[count] = k
+                count += 1
+                if count < room:
+                    starts[count] = k + 1
+    else:
+        for k in range(start, end):
+            if char_at(t, k) == 32:
+                if count < room:
+                    ends[count] = k
+                count += 1
+                if count < room:
+                    starts[count] = k + 1
+    if count < room:
+        ends[count] = end
+    return count + 1
+
+
 cdef inline Py_ssize_t word_bits(const Text *t, str text, Py_ssize_t *starts, Py_ssize_t *ends,
                                  Py_ssize_t *bits, Py_ssize_t i) except -1:
     if bits[i] < 0:
@@ -595,6 +646,9 @@ cdef Py_ssize_t TITLE_LONGEST = 0
 cdef Py_ssize_t HONORIFIC_LONGEST = 0
 cdef Py_ssize_t VERB_LONGEST = 0
 cdef unsigned char TITLE_LETTER[128]
+# For each ASCII first letter, bit L set when a title word of that letter has L letters: most capitalised words
+# are refused without a table look-up
+cdef unsigned int TITLE_LENGTHS[128]
 # Greeting words that open a longer greeting ("Thank you"): what follows them is left to the regex
 cdef unsigned char TITLE_OPENER_LETTER[128]
 
@@ -956,8 +1010,11 @@ def _build():
     _fill_letter_tables()
     TITLE_LONGEST = max(len(w) for w in title_words)
     HONORIFIC_LONGEST = max(len(w) for w in honorifics)
+    if TITLE_LONGEST > 31:
+        raise _Drift("a title word is too long for TITLE_LENGTHS")
     for w in title_words:
         TITLE_LETTER[ord(w[0])] = 1
+        TITLE_LENGTHS[ord(w[0])] |= 1u << len(w)
     for w in openers:
         TITLE_OPENER_LETTER[ord(w[0])] = 1
     # SELF_CUE's phrases; each one's ASCII letters match case-insensitively, its other letters are left to the regex
@@ -1000,14 +1057,16 @@ DEF SKIP_NONE = 0  # the loop's own tests decide
 DEF SKIP_MARK = 1  # a character none of its tests looks at
 DEF SKIP_SPACE = 2  # a space: nothing unless a lower-case letter precedes it (NAME_BEFORE_VERB)
 DEF SKIP_WORD = 3  # a word opening with neither a capital nor a cue's first letter
-DEF SKIP_SELF_LETTER = 4  # as SKIP_WORD, unless its first two letters open a SELF_CUE phrase
+DEF SKIP_SELF_LETTER = 4  # as SKIP_WORD, unless its first three letters can open a SELF_CUE phrase
 DEF SKIP_LINE_MARK = 5  # as SKIP_MARK, but a line can start after it ('\n', or '>' where the text holds '<')
 cdef unsigned char SKIP_CLASS[256]
 # PAIR's SELF_CUE rows read with a second character below 256 as it is
 cdef unsigned char SELF_PAIR[26][256]
+cdef unsigned char SELF_THIRD[26][256]  # the same of THIRD's rows
 for _cp in range(256):
     for _letter in range(26):
         SELF_PAIR[_letter][_cp] = PAIR[SELF_GROUP][_letter][pair_code(_cp, True)]
+        SELF_THIRD[_letter][_cp] = THIRD[SELF_GROUP][_letter][pair_code(_cp, True)]
     if _cp == 32:
         SKIP_CLASS[_cp] = SKIP_SPACE
     elif _cp == 10 or _cp == 62:
@@ -1047,12 +1106,93 @@ cdef bint unsafe_text(const Text *t) noexcept:
     return False
 
 
+# mentioned's reading of a one-byte text: each code point's lower_char, and for each words group the lower-case
+# characters its words can open with and hold second
+cdef Py_UCS1 LATIN1_LOWER[256]
+cdef unsigned char MENTION_FIRST[GROUPS][256]
+cdef unsigned char MENTION_SECOND[GROUPS][256]
+
+
+def _fill_mention_tables():
+    cdef int group, code
+    for code in range(256):
+        if lower_char(code) > 255:
+            raise _Drift("a Latin-1 character's lower case is beyond Latin-1")
+        LATIN1_LOWER[code] = lower_char(code)
+    for group, words in ((SELF_WORDS_GROUP, SELF_WORDS), (VERB_WORDS_GROUP, VERB_WORDS),
+                         (LIST_WORDS_GROUP, LIST_WORDS)):
+        for word in words:
+            # a word holding a character beyond Latin-1 first or second is never in a one-byte text's lower case
+            if ord(word[0]) < 256:
+                MENTION_FIRST[group][ord(word[0])] = 1
+            if len(word) == 1:
+                for code in range(256):
+                    MENTION_SECOND[group][code] = 1
+            elif ord(word[1]) < 256:
+                MENTION_SECOND[group][ord(word[1])] = 1
+
+
+# For each ASCII character, whether phrase_at can find a SIGN_OFF_GROUP or LIST_GROUP phrase where it stands:
+# a phrase in its letter's bucket, or one of bucket 26 that OTHER_FIRST lets through
+cdef unsigned char LINE_FIRST[GROUPS][128]
+
+
+def _fill_line_tables():
+    cdef int group, code
+    cdef unsigned int letter
+    for group in (SIGN_OFF_GROUP, LIST_GROUP):
+        for code in range(128):
+            letter = ascii_fold(code)
+            LINE_FIRST[group][code] = OTHER_FIRST[group][code] or (
+                letter != 0 and BUCKET[group][letter - 97] < BUCKET[group][letter - 96])
+
+
+cdef inline bint may_open(int group, Py_UCS4 c) noexcept:
+    """phrase_at(t, i, group, True) can be true where c stands"""
+    return c >= 128 or LINE_FIRST[group][c] != 0
+
+
+if _drift is None:
+    try:
+        _fill_line_tables()
+        _fill_mention_tables()
+    except _Drift as exc:
+        _drift = str(exc)
+
+
+cdef bint mentioned_latin1(const Py_UCS1 *s, Py_ssize_t n, int group) noexcept:
+    """mentioned for a one-byte text (its n code points s): a word's first two characters tested by table."""
+    cdef Py_ssize_t i, j, at, length
+    cdef int k, bucket
+    cdef unsigned int c
+    cdef const unsigned char *first = MENTION_FIRST[group]
+    cdef const unsigned char *second = MENTION_SECOND[group]
+    for i in range(n):
+        c = LATIN1_LOWER[s[i]]
+        if not first[c] or (i + 1 < n and not second[LATIN1_LOWER[s[i + 1]]]):
+            continue
+        bucket = <int> c - 97 if 97 <= c <= 122 else 26
+        for k in range(BUCKET[group][bucket], BUCKET[group][bucket + 1]):
+            at = PHRASE_AT[group][k]
+            length = PHRASE_LENGTH[group][k]
+            if PHRASE_CHARS[at] != c or i + length > n:
+                continue
+            for j in range(1, length):
+                if LATIN1_LOWER[s[i + j]] != PHRASE_CHARS[at + j]:
+                    break
+            else:
+                return True
+    return False
+
+
 cdef bint mentioned(const Text *t, int group) noexcept:
     """findings.mentions(text, words) for a text with no unsafe_fold character, the words stored as `group`:
     text.lower() holds one of them."""
     cdef Py_ssize_t i, j, at, length
     cdef int k, bucket
     cdef unsigned int c
+    if t.kind == 1:
+        return mentioned_latin1(<const Py_UCS1 *> t.data, t.n, group)
     for i in range(t.n):
         c = lower_char(char_at(t, i))
         bucket = <int> c - 97 if 97 <= c <= 122 else 26
@@ -1124,6 +1264,11 @@ cdef inline bint matches_word(const Text *t, Py_ssize_t at, const char *word) no
     return True
 
 
+cdef inline bint verb_first(Py_UCS4 d) noexcept:
+    """d can open one of NAME_BEFORE_VERB's verbs (a lower-case ASCII letter whose bucket holds one)"""
+    return 97 <= d <= 122 and BUCKET[VERB_GROUP][<unsigned int> d - 97] < BUCKET[VERB_GROUP][<unsigned int> d - 96]
+
+
 cdef inline bint verb_may_follow(const Text *t, Py_ssize_t i, Py_UCS4 prev) noexcept:
     """At the space at i (after `prev`), one of NAME_BEFORE_VERB's verbs can follow a capitalised word."""
     cdef Py_UCS4 d = char_at(t, i + 1)
@@ -1185,6 +1330,13 @@ cdef inline bint self_pair(unsigned int letter, Py_UCS4 second) noexcept:
     if second < 256:
         return SELF_PAIR[letter][second] != 0
     return PAIR[SELF_GROUP][letter][pair_code(second, True)] != 0
+
+
+cdef inline bint self_third(unsigned int letter, Py_UCS4 third) noexcept:
+    """THIRD[SELF_GROUP][letter][pair_code(third, True)]"""
+    if third < 256:
+        return SELF_THIRD[letter][third] != 0
+    return THIRD[SELF_GROUP][letter][pair_code(third, True)] != 0
 
 
 cdef list find_persons(str text):
@@ -1250,16 +1402,10 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             while i < n:
                 c = s[i]
                 skip = SKIP_CLASS[c] if c < 256 else SKIP_NONE
-                if skip == SKIP_MARK:
-                    prev = c
-                    i += 1
-                elif skip == SKIP_SPACE:
-                    if is_low(prev):
-                        break
-                    prev = 32
-                    i += 1
-                elif skip == SKIP_WORD or (
-                        skip == SKIP_SELF_LETTER and not self_pair(<unsigned int> c - 97, unit_at(s, n, i + 1))):
+                if skip == SKIP_WORD or (
+                        skip == SKIP_SELF_LETTER and not (self_pair(<unsigned int> c - 97, unit_at(s, n, i + 1))
+                                                          and self_third(<unsigned int> c - 97, unit_at(s, n, i + 2)))):
+                    # the commonest first
                     j = word_end_in(s, n, i + 1)
                     if j < n and s[j] == 32:
                         prev = 32
@@ -1267,6 +1413,14 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                     else:
                         prev = s[j - 1]
                         i = j
+                elif skip == SKIP_MARK:
+                    prev = c
+                    i += 1
+                elif skip == SKIP_SPACE:
+                    if is_low(prev):
+                        break
+                    prev = 32
+                    i += 1
                 elif skip == SKIP_LINE_MARK:
                     prev = c  # a line may start after it: the loop below looks
                     i += 1
@@ -1298,7 +1452,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                     follows = capital_follows(&t, j)
                     # an opener counts only as a two-word greeting's: its second word then needs what capital_follows says
                     if follows or (TITLE_OPENER_LETTER[c] and d == 32 and capital_follows(&t, word_end_in(s, n, j + 1))):
-                        f = word_flags(&t, i, j, AS_WRITTEN)
+                        f = word_flags(&t, i, j, AS_WRITTEN) if (TITLE_LENGTHS[c] >> (j - i)) & 1 else 0
                         if (f & TITLE_KEY) and (follows or (f & OPENER_KEY)):
                             m = TITLE_MATCH(text, i)
                             if m is not None:
@@ -1327,7 +1481,8 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                 # the space after the word, at once: only NAME_BEFORE_VERB looks at it, and only after a word opening
                 # with a capital (a TOKEN's last capitalised part starts its \w run: a space, '-' or an apostrophe
                 # precedes it, or it is within the run of "McDonald" that the TOKEN's capital opens)
-                if verb_gate != 0 and is_up(c) and verb_may_follow(&t, next_i, last_char):
+                if (verb_gate != 0 and is_up(c) and verb_first(unit_at(s, n, next_i + 1))
+                        and verb_may_follow(&t, next_i, last_char)):
                     if verb_found is None:
                         verb_found = []
                     verb_cue(verb_found, &t, text, next_i, &verb_gate, &verb_end)
@@ -1338,7 +1493,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             last_char = c
             if c < 128:
                 if c == 32:
-                    if verb_gate != 0 and verb_may_follow(&t, i, prev):
+                    if verb_gate != 0 and verb_first(unit_at(s, n, i + 1)) and verb_may_follow(&t, i, prev):
                         if verb_found is None:
                             verb_found = []
                         verb_cue(verb_found, &t, text, i, &verb_gate, &verb_end)
@@ -1348,9 +1503,9 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                     end = -1
                     d = unit_at(s, n, k)
                     if d == 34 or d == 39:
-                        if token_end(&t, k + 1) >= 0:
+                        if is_up(unit_at(s, n, k + 1)) and token_end(&t, k + 1) >= 0:
                             end = k + 1
-                    elif token_end(&t, k) >= 0:
+                    elif is_up(d) and token_end(&t, k) >= 0:
                         end = k
                     if end >= 0:
                         j = i - 1
@@ -1403,7 +1558,9 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             k = skip_blanks(&t, i)
             if k < n:
                 d = unit_at(s, n, k)
-                if i >= sign_off_end and phrase_at(&t, after_tag(&t, k) if d == 60 else k, SIGN_OFF_GROUP, True):
+                j = after_tag(&t, k) if d == 60 else k
+                if (i >= sign_off_end and may_open(SIGN_OFF_GROUP, char_at(&t, j))
+                        and phrase_at(&t, j, SIGN_OFF_GROUP, True)):
                     m = SIGN_OFF_MATCH(text, i)
                     if m is not None:
                         sign_off_end = m.end() if m.end() > i else i + 1
@@ -1411,7 +1568,8 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                             sign_off_ends = []
                         sign_off_ends.append(m.end())
                 if i == 0 or prev == 10:
-                    if i >= list_end and list_gate != 0 and phrase_at(&t, k, LIST_GROUP, True):
+                    if (i >= list_end and list_gate != 0 and may_open(LIST_GROUP, d)
+                            and phrase_at(&t, k, LIST_GROUP, True)):
                         m = LIST_MATCH(text, i)
                         if m is not None:
                             list_end = m.end() if m.end() > i else i + 1
@@ -1421,7 +1579,8 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                                 if list_found is None:
                                     list_found = []
                                 list_names(list_found, &t, text, m.end())
-                    if i >= speaker_end:
+                    # SPEAKER opens with a bullet, a '[' or a TOKEN's capital (speaker_at returns at once otherwise)
+                    if i >= speaker_end and (is_up(d) or d == 91 or d == 45 or d == 42 or d == 0x2022):
                         speaker_found = speaker_at(speaker_found, &t, text, k, &speaker_end)
         prev = last_char
         i = next_i
@@ -1537,7 +1696,7 @@ cdef list speaker_at(list found, const Text *t, str text, Py_ssize_t k, Py_ssize
     end = token_end(t, start)
     if end < 0:
         return found
-    while words < 3 and char_at(t, end) == 32:
+    while words < 3 and char_at(t, end) == 32 and is_up(char_at(t, end + 1)):
         nxt = token_end(t, end + 1)
         if nxt < 0:
             break

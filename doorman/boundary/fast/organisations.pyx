@@ -350,18 +350,24 @@ def _prepare_suffixes():
     return ordered
 
 
-cdef bint suffix_opens(const Text *t, Py_ssize_t i):
+cdef inline bint suffix_opens(const Text *t, Py_ssize_t i) except -1:
+    """Can one of organisations._ORG_SUFFIX's alternatives match at i?"""
+    return suffix_run(t, i) != -1
+
+
+cdef Py_ssize_t suffix_run(const Text *t, Py_ssize_t i) except -3:
     """Can one of organisations._ORG_SUFFIX's alternatives match at i? The \\w run starting there must be one an
-    alternative opens with (or, when empty, the character one opens with), followed by what that needs."""
+    alternative opens with (or, when empty, the character one opens with), followed by what that needs. -1 when
+    not, -2 when a mark opens one, else the run's index in the sorted runs."""
     cdef Py_UCS4 c = char_at(t, i), c2, c3
     cdef Py_ssize_t end, k, length
     cdef object follows
     if c >= 128 or c == 0:
-        return False
+        return -1
     if not is_word(c):
-        return OPENING_MARK[c]
+        return -2 if OPENING_MARK[c] else -1
     if RUNS.lengths[c] == 0:
-        return False
+        return -1
     c2 = char_at(t, i + 1)
     c3 = char_at(t, i + 2)
     if not is_word(c2):
@@ -369,23 +375,23 @@ cdef bint suffix_opens(const Text *t, Py_ssize_t i):
     elif not is_word(c3):
         c3 = 0
     if not key_set(RUN_KEYS, c, c2, c3):  # the run's first three characters open no suffix run
-        return False
+        return -1
     end = i + 1
     while end - i < 62 and is_word(char_at(t, end)):
         end += 1
     length = end - i
     if length >= 62 or not (RUNS.lengths[c] >> length) & 1:
-        return False
+        return -1
     for k in range(RUNS.first_start[c], RUNS.first_start[<Py_ssize_t>c + 1]):
         if RUNS.length[k] == length and word_at(&RUNS, k, t, i, False):
             follows = RUN_FOLLOWS[RUNS.order[k]]
             if follows is None:
-                return True
+                return RUNS.order[k]
             for opening in <tuple>follows:
                 if written_at(t, end, <str>opening):
-                    return True
-            return False
-    return False
+                    return RUNS.order[k]
+            return -1
+    return -1
 
 
 # ---- type words and cue words ----
@@ -669,6 +675,54 @@ cdef bint suffixed_can_match(const Text *t, Py_ssize_t start, Py_ssize_t end) no
 
 # What follows the name (group 1) in ORG_SUFFIXED
 cdef object SUFFIX_REST_MATCH = re.compile(rf",? {org._SUFFIX_CHAIN}(?![\w])").match
+cdef list RUN_ANCHOR_MATCH, RUN_REST_MATCH
+# Per suffix run: 1 when its only alternative is the run itself, 2 when it is the run and an optional '.', else 0
+cdef unsigned char RUN_SHAPE[MAX_WORDS]
+cdef Py_ssize_t RUN_LENGTH[MAX_WORDS]
+
+
+cdef inline Py_ssize_t simple_suffix_end(const Text *t, Py_ssize_t i, Py_ssize_t run) noexcept:
+    """Where the run's only alternative (RUN_SHAPE 1 or 2), matched at i, ends, (?![\w]) holding after it: the
+    '.' is taken when no word character follows it."""
+    cdef Py_ssize_t end = i + RUN_LENGTH[run]
+    if RUN_SHAPE[run] == 2 and char_at(t, end) == 46 and not is_word(char_at(t, end + 1)):
+        end += 1
+    return end
+
+
+
+
+def _run_matches(list runs):
+    """Per suffix run (sorted): SUFFIX_ANCHOR's and SUFFIX_REST_MATCH's match with their first suffix narrowed to
+    the alternatives that can open with that run (an alternative whose \\w run differs from the text's cannot
+    match, so the first alternative that matches, and the match, stay the same), or the whole patterns' where
+    those are not as this reading expects."""
+    plain_flags = re.compile("").flags
+    anchor_known = org.SUFFIX_ANCHOR.flags == plain_flags and (
+        org.SUFFIX_ANCHOR.pattern == rf"[ ,](?=[{org.SUFFIX_FIRST_CHARS}])(?:{org._ORG_SUFFIX})(?![\w])")
+    chain_known = org._SUFFIX_CHAIN == rf"(?:{org._ORG_SUFFIX})(?:(?: & Co\.?)? (?:{org._ORG_SUFFIX}))*"
+    alternatives = _alternatives(org._ORG_SUFFIX)
+    opened = []
+    for alternative in alternatives:
+        alternative_runs = {}
+        _opening_runs(alternative, alternative_runs, set())
+        opened.append(alternative_runs)
+    anchors, rests = [], []
+    for k, run in enumerate(runs):
+        chosen = [a for a, a_runs in zip(alternatives, opened) if run in a_runs]
+        subset = "|".join(chosen)
+        RUN_SHAPE[k] = 0
+        RUN_LENGTH[k] = len(run)
+        if anchor_known and chain_known and len(chosen) == 1 and run[0] in org.SUFFIX_FIRST_CHARS and k < MAX_WORDS:
+            RUN_SHAPE[k] = 1 if chosen[0] == run else 2 if chosen[0] == run + r"\.?" else 0
+        anchors.append(re.compile(rf"[ ,](?=[{org.SUFFIX_FIRST_CHARS}])(?:{subset})(?![\w])").match
+                       if anchor_known else SUFFIX_ANCHOR_MATCH)
+        rests.append(re.compile(rf",? (?:{subset})(?:(?: & Co\.?)? (?:{org._ORG_SUFFIX}))*(?![\w])").match
+                     if chain_known else SUFFIX_REST_MATCH)
+    return anchors, rests
+
+
+RUN_ANCHOR_MATCH, RUN_REST_MATCH = _run_matches(_runs) if READY else ([], [])
 
 
 # The name's separators after `,? ` (handled apart), in _ORG_NAME's order
@@ -736,7 +790,7 @@ cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t en
     """ORG_SUFFIXED's `,? SUFFIX_CHAIN(?![\w])` at e, the name's end: the match's end, or -1. Asks the regex
     only where a suffix can open (or where suffix_opens would read past the cut)."""
     cdef Py_UCS4 c = char_at(t, e) if e < end else 0
-    cdef Py_ssize_t q
+    cdef Py_ssize_t q, p, run = -2
     if c == 44:
         if not (e + 1 < end and char_at(t, e + 1) == 32):
             return -1
@@ -745,9 +799,17 @@ cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t en
         q = e + 1
     else:
         return -1
-    if q + SUFFIX_READ < end and not suffix_opens(t, q):
-        return -1
-    m = SUFFIX_REST_MATCH(text, e, end)
+    if q + SUFFIX_READ < end:
+        run = suffix_run(t, q)
+        if run == -1:
+            return -1
+        if run >= 0 and RUN_SHAPE[run]:
+            p = simple_suffix_end(t, q, run)
+            # the chain goes on only with ` & Co` or ` SUFFIX`: else the regex would end here too
+            if not (char_at(t, p) == 32 and (p + 1 + SUFFIX_READ >= end or suffix_run(t, p + 1) != -1)):
+                name_end[0] = e
+                return p
+    m = SUFFIX_REST_MATCH(text, e, end) if run < 0 else RUN_REST_MATCH[run](text, e, end)
     if m is None:
         return -1
     name_end[0] = e
@@ -1001,9 +1063,14 @@ cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned
     """The anchors at i, where an ASCII c opens a word (or is a '&') that can be what `opens` says."""
     cdef Py_UCS4 before = char_at(t, i - 1)
     cdef Py_ssize_t end
-    if (opens & SUFFIX_OPENING and (before == 32 or before == 44) and i > state.suffix_resume
-            and suffix_opens(t, i)):
-        m = SUFFIX_ANCHOR_MATCH(text, i - 1)
+    cdef Py_ssize_t run = -1
+    if opens & SUFFIX_OPENING and (before == 32 or before == 44) and i > state.suffix_resume:
+        run = suffix_run(t, i)
+    if run >= 0 and RUN_SHAPE[run]:
+        state.suffix_resume = simple_suffix_end(t, i, run)
+        add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)
+    elif run != -1:
+        m = SUFFIX_ANCHOR_MATCH(text, i - 1) if run < 0 else RUN_ANCHOR_MATCH[run](text, i - 1)
         if m is not None:
             state.suffix_resume = m.end()
             add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)

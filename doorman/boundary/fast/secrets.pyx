@@ -20,6 +20,7 @@ from doorman.boundary.fast.chars cimport (
     LITTLE_ENDIAN,
     ONES,
     Text,
+    ci_at,
     changed_patterns,
     char_at,
     is_space,
@@ -143,9 +144,10 @@ cdef bint holds_any_bytes(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, tuple
     return False
 
 
+
 cdef inline bint word_ci(const Text *t, Py_ssize_t i, str word) noexcept:
     """`(?i)word\\b` at i."""
-    return matches_ci(t, i, word) and not is_word(char_at(t, i + len(word)))
+    return ci_at(t, i, word) and not is_word(char_at(t, i + len(word)))
 
 
 cdef bint cue_at(const Text *t, Py_ssize_t p) noexcept:
@@ -158,7 +160,7 @@ cdef bint cue_at(const Text *t, Py_ssize_t p) noexcept:
     if first >= 128:
         return False
     for name in <tuple> CUE_NAMES_BY_FIRST[first]:
-        if matches_ci(t, p, name):
+        if ci_at(t, p, name):
             q = p + len(name)
             for kind in CUE_KINDS:
                 if word_ci(t, q, kind):
@@ -171,7 +173,7 @@ cdef bint cue_at(const Text *t, Py_ssize_t p) noexcept:
     for word in <tuple> CUE_WORDS_BY_FIRST[first]:
         if word_ci(t, p, word):
             return True
-    if first == 99 and matches_ci(t, p, "contrase") and p + 9 < t.n:  # contrase[ñn]a
+    if first == 99 and ci_at(t, p, "contrase") and p + 9 < t.n:  # contrase[ñn]a
         c = char_at(t, p + 8)
         if c == 0xF1 or c == 0xD1 or c == 110 or c == 78:
             return word_ci(t, p + 9, "a")
@@ -183,6 +185,12 @@ cdef inline bint key_class(Py_UCS4 c) noexcept:
     return 65 <= c <= 90 or 48 <= c <= 57 or c == 95
 
 
+# KEY_WORD_FIRST[c]: c (in [A-Z0-9_]) begins one of SECRET_ENV_KEY's key words
+cdef unsigned char KEY_WORD_FIRST[256]
+for _word in ENV_KEY_WORDS:
+    KEY_WORD_FIRST[ord(_word[0]) if ENV_WORDS_IN_KEY_CLASS else 95] = 1
+
+
 cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1:
     """Can SECRET_ENV_KEY match at this line start? `\\s*`, an optional `export\\s+`, then a run of [A-Z0-9_]
     holding a key word, `\\s*` and ':' or '='. A necessary condition only: the regex decides."""
@@ -190,7 +198,7 @@ cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1
     cdef Py_UCS4 c
     while is_space(char_at(t, q)):
         q += 1
-    if q + 6 < t.n and holds_any(t, q, ("export",)) and is_space(char_at(t, q + 6)):
+    if q + 6 < t.n and char_at(t, q) == 101 and written_at(t, q, "export") and is_space(char_at(t, q + 6)):
         q += 7
         while is_space(char_at(t, q)):
             q += 1
@@ -212,7 +220,7 @@ cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1
         return any([word in key for word in ENV_KEY_WORDS])
     # each key word is within [A-Z_], so one that starts in the key also ends in it
     for end in range(q, line):
-        if holds_any_bytes(<const Py_UCS1 *> t.data, t.n, end, ENV_KEY_WORDS) if t.kind == 1 else holds_any(t, end, ENV_KEY_WORDS):
+        if KEY_WORD_FIRST[<unsigned char> char_at(t, end)] and holds_any_bytes(<const Py_UCS1 *> t.data, t.n, end, ENV_KEY_WORDS) if t.kind == 1 else holds_any(t, end, ENV_KEY_WORDS):
             return True
     return False
 
@@ -334,12 +342,48 @@ cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned l
     return 0
 
 
+# Sixteen characters at once where the compiler offers SSE2 (else SIXTEEN_AT_ONCE is false and the eight-at-a-time
+# loop does it all): `word_starts16` gives a bit per character of s[0:16] that is an ASCII letter after no ASCII
+# letter, the one before s being one when *carry is 1; it leaves in *carry whether s[15] is an ASCII letter.
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #define SECRETS_SIXTEEN_AT_ONCE 1
+    static inline unsigned int secrets_word_starts16(const unsigned char *s, unsigned int *carry) {
+        __m128i folded = _mm_or_si128(_mm_loadu_si128((const __m128i *) s), _mm_set1_epi8(0x20));
+        /* signed compares: a byte from 0x80 up is negative, below 'a' */
+        unsigned int letters = (unsigned int) _mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmpgt_epi8(_mm_set1_epi8(0x7B), folded)));
+        unsigned int starts = letters & ~((letters << 1) | *carry);
+        *carry = letters >> 15;
+        return starts;
+    }
+    #else
+    #define SECRETS_SIXTEEN_AT_ONCE 0
+    static inline unsigned int secrets_word_starts16(const unsigned char *s, unsigned int *carry) { return 0; }
+    #endif
+    """
+    const bint SIXTEEN_AT_ONCE "SECRETS_SIXTEEN_AT_ONCE"
+    unsigned int word_starts16 "secrets_word_starts16"(const Py_UCS1 *s, unsigned int *carry) noexcept nogil
+
+
+cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, list tokens, list assigned) except -1:
+    """opening_at p, an ASCII letter after none, where an opening can be there."""
+    cdef unsigned long long hit
+    if OPENS[data[p]]:
+        hit = opening_hit(data, t.n, p)
+        if hit:
+            opening_at(data, t, p, hit, tokens, assigned)
+    return 0
+
+
 cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, list tokens, list assigned, list env) except -1:
     """scan for a one-byte text: its line breaks and "---" found with memchr, and its openings (each an ASCII
     letter after none) eight characters at a time, then tested one by one."""
     cdef Py_ssize_t i = 0, n = t.n, p
     cdef uint64_t letters, wanted, carry = 0
-    cdef unsigned long long hit
+    cdef unsigned int starts, carry16 = 0
     cdef const Py_UCS1 *found
     cdef Py_UCS4 c
     if env_line_may_match(t, text, 0):
@@ -349,11 +393,24 @@ cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, list tokens, l
         if found == NULL:
             break
         i = found - data
-        c = char_at(t, i + 1)  # as scan
-        if (key_class(c) and key_class(char_at(t, i + 2)) or c == 101 or is_space(c)) and env_line_may_match(t, text, i + 1):
+        # past the line's leading spaces, "export" or SECRET_ENV_KEY's key ([A-Z0-9_]{5,}) must open
+        p = i + 1
+        while p < n and is_space(data[p]):
+            p += 1
+        c = char_at(t, p)
+        if (key_class(c) and key_class(char_at(t, p + 1)) or c == 101) and env_line_may_match(t, text, i + 1):
             env.append(i + 1)
         i += 1
     i = 0
+    if SIXTEEN_AT_ONCE:
+        while i + 16 <= n:
+            starts = word_starts16(data + i, &carry16)
+            while starts:
+                p = i + lowest_bit(starts)
+                starts &= starts - 1
+                try_opening(data, t, p, tokens, assigned)
+            i += 16
+        carry = 0x80 if carry16 else 0  # as the loop below leaves it: the first byte's high bit
     while i + 8 <= n:
         letters = ascii_letters(read8(data + i))
         wanted = letters & ~((letters << 8) | carry)
@@ -361,16 +418,11 @@ cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, list tokens, l
         while wanted:
             p = i + (lowest_bit(wanted) >> 3)
             wanted &= wanted - 1
-            if OPENS[data[p]]:
-                hit = opening_hit(data, n, p)
-                if hit:
-                    opening_at(data, t, p, hit, tokens, assigned)
+            try_opening(data, t, p, tokens, assigned)
         i += 8
     while i < n:
-        if OPENS[data[i]] and ascii_letters(data[i]) and not (i > 0 and ascii_letters(data[i - 1])):
-            hit = opening_hit(data, n, i)
-            if hit:
-                opening_at(data, t, i, hit, tokens, assigned)
+        if ascii_letters(data[i]) and not (i > 0 and ascii_letters(data[i - 1])):
+            try_opening(data, t, i, tokens, assigned)
         i += 1
     i = 0
     while i + 2 < n:
@@ -666,7 +718,7 @@ cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcep
                 after_sign = after_space + 2
             elif sign == 2 or sign == 3:
                 k = 2 if sign == 2 else 3
-                if is_word(char_at(t, after_space - 1)) or not matches_ci(t, after_space, "is" if sign == 2 else "was") \
+                if is_word(char_at(t, after_space - 1)) or not ci_at(t, after_space, "is" if sign == 2 else "was") \
                         or is_word(char_at(t, after_space + k)):
                     continue
                 after_sign = after_space + k
@@ -698,27 +750,27 @@ cdef bint assigned_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
     cdef Py_UCS4 c
     if is_word(char_at(t, p - 1)):
         return False
-    if matches_ci(t, p, "bearer") and assigned_value(t, p + 6, value):
+    if ci_at(t, p, "bearer") and assigned_value(t, p + 6, value):
         return True
     for name in CUE_NAMES:
-        if matches_ci(t, p, name):
+        if ci_at(t, p, name):
             q = p + len(name)
             c = char_at(t, q)
             if c == 95 or c == 45 or c == 32:
                 for kind in CUE_KINDS:
-                    if matches_ci(t, q + 1, kind) and assigned_value(t, q + 1 + len(kind), value):
+                    if ci_at(t, q + 1, kind) and assigned_value(t, q + 1 + len(kind), value):
                         return True
             for kind in CUE_KINDS:
-                if matches_ci(t, q, kind) and assigned_value(t, q + len(kind), value):
+                if ci_at(t, q, kind) and assigned_value(t, q + len(kind), value):
                     return True
     for word in CUE_WORDS_IN_ORDER:
         if word is None:
-            if matches_ci(t, p, "contrase"):
+            if ci_at(t, p, "contrase"):
                 c = char_at(t, p + 8)
                 if (c == 0xF1 or c == 0xD1 or c == 110 or c == 78) and same_letter(char_at(t, p + 9), 97) \
                         and assigned_value(t, p + 10, value):
                     return True
-        elif matches_ci(t, p, word) and assigned_value(t, p + len(word), value):
+        elif ci_at(t, p, word) and assigned_value(t, p + len(word), value):
             return True
     return False
 

@@ -70,9 +70,44 @@ def _top_alternatives(str pattern):
 # side (a lower-cased header field is Latin-1: under IGNORECASE, its letters match a pattern's only as themselves,
 # so a letters-only alternative is found exactly as the plain substring).
 cdef unsigned long long LABEL_PAIRS[256][256]
-cdef list ALTERNATIVE_TESTS = []  # per alternative: (how, what): 0 `what in`, 1 startswith, 2 endswith, 3 ==, 4 a search
+cdef list ALTERNATIVE_TESTS = []  # per alternative: (how, what) pairs, any passing: 0 `what in`, 1 startswith, 2 endswith, 3 ==, 4 a search
 cdef list ALTERNATIVE_LABELS = []
-_LITERAL = re.compile(r"\^?[a-z_ ]+\$?")
+
+
+def _spellings(str alternative):
+    """Every string a column pattern's alternative matches, '^' and '$' kept where it anchors (a lower-cased
+    Latin-1 header meets a Latin-1 letter under IGNORECASE only as itself): literals, classes of letters,
+    `(?:a|b)` groups and `?` after either or a character; None for anything else, or too many."""
+    cdef Py_ssize_t i = 0, close
+    words = [""]
+    while i < len(alternative):
+        ch = alternative[i]
+        if ch == "[":
+            close = alternative.find("]", i)
+            choices = list(alternative[i + 1:close])
+            if close == -1 or any(c in "\\^]" for c in choices) or "-" in choices[1:]:
+                return None
+            i = close + 1
+        elif alternative.startswith("(?:", i):
+            close = alternative.find(")", i)
+            choices = alternative[i + 3:close].split("|")
+            if close == -1 or any(c in "([?\\" for c in alternative[i + 3:close]):
+                return None
+            i = close + 1
+        elif ch in "()|\\*+{.":
+            return None
+        else:
+            choices = [ch]
+            i += 1
+        if alternative[i:i + 1] == "?":
+            choices = choices + [""]
+            i += 1
+        words = [word + choice for word in words for choice in choices]
+        if len(words) > 32:
+            return None
+    if any("^" in word[1:] or "$" in word[:len(word) - 1] or not word.strip("^$") for word in words):
+        return None
+    return words
 
 
 def _prepare_pairs():
@@ -86,11 +121,15 @@ def _prepare_pairs():
             if pair is None or not pair.islower() or max(map(ord, pair)) > 255 or len(ALTERNATIVE_LABELS) >= 64:
                 raise Drift(f"no letter pair found in tabular's column pattern {alternative!r}, or too many")
             LABEL_PAIRS[ord(pair[0])][ord(pair[1])] |= 1ull << len(ALTERNATIVE_LABELS)
-            if _LITERAL.fullmatch(alternative):
-                anchored = alternative.startswith("^") + 2 * alternative.endswith("$")
-                ALTERNATIVE_TESTS.append((anchored, alternative.strip("^$")))
+            spelled = _spellings(alternative)
+            if spelled is not None and all(max(map(ord, word)) < 256 for word in spelled):
+                tests = []
+                for word in spelled:
+                    anchored = word.startswith("^") + 2 * word.endswith("$")
+                    tests.append((anchored, word.strip("^$")))
+                ALTERNATIVE_TESTS.append(tuple(tests))
             else:
-                ALTERNATIVE_TESTS.append((4, re.compile(alternative, pattern.flags).search))
+                ALTERNATIVE_TESTS.append(((4, re.compile(alternative, pattern.flags).search),))
             ALTERNATIVE_LABELS.append(label)
 
 
@@ -117,11 +156,11 @@ cdef object column_label(str header):
     j = 0
     while candidates:
         if candidates & 1:
-            how, what = ALTERNATIVE_TESTS[j]
-            if (what in header if how == 0 else header.startswith(what) if how == 1 else
-                    header.endswith(what) if how == 2 else header == what if how == 3 else
-                    what(header) is not None):
-                return ALTERNATIVE_LABELS[j]
+            for how, what in <tuple>ALTERNATIVE_TESTS[j]:
+                if (what in header if how == 0 else header.startswith(what) if how == 1 else
+                        header.endswith(what) if how == 2 else header == what if how == 3 else
+                        what(header) is not None):
+                    return ALTERNATIVE_LABELS[j]
         candidates >>= 1
         j += 1
     return None

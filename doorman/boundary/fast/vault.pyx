@@ -22,6 +22,7 @@ from doorman.boundary.fast.chars cimport (
     is_space,
     is_word,
     lower_char,
+    lowest_bit,
     new_finding,
     same_letter,
     text_of,
@@ -66,27 +67,30 @@ cdef class Prefixes:
     lower-cased, and triples[number * 256 + c] says whether one goes on with c (or ends after two). Where a
     word is shorter than two characters or begins with other characters, `in_tables` is False."""
 
-    cdef dict by_hash  # hash of the first min(3, len) characters -> those words
+    cdef tuple by_hash  # hash of the first min(3, len) characters (its index) -> those words, or None
     cdef unsigned char hashes[512]  # the keys of by_hash, as bits
     cdef unsigned char openings[256 * 256]
     cdef unsigned char *triples
     cdef unsigned char flags[256]  # per Latin-1 code: ALLOWED (bit 0), some word's first character (bit 1)
     cdef bint in_tables
     cdef bint pairs  # a word is two characters long
+    cdef bint ascii_openings  # every word's first character, in any case, is an ASCII letter or digit
+    cdef unsigned int pair_bits[32]  # bit b & 31 of pair_bits[a & 31]: a word may open with a, b (a ASCII)
 
     def __init__(self, words):
         cdef str word
         cdef unsigned int h
         cdef unsigned int c[3]
         cdef Py_ssize_t k
-        self.by_hash = {}
+        by_hash = {}
         for word in words:
             c[0] = c[1] = c[2] = 0
             for k in range(min(3, len(word))):
                 c[k] = word[k]  # already as str.lower() writes it
             h = hash_of(c[0], c[1], c[2])
-            self.by_hash[h] = self.by_hash.get(h, ()) + (word,)
+            by_hash[h] = by_hash.get(h, ()) + (word,)
             self.hashes[h >> 3] |= 1 << (h & 7)
+        self.by_hash = tuple([by_hash.get(h) for h in range(4096)])
         self.build_tables(words)
 
     def build_tables(self, words):
@@ -117,6 +121,13 @@ cdef class Prefixes:
                     self.triples[number * 256 + code] = 1
         for a in range(256):
             self.flags[a] = ALLOWED[a] | (2 if any(self.openings[a * 256 + b] for b in range(256)) else 0)
+        self.ascii_openings = all(
+            chr(a).isascii() and chr(a).isalnum() for a in range(256) if self.flags[a] & 2
+        )
+        for a in range(128):
+            for b in range(256):
+                if self.openings[a * 256 + b]:
+                    self.pair_bits[a & 31] |= 1u << (b & 31)
 
     def __dealloc__(self):
         PyMem_Free(self.triples)
@@ -130,19 +141,21 @@ cdef class Prefixes:
         )
 
     cdef inline bint has_at(self, const Text *t, Py_ssize_t p, unsigned int h) except -1:
-        return has(self.hashes, h) and self.starts_with(t, p, self.by_hash.get(h))
+        return has(self.hashes, h) and self.starts_with(t, p, <tuple> self.by_hash[h])
 
     cdef bint starts_with(self, const Text *t, Py_ssize_t p, tuple words) except -1:
         cdef str word
         cdef Py_ssize_t k, m
         if words is None:
             return False
+        cdef Text w
         for word in words:
-            m = len(word)
+            w = text_of(word)
+            m = w.n
             if p + m > t.n:
                 continue
             for k in range(m):
-                if lower_char(char_at(t, p + k)) != <unsigned int> word[k]:
+                if lower_char(char_at(t, p + k)) != <unsigned int> char_at(&w, k):
                     break
             else:
                 return True
@@ -180,16 +193,64 @@ cdef list scan(const unit *data, const Text *t, Prefixes first_words):
     return starts
 
 
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* bit k: byte k of the sixteen at s is an ASCII letter or digit */
+    static inline unsigned int doorman_vault_alnum16(const unsigned char *s) {
+    #if defined(__SSE2__)
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        __m128i folded = _mm_or_si128(x, _mm_set1_epi8(32));
+        __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
+        __m128i digits = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                       _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
+        return (unsigned int)_mm_movemask_epi8(_mm_or_si128(letters, digits));
+    #else
+        unsigned int mask = 0, k, c;
+        for (k = 0; k < 16; k++) {
+            c = s[k];
+            if ((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z')) mask |= 1u << k;
+        }
+        return mask;
+    #endif
+    }
+    """
+    unsigned int alnum16 "doorman_vault_alnum16"(const unsigned char *s) noexcept nogil
+
+
 cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
     """`scan` for a text of Latin-1 characters alone (none of which lower_char refuses): a start needs a
-    character allowing it before (or none) and a word's first character, one small table telling both."""
+    character allowing it before (or none) and a word's first character, one small table telling both. Where
+    every word opens with an ASCII letter or digit, only those after no ASCII letter or digit are looked at,
+    sixteen characters at a time."""
     cdef list starts = []
-    cdef Py_ssize_t p, n = t.n
+    cdef Py_ssize_t p = 0, n = t.n, i = 0
     cdef unsigned int a, flag, before = 2  # bit 1: a start is allowed at p
+    cdef unsigned int alnum, wanted, carry = 1  # carry: the character before the block is no ASCII alnum
     cdef const unsigned char *openings = first_words.openings
     cdef const unsigned char *triples = first_words.triples
     cdef const unsigned char *flags = first_words.flags
-    for p in range(n - 2):
+    cdef const unsigned int *pair_bits = first_words.pair_bits
+    if first_words.ascii_openings:
+        while i + 18 <= n:  # every p below is at most n - 3
+            alnum = alnum16(data + i)
+            wanted = alnum & ((~alnum << 1) | carry)
+            carry = (~alnum >> 15) & 1
+            while wanted:
+                p = i + lowest_bit(wanted)
+                wanted &= wanted - 1
+                if ((pair_bits[data[p] & 31] >> (data[p + 1] & 31)) & 1  # a cheap first look
+                        and flags[data[p]] & 2 and (p == 0 or ALLOWED[data[p - 1]])
+                        and triples[openings[data[p] * 256 + data[p + 1]] * 256 + data[p + 2]]
+                        and first_words.at(t, p)):
+                    starts.append(p)
+            i += 16
+        if i > 0:
+            before = ALLOWED[data[i - 1]] << 1
+    for p in range(i, n - 2):
         a = data[p]
         flag = flags[a]
         if flag & before:
@@ -228,6 +289,7 @@ cdef Py_ssize_t words_end(const Text *t, Py_ssize_t p, tuple words) except -2:
     cdef Py_ssize_t i = p, k, j
     cdef str word
     cdef unsigned int w
+    cdef Text letters
     for j in range(len(words)):
         word = words[j]
         if j > 0:
@@ -235,10 +297,11 @@ cdef Py_ssize_t words_end(const Text *t, Py_ssize_t p, tuple words) except -2:
                 return -1
             while is_space(char_at(t, i)):
                 i += 1
-        if i + len(word) > t.n:
+        letters = text_of(word)
+        if i + letters.n > t.n:
             return -1
-        for k in range(len(word)):
-            w = word[k]
+        for k in range(letters.n):
+            w = char_at(&letters, k)
             if w < 128:
                 w = lower_char(w)
                 if 97 <= w <= 122:
@@ -246,7 +309,7 @@ cdef Py_ssize_t words_end(const Text *t, Py_ssize_t p, tuple words) except -2:
                         return -1
                 elif <unsigned int> char_at(t, i + k) != w:
                     return -1
-        i += len(word)
+        i += letters.n
     return i
 
 
@@ -284,6 +347,8 @@ class VaultRecogniser:
         rebuilt = r"(?<![\w])(?:" + "|".join(r"\s+".join(map(re.escape, v.split())) for v in values) + r")(?![\w])"
         self.in_c = self.pattern is not None and self.pattern.pattern == rebuilt
         self.by_first = {}  # first character of a text position (ASCII lower-cased) -> the entries that can start there
+        for code in range(128):  # the ASCII ones now, others when met
+            self._entries_at(code)
 
     def _entries_at(self, Py_UCS4 c):
         """The entries whose first character `re` may match with c, in the pattern's order."""
