@@ -32,8 +32,10 @@ from doorman.boundary.fast.chars cimport (
     HIGHS,
     LITTLE_ENDIAN,
     ONES,
+    SIXTEEN_AT_ONCE,
     Text,
     ci_at,
+    folded_in16,
     char_at,
     is_alpha,
     is_digit,
@@ -413,34 +415,13 @@ cdef inline int cue_candidate(const Py_UCS1 *data, const Text *t, Py_ssize_t j, 
     return 0
 
 
-# Sixteen characters at once where the compiler offers SSE2 (else SIXTEEN_AT_ONCE is false and the eight-at-a-time
-# loop does it all): `cue_starts16` gives a bit per character of s[0:16] that is an ASCII letter from b to g or n
-# (either case) after no ASCII letter, the one before s being one when *carry is 1; it leaves in *carry whether
-# s[15] is an ASCII letter.
-cdef extern from *:
-    """
-    #if defined(__SSE2__)
-    #include <emmintrin.h>
-    #define DATES_SIXTEEN_AT_ONCE 1
-    static inline unsigned int dates_cue_starts16(const unsigned char *s, unsigned int *carry) {
-        __m128i folded = _mm_or_si128(_mm_loadu_si128((const __m128i *) s), _mm_set1_epi8(0x20));
-        /* signed compares: a byte from 0x80 up is negative, below 'a' */
-        unsigned int letters = (unsigned int) _mm_movemask_epi8(_mm_and_si128(
-            _mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmpgt_epi8(_mm_set1_epi8(0x7B), folded)));
-        unsigned int wanted = (unsigned int) _mm_movemask_epi8(_mm_or_si128(
-            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x61)), _mm_cmpgt_epi8(_mm_set1_epi8(0x68), folded)),
-            _mm_cmpeq_epi8(folded, _mm_set1_epi8(0x6E))));
-        wanted &= ~((letters << 1) | *carry);
-        *carry = letters >> 15;
-        return wanted;
-    }
-    #else
-    #define DATES_SIXTEEN_AT_ONCE 0
-    static inline unsigned int dates_cue_starts16(const unsigned char *s, unsigned int *carry) { return 0; }
-    #endif
-    """
-    const bint SIXTEEN_AT_ONCE "DATES_SIXTEEN_AT_ONCE"
-    unsigned int cue_starts16 "dates_cue_starts16"(const Py_UCS1 *s, unsigned int *carry) noexcept nogil
+cdef inline unsigned int cue_starts16(const Py_UCS1 *s, unsigned int *carry) noexcept nogil:
+    """A bit per character of s[0:16] that is an ASCII letter from b to g or n (either case) after no ASCII
+    letter, the one before s being one when *carry is 1; *carry becomes whether s[15] is an ASCII letter."""
+    cdef unsigned int letters = folded_in16(s, b"a", b"z")
+    cdef unsigned int wanted = (folded_in16(s, b"b", b"g") | folded_in16(s, b"n", b"n")) & ~((letters << 1) | carry[0])
+    carry[0] = letters >> 15
+    return wanted
 
 
 cdef int scan_cues_bytes(const Py_UCS1 *data, const Text *t, list cues, list asked) except -1:
