@@ -15,6 +15,8 @@ from doorman.tiers.embedded_model import embedded_model_path
 from doorman.tiers.local import LocalTier
 
 FRANCE = "What is the capital of France?"
+# A plain completion of this, greedy, counts on to its max_tokens: it never ends by itself early.
+COUNTING = "1, 2, 3, 4, 5, 6, 7, 8,"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import httpx
 import openai
 import pytest
 
-from conftest import FRANCE, run_cli
+from conftest import COUNTING, FRANCE, run_cli
 from doorman.testing import ServeProcess
 
 CHAT = [{"role": "user", "content": FRANCE}]
@@ -65,10 +65,10 @@ def test_a_full_queue_answers_429_with_retry_after(home):
         statuses, retry_after = [], []
 
         def ask():
-            # Plain completions run their full max_tokens: the first is still busy when all arrive.
+            # Counting runs its full max_tokens: the first is still busy when all arrive.
             response = httpx.post(server.url + "/v1/completions", timeout=120,
                                   headers={"X-Doorman-Module": "demo"},
-                                  json={"prompt": "The harbour at dawn", "max_tokens": 100, "temperature": 0.8})
+                                  json={"prompt": COUNTING, "max_tokens": 100, "temperature": 0})
             statuses.append(response.status_code)
             if response.status_code == 429:
                 retry_after.append(response.headers["Retry-After"])
@@ -113,10 +113,10 @@ def test_sigterm_drains_an_in_flight_call_then_exits_cleanly(home):
 
 def test_a_queued_caller_that_hangs_up_never_reaches_the_model(home):
     with ServeProcess(home) as server:
-        # A plain completion has no stop sequence: it runs its full 200 tokens (seconds).
+        # Counting runs its full 200 tokens (seconds).
         busy = threading.Thread(target=lambda: httpx.post(
             server.url + "/v1/completions", timeout=120, headers={"X-Doorman-Module": "demo"},
-            json={"prompt": "Once upon a time, in a town by the sea,", "max_tokens": 200, "temperature": 0.8}))
+            json={"prompt": COUNTING, "max_tokens": 200, "temperature": 0}))
         busy.start()
         deadline = time.monotonic() + 30
         while 'doorman_running{tier="A"} 1.0' not in httpx.get(server.url + "/metrics").text:
