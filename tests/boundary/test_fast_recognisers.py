@@ -30,6 +30,8 @@ TWIN_EDGE_CASES = [
     "12 Main Street, Apt. 4B", "12 Apt Main Street", "Flat 4B,\n12A Oak Road",
     "Name\n: Anna Berg", "Berg, Anna'x1", "- [10:02] Anna: hi", "  regards\nAnna Berg", "İ am Anna Berg",
     "Thanks. Which card", "Dear M Smith", "x'Anna Berg works at",
+    "<div>yours truly<BR />gruß><p>team<P>PRÉSENTS", "regards<br/>BIEN À VOUS",  # SIGN_OFF's look-ahead ignores case
+    "ich heiße Miss\nSeñora-1 Greetings. call with  prof ",
     "Ne: 1984-03-14", "bırth 1984-03-14", "naiſſance 14/03/1984",
     "what is your date of birth?\n" + "x" * 150 + " 1984-03-14", "paſſword=abcd1234", "CONTRASEÑA: abc123456",
     "\u212aEY=abcd12345", "\n\n  API_KEY =\n abc12345", "ΣΟΦΙΑ ΠΑΠΠΑΣ", "σοφία παππά", "İstanbul ops",

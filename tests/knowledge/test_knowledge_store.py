@@ -6,12 +6,10 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from doorman.boundary import Sanitiser
 from doorman.boundary.vault import VaultEntry
@@ -156,21 +154,17 @@ def test_a_crash_mid_ingest_leaves_the_old_version_readable_and_the_next_run_rep
 def test_ingest_waits_for_another_writer_with_a_clear_message(tmp_path, home):
     store = KnowledgeStore(home / "knowledge")
     notes = harbour_notes(tmp_path / "docs", "Northwind Maritime", "120 EUR")
-    held = threading.Event()
-
-    def hold():
-        with store.writer():
-            held.set()
-            time.sleep(3)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(30)
-    result = run_cli(home, "ingest", str(notes), "--module", "demo", "--json")
-    holder.join()
-    assert result.returncode == 0, result.stderr
-    assert "waiting for the knowledge store: doorman process" in result.stderr
-    assert '"ingested": 1' in result.stdout
+    with store.writer():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "doorman", "--home", str(home), "ingest", str(notes), "--module", "demo", "--json"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        # Held until the command says it waits, however slowly it starts on a busy machine.
+        said = process.stderr.readline()
+    stdout, rest = process.communicate(timeout=180)
+    assert process.returncode == 0, said + rest
+    assert "waiting for the knowledge store: doorman process" in said
+    assert '"ingested": 1' in stdout
 
 
 def test_a_reader_waits_out_a_writer_and_gives_up_clearly_past_its_wait(tmp_path):

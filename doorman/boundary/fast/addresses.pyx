@@ -10,7 +10,7 @@ import re
 
 from cpython.unicode cimport Py_UCS1, Py_UCS2
 from libc.stdint cimport uint64_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 from doorman.boundary import addresses as reference
 from doorman.boundary.findings import Finding, folded, mentions
@@ -89,12 +89,17 @@ cdef unsigned int TYPE_PREFIXES[28 * 28 * 28]
 cdef Py_UCS4 TOKEN_CHARS[64][32]  # TYPE_TOKENS as C arrays, TOKEN_LENGTHS long
 cdef Py_ssize_t TOKEN_LENGTHS[64]
 cdef Py_ssize_t TOKEN_COUNT = 0
+# the tokens opening with letter a (0-25) are TOKEN_CHARS[TOKENS_FROM[a]:TOKENS_FROM[a + 1]]
+cdef Py_ssize_t TOKENS_FROM[27]
 # STREET_GERMAN's gate: one of these endings (with its space), lower-cased, before a house number
 cdef tuple GERMAN_ENDINGS = ()
 cdef unsigned char GERMAN_LAST[256]  # the endings' last two characters, before their space: 1 last, 2 before it
 cdef unsigned char GERMAN_CHARS[32][32]  # GERMAN_ENDINGS as C arrays, GERMAN_LENGTHS long
 cdef Py_ssize_t GERMAN_LENGTHS[32]
 cdef Py_ssize_t GERMAN_COUNT = 0
+# The endings (bit e: GERMAN_ENDINGS[e]) whose last character before their space is c, and whose one before is c
+cdef unsigned int GERMAN_BY_LAST[256]
+cdef unsigned int GERMAN_BY_BEFORE[256]
 # STREET_UNIT_FIRST opens with one of these words (the reference's gate names them)
 cdef tuple UNIT_FIRST_WORDS = ("Flat", "Studio", "Apartment")
 
@@ -157,14 +162,18 @@ def _load_street_words():
         for k, letter in enumerate(token):
             TOKEN_CHARS[e][k] = ord(letter)
     TOKEN_COUNT = len(tokens)
+    for a in range(27):
+        TOKENS_FROM[a] = sum(1 for token in tokens if ord(token[0]) - 97 < a)
     for e, ending in enumerate(endings):
         GERMAN_LENGTHS[e] = len(ending)
         for k, letter in enumerate(ending):
             GERMAN_CHARS[e][k] = ord(letter)
     GERMAN_COUNT = len(endings)
-    for ending in endings:
+    for e, ending in enumerate(endings):
         GERMAN_LAST[ord(ending[len(ending) - 2])] |= 1
         GERMAN_LAST[ord(ending[len(ending) - 3])] |= 2
+        GERMAN_BY_LAST[ord(ending[len(ending) - 2])] |= (<unsigned int> 1) << e
+        GERMAN_BY_BEFORE[ord(ending[len(ending) - 3])] |= (<unsigned int> 1) << e
     TYPE_TOKENS, ROMANCE_WORDS, GERMAN_ENDINGS = tokens, romance, endings
     TOKEN_MAX = max(map(len, tokens))
     SEGMENT = max(TOKEN_MAX, max(map(len, romance)))
@@ -227,8 +236,13 @@ cdef bint wide_folds_in_place(const Py_UCS2 *s, Py_ssize_t n) except -1:
     cdef Py_UCS2 c
     if not LATIN1_FOLDS_IN_PLACE:
         return False
-    for i in range(n):
+    i = 0
+    while i < n:
+        if i + 8 <= n and (s[i] | s[i + 1] | s[i + 2] | s[i + 3] | s[i + 4] | s[i + 5] | s[i + 6] | s[i + 7]) < 256:
+            i += 8  # eight Latin-1 characters: each folds in place
+            continue
         c = s[i]
+        i += 1
         if c >= 256:
             if WIDE_FOLDS[c] == 0:
                 WIDE_FOLDS[c] = 1 if _folds_in_place(c) else 2
@@ -370,19 +384,41 @@ cdef extern from *:
         *capitals = (unsigned int)_mm_movemask_epi8(c);
         *alnum = (unsigned int)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(d, c), l));
     }
-    static inline void addresses_classes16_wide(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
-                                                unsigned int *alnum) {
-        /* two-byte characters packed to bytes: one above 0x7FFF saturates to 0, one above 0xFF to 0xFF (no
-           class); any above ASCII is counted among the digits too (a superset: \\d holds other digits) */
-        unsigned char packed[16];
+    static inline unsigned int addresses_packed16(const Py_UCS2 *s, unsigned char *packed) {
+        /* sixteen two-byte characters packed to bytes: one above 0x7FFF saturates to 0, one above 0xFF to 0xFF (no
+           class); gives the bits of those above ASCII */
         __m128i a = _mm_loadu_si128((const __m128i *)s), b = _mm_loadu_si128((const __m128i *)(s + 8));
         __m128i ascii = _mm_set1_epi16(0x7F), zero = _mm_setzero_si128();
         __m128i wide_a = _mm_or_si128(_mm_cmpgt_epi16(a, ascii), _mm_cmplt_epi16(a, zero));
         __m128i wide_b = _mm_or_si128(_mm_cmpgt_epi16(b, ascii), _mm_cmplt_epi16(b, zero));
-        unsigned int wide = (unsigned int)_mm_movemask_epi8(_mm_packs_epi16(wide_a, wide_b));
         _mm_storeu_si128((__m128i *)packed, _mm_packus_epi16(a, b));
+        return (unsigned int)_mm_movemask_epi8(_mm_packs_epi16(wide_a, wide_b));
+    }
+    static inline void addresses_classes16_wide(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
+                                                unsigned int *alnum) {
+        /* any character above ASCII is counted among the digits too (a superset: \\d holds other digits) */
+        unsigned char packed[16];
+        unsigned int wide = addresses_packed16(s, packed);
         addresses_classes16(packed, digits, capitals, alnum);
         *digits |= wide;
+    }
+    static inline void addresses_street16(const unsigned char *s, unsigned int *alnum, unsigned int *wordish,
+                                          unsigned int *high) {
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        __m128i a = _mm_or_si128(addresses_between16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a' - 1, 'z' + 1),
+                                 addresses_between16(x, '0' - 1, '9' + 1));
+        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+        *alnum = (unsigned int)_mm_movemask_epi8(a);
+        *wordish = (unsigned int)_mm_movemask_epi8(_mm_or_si128(a, w));
+        *high = (unsigned int)_mm_movemask_epi8(x);
+    }
+    static inline void addresses_street16_wide(const Py_UCS2 *s, unsigned int *alnum, unsigned int *wordish,
+                                               unsigned int *high) {
+        /* any character above ASCII is among the high ones */
+        unsigned char packed[16];
+        unsigned int wide = addresses_packed16(s, packed);
+        addresses_street16(packed, alnum, wordish, high);
+        *high |= wide;
     }
     #else
     static inline void addresses_classes16_wide(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
@@ -397,6 +433,28 @@ cdef extern from *:
         *digits = d;
         *capitals = c;
         *alnum = d | c | l;
+    }
+    static inline void addresses_street16(const unsigned char *s, unsigned int *alnum, unsigned int *wordish,
+                                          unsigned int *high) {
+        unsigned int a = 0, w = 0, h = 0;
+        int k;
+        for (k = 0; k < 16; k++) {
+            if ((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z'))
+                a |= 1u << k;
+            if (s[k] == '_' || s[k] == '-') w |= 1u << k;
+            if (s[k] >= 0x80) h |= 1u << k;
+        }
+        *alnum = a;
+        *wordish = a | w;
+        *high = h;
+    }
+    static inline void addresses_street16_wide(const Py_UCS2 *s, unsigned int *alnum, unsigned int *wordish,
+                                               unsigned int *high) {
+        unsigned char packed[16];  /* one above 0xFF as 0xFF: above ASCII, in no class */
+        int k;
+        for (k = 0; k < 16; k++)
+            packed[k] = s[k] > 0xFF ? 0xFF : (unsigned char)s[k];
+        addresses_street16(packed, alnum, wordish, high);
     }
     static inline void addresses_classes16(const unsigned char *s, unsigned int *digits, unsigned int *capitals,
                                            unsigned int *alnum) {
@@ -417,6 +475,11 @@ cdef extern from *:
     # characters, any above ASCII is among the digits too
     void classes16 "addresses_classes16"(const Py_UCS1 *s, unsigned int *digits, unsigned int *capitals,
                                          unsigned int *alnum) noexcept nogil
+    # the [A-Za-z0-9], [A-Za-z0-9_\-] and non-ASCII characters among the sixteen at s, as bit masks
+    void street16 "addresses_street16"(const Py_UCS1 *s, unsigned int *alnum, unsigned int *wordish,
+                                       unsigned int *high) noexcept nogil
+    void street16_wide "addresses_street16_wide"(const Py_UCS2 *s, unsigned int *alnum, unsigned int *wordish,
+                                                 unsigned int *high) noexcept nogil
     void classes16_wide "addresses_classes16_wide"(const Py_UCS2 *s, unsigned int *digits, unsigned int *capitals,
                                                    unsigned int *alnum) noexcept nogil
 
@@ -433,13 +496,33 @@ cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
     return x
 
 
+cdef inline Py_ssize_t postcode_block(const narrow *s, Py_ssize_t i, unsigned int digits, unsigned int capitals,
+                                      unsigned int not_after, unsigned int next_digits, unsigned int next_capitals,
+                                      Py_ssize_t *found) noexcept:
+    """next_postcode_starts' starts among the sixteen characters at i (into `found`, how many), given their
+    classes16 masks, the next sixteen's, and the characters after which none starts in any case (a mask)."""
+    cdef Py_ssize_t count = 0, p
+    # each character's bit: a capital before [A-Z0-9], or a digit four before a digit ...
+    cdef unsigned int wanted = ((capitals & (((digits | capitals) >> 1) | ((next_digits | next_capitals) << 15)))
+                                | (digits & ((digits >> 4) | (next_digits << 12)))) & 0xFFFF & ~not_after
+    while wanted:  # ... after no [\\w-]
+        p = i + lowest_bit(wanted)
+        wanted &= wanted - 1
+        if p == 0 or not ((LATIN1_CLASS[s[p - 1]] if narrow is Py_UCS1 else class_of(s[p - 1])) & (WORD | DASH)):
+            found[count] = p
+            count += 1
+    return count
+
+
 cdef Py_ssize_t next_postcode_starts(const narrow *s, Py_ssize_t n, Py_ssize_t *position,
                                      Py_ssize_t *found) noexcept:
-    """next_starts(..., UPPER | DIGIT, ...) for a one-byte text, sixteen characters at a time, less what cannot
-    open a postcode: a capital needs a capital or a digit next, a digit a digit four on (ZIP_PLUS4 and
-    FIVE_DIGITS open with five). A byte above ASCII is taken for a non-word, then checked."""
-    cdef Py_ssize_t i = position[0], count = 0, p
-    cdef unsigned int digits = 0, capitals = 0, alnum, next_digits, next_capitals, wanted
+    """next_starts(..., UPPER | DIGIT, ...) for a one- or two-byte text, sixteen characters at a time (the last
+    few copied with NULs after them), less what cannot open a postcode: a capital needs a capital or a digit next,
+    a digit a digit four on (ZIP_PLUS4 and FIVE_DIGITS open with five). A byte above ASCII is taken for a
+    non-word, then checked."""
+    cdef Py_ssize_t i = position[0], count = 0, rest
+    cdef unsigned int digits = 0, capitals = 0, alnum, next_digits, next_capitals
+    cdef narrow tail[48]
     if i + 16 <= n:
         if narrow is Py_UCS1:
             classes16(s + i, &digits, &capitals, &alnum)
@@ -451,20 +534,28 @@ cdef Py_ssize_t next_postcode_starts(const narrow *s, Py_ssize_t n, Py_ssize_t *
         else:
             classes16_wide(s + i + 16, &next_digits, &next_capitals, &alnum)
         if digits | capitals:
-            # each character's bit: a capital before [A-Z0-9], or a digit four before a digit ...
-            wanted = ((capitals & (((digits | capitals) >> 1) | ((next_digits | next_capitals) << 15)))
-                      | (digits & ((digits >> 4) | (next_digits << 12)))) & 0xFFFF
-            while wanted:  # ... after no [\\w-]
-                p = i + lowest_bit(wanted)
-                wanted &= wanted - 1
-                if p == 0 or not ((LATIN1_CLASS[s[p - 1]] if narrow is Py_UCS1 else class_of(s[p - 1])) & (WORD | DASH)):
-                    found[count] = p
-                    count += 1
+            count += postcode_block(s, i, digits, capitals, 0, next_digits, next_capitals, found + count)
         digits, capitals = next_digits, next_capitals
         i += 16
+    if i + 32 > n and count <= CHUNK - 32:  # the last few (under 32): copied, with NULs (no class) after them
+        rest = n - i
+        memset(tail, 0, sizeof(tail))
+        memcpy(tail, s + i, rest * sizeof(narrow))
+        if narrow is Py_UCS1:
+            classes16(tail, &digits, &capitals, &alnum)
+            classes16(tail + 16, &next_digits, &next_capitals, &alnum)
+        else:
+            classes16_wide(tail, &digits, &capitals, &alnum)
+            classes16_wide(tail + 16, &next_digits, &next_capitals, &alnum)
+        count += postcode_block(s, i, digits, capitals, 0, next_digits, next_capitals, found + count)
+        if rest > 16:
+            if narrow is Py_UCS1:
+                classes16(tail + 32, &digits, &capitals, &alnum)
+            else:
+                classes16_wide(tail + 32, &digits, &capitals, &alnum)
+            count += postcode_block(s, i + 16, next_digits, next_capitals, 0, digits, capitals, found + count)
+        i = n
     position[0] = i
-    if i + 32 > n and count <= CHUNK - 32:  # the last few, one by one
-        return count + next_starts(s, n, position, UPPER | DIGIT, found + count)
     return count
 
 
@@ -474,16 +565,33 @@ cdef Py_ssize_t next_street_starts_wide(const narrow *s, Py_ssize_t n, Py_ssize_
     digit (a superset of the word starts STREET_PAIRS can keep: a character above ASCII is taken for a non-word),
     and in a two-byte text any character above ASCII (a digit there can open STREET_US), is looked up."""
     cdef Py_ssize_t i = position[0], count = 0, p
-    cdef unsigned int digits, capitals, alnum, wanted, carry = 0  # carry: the character before i (looked up)
+    cdef unsigned int alnum, wordish, high, wanted, after_high
+    cdef unsigned int carry = 0, carry_high = 0  # the character before i: a [\\w-] or above ASCII; above ASCII
     cdef Py_UCS4 c, before
+    if i > 0:  # the character before i, as the sixteen-at-a-time masks carry it
+        carry_high = s[i - 1] >= 128
+        carry = 1 if carry_high else (STREET_LOOKUP[s[i - 1]] >> 32) & 1
     while i + 17 <= n and count <= CHUNK - 16:
+        # a start after an ASCII character is decided here; after one above ASCII (and, in a two-byte text, one
+        # above ASCII itself: a digit there can open STREET_US) in the loop below
         if narrow is Py_UCS1:
-            classes16(s + i, &digits, &capitals, &alnum)
-            wanted = alnum & ~((alnum << 1) | carry)
+            street16(s + i, &alnum, &wordish, &high)
+            after_high = alnum & ((high << 1) | carry_high)
         else:
-            classes16_wide(s + i, &digits, &capitals, &alnum)
-            wanted = (alnum & ~((alnum << 1) | carry)) | (digits & ~alnum)  # digits & ~alnum: above ASCII
-        carry = (alnum >> 15) & 1
+            street16_wide(s + i, &alnum, &wordish, &high)
+            after_high = (alnum & ((high << 1) | carry_high)) | high
+        wanted = alnum & ~(((wordish | high) << 1) | carry)
+        carry = ((wordish | high) >> 15) & 1
+        carry_high = (high >> 15) & 1
+        if not after_high:
+            while wanted:
+                p = i + lowest_bit(wanted)
+                wanted &= wanted - 1
+                found[count] = p
+                count += (STREET_LOOKUP[s[p]] >> (s[p + 1] & 31)) & 1
+            i += 16
+            continue
+        wanted |= after_high
         while wanted:
             p = i + lowest_bit(wanted)
             wanted &= wanted - 1
@@ -603,6 +711,17 @@ cdef Py_ssize_t window_start(const unit *s, Py_ssize_t n, Py_ssize_t start, Py_s
     cdef Py_ssize_t k = start - 1, low = start - width
     if low < 0:
         low = 0
+    if k >= n:  # (start is at most n: not expected)
+        return window_start_slow(s, n, start, low)
+    while k >= low:  # k within the text
+        if s[k] == 10:
+            return k + 1
+        k -= 1
+    return low
+
+
+cdef Py_ssize_t window_start_slow(const unit *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t low) noexcept:
+    cdef Py_ssize_t k = start - 1
     while k >= low:
         if unit_at(s, n, k) == 10:
             return k + 1
@@ -822,12 +941,16 @@ cdef bint suffix_at(str text, const unit *s, Py_ssize_t n, Py_ssize_t q) except 
 # STREET_US's street words may not be one of REFUSED_WORDS (_WORD's look-ahead: the whole \\w run), and its
 # unit (_UNIT) opens with one of UNIT_WORDS, each list in the order the pattern tries it (read from the reference).
 cdef tuple REFUSED_WORDS = ()
+cdef unsigned char REFUSED_CHARS[32][32]  # REFUSED_WORDS as C arrays, REFUSED_LENGTHS long
+cdef Py_ssize_t REFUSED_LENGTHS[32]
+cdef Py_ssize_t REFUSED_COUNT = 0
+cdef unsigned int REFUSED_RUNS = 0  # bit m: some refused word is m long
 cdef tuple UNIT_WORDS = ()
 
 
 def _load_street_us():
     """Fill REFUSED_WORDS and UNIT_WORDS: None, or what in STREET_US the compiled match no longer follows."""
-    global REFUSED_WORDS, UNIT_WORDS
+    global REFUSED_WORDS, UNIT_WORDS, REFUSED_COUNT, REFUSED_RUNS
     try:
         word = re.fullmatch(r"\(\?!\(\?:(.*)\)\\b\)\[A-ZÀ-Þ\]\[\\w'’\.\\-\]\*", reference._WORD)
         unit_ = re.fullmatch(r"\(\?:,\? \(\?:(.*)\) \?\[\\w\\-\]\{1,6\}\)", reference._UNIT)
@@ -842,7 +965,15 @@ def _load_street_us():
         return "addresses._WORD refuses a word the compiled match cannot compare"
     if not units or not all(u and u.isascii() for u in units):
         return "addresses._UNIT holds a unit word the compiled match cannot compare"
+    if len(refused) > 32 or max(map(len, refused), default=0) > 31:
+        return "addresses._WORD refuses more words than the compiled match holds"
     REFUSED_WORDS, UNIT_WORDS = refused, units
+    for e, w in enumerate(refused):
+        REFUSED_LENGTHS[e] = len(w)
+        REFUSED_RUNS |= (<unsigned int> 1) << len(w)
+        for k, letter in enumerate(w):
+            REFUSED_CHARS[e][k] = ord(letter)
+    REFUSED_COUNT = len(refused)
     return None
 
 
@@ -860,9 +991,16 @@ cdef inline bint written_here(const unit *s, Py_ssize_t n, Py_ssize_t p, str wor
 
 cdef bint refused_word(const unit *s, Py_ssize_t n, Py_ssize_t p, Py_ssize_t run) noexcept:
     """_WORD's look-ahead at p, whose \\w run is `run` long: the run is one of REFUSED_WORDS."""
-    cdef str w
-    for w in REFUSED_WORDS:
-        if len(w) == run and written_here(s, n, p, w):
+    cdef Py_ssize_t e, k
+    if run > 31 or not (REFUSED_RUNS >> run) & 1:
+        return False
+    for e in range(REFUSED_COUNT):
+        if REFUSED_LENGTHS[e] != run:
+            continue
+        for k in range(run):
+            if unit_at(s, n, p + k) != REFUSED_CHARS[e][k]:
+                break
+        else:
             return True
     return False
 
@@ -894,13 +1032,21 @@ cdef Py_ssize_t unit_end(const unit *s, Py_ssize_t n, Py_ssize_t p) noexcept:
     return p
 
 
+cdef inline bint digit_at(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """`\\d` at i, False outside the text (Latin-1 holds no decimal digit above ASCII)"""
+    if unit is Py_UCS1:
+        return 0 <= i < n and 48 <= s[i] <= 57
+    else:
+        return is_digit(unit_at(s, n, i))
+
+
 cdef Py_ssize_t street_us_end(str text, const unit *s, Py_ssize_t n, Py_ssize_t i) except -2:
     """Where STREET_US's match at the digit i ends (its look-behind already holds), or -1: `\\d{1,6}[A-Z]? `,
     then as many street words as follow (at most four; a word, holding no space, is the whole run up to the
     next space), given back one by one until a space and a suffix follow, then `\\.?` and a unit."""
     cdef Py_ssize_t j = i + 1, words = 0, e, r, k
     cdef Py_ssize_t ends[4]
-    while is_digit(unit_at(s, n, j)):
+    while digit_at(s, n, j):
         j += 1
         if j - i > 6:
             return -1
@@ -953,13 +1099,17 @@ cdef bint german_ending_before(const unit *h, Py_ssize_t n, Py_ssize_t q) except
     """The lower-cased text up to and with the space at q ends with one of _GERMAN_ENDINGS."""
     cdef Py_UCS4 last = lower_char(unit_at(h, n, q - 1)), before = lower_char(unit_at(h, n, q - 2))
     cdef Py_ssize_t e, k, m
-    if last > 255 or before > 255 or not GERMAN_LAST[last] & 1 or not GERMAN_LAST[before] & 2:
+    cdef unsigned int endings
+    if last > 255 or before > 255 or unit_at(h, n, q) != 32:
         return False
-    for e in range(GERMAN_COUNT):
+    endings = GERMAN_BY_LAST[last] & GERMAN_BY_BEFORE[before]  # the endings whose last two characters are these
+    while endings:
+        e = lowest_bit(endings)
+        endings &= endings - 1
         m = GERMAN_LENGTHS[e]
         if q + 1 - m < 0:
             continue
-        for k in range(m):
+        for k in range(m - 3):
             if lower_char(unit_at(h, n, q + 1 - m + k)) != GERMAN_CHARS[e][k]:
                 break
         else:
@@ -967,8 +1117,28 @@ cdef bint german_ending_before(const unit *h, Py_ssize_t n, Py_ssize_t q) except
     return False
 
 
+cdef signed char TRI_LOWER[256]  # tri_index(lower_char(c)) of each Latin-1 character
+for _c in range(256):
+    TRI_LOWER[_c] = tri_index(lower_char(_c))
+
+
 cdef inline unsigned int type_lengths(const unit *h, Py_ssize_t n, Py_ssize_t p) noexcept:
     """The lengths of the street-type tokens that open like the lower-cased text at p; 0 for none."""
+    cdef int a, b, t
+    if unit is Py_UCS1:
+        if p < 0 or p + 2 >= n:  # a type and its space: three characters at least
+            return 0
+        a = TRI_LOWER[h[p]]
+        b = TRI_LOWER[h[p + 1]]
+        t = TRI_LOWER[h[p + 2]]
+        if a < 0 or a > 25 or b < 0 or b > 25 or t < 0:
+            return 0
+        return TYPE_PREFIXES[(a * 28 + b) * 28 + t]
+    else:
+        return type_lengths_slow(h, n, p)
+
+
+cdef inline unsigned int type_lengths_slow(const unit *h, Py_ssize_t n, Py_ssize_t p) noexcept:
     cdef int a = tri_index(lower_char(unit_at(h, n, p))), b, t
     if a < 0 or a > 25:
         return 0
@@ -984,11 +1154,14 @@ cdef inline unsigned int type_lengths(const unit *h, Py_ssize_t n, Py_ssize_t p)
 cdef bint type_token_at(const unit *h, Py_ssize_t n, Py_ssize_t p, Py_ssize_t length, bint in_place) noexcept:
     """The `length` characters at p, lower-cased when `in_place`, are one of TYPE_TOKENS."""
     cdef Py_ssize_t e, k
-    cdef Py_UCS4 c
-    for e in range(TOKEN_COUNT):
+    cdef Py_UCS4 c = unit_at(h, n, p)
+    cdef int a = <int> (lower_char(c) if in_place else c) - 97
+    if a < 0 or a > 25:
+        return False
+    for e in range(TOKENS_FROM[a], TOKENS_FROM[a + 1]):  # the tokens sorted: those opening with this letter
         if TOKEN_LENGTHS[e] != length:
             continue
-        for k in range(length):
+        for k in range(1, length):
             c = unit_at(h, n, p + k)
             if (lower_char(c) if in_place else c) != TOKEN_CHARS[e][k]:
                 break
@@ -997,64 +1170,33 @@ cdef bint type_token_at(const unit *h, Py_ssize_t n, Py_ssize_t p, Py_ssize_t le
     return False
 
 
-cdef bint type_starts_at(str text, str hay, bint in_place, const unit *h, Py_ssize_t n, Py_ssize_t p,
-                         unsigned int lengths) except -1:
-    """At a word start p (no [\\w-] before it in the lower-cased text `hay`, read through h): one of
-    _ROMANCE_WORDS starts there, as word_starts finds, and so does a street type and its space, as both Romance
-    patterns need. A text lower-cased in place is its own `hay`, folded as it is read."""
-    cdef Py_ssize_t e = p + 2, length
-    cdef str segment
-    while e - p <= TOKEN_MAX and unit_at(h, n, e) != 32 and e < n:
-        e += 1
-    length = e - p
-    if unit_at(h, n, e) != 32 or length > TOKEN_MAX or not (lengths >> length) & 1:
-        return False
-    if not type_token_at(h, n, p, length, in_place):
-        return False
-    segment = text[p:p + SEGMENT].lower() if in_place else hay[p:p + SEGMENT]
+cdef inline Py_ssize_t type_length_at(const unit *h, Py_ssize_t n, Py_ssize_t p, unsigned int lengths,
+                                      bint in_place) noexcept:
+    """The length of the street type (then a space) at p, lower-cased when `in_place`, or 0. `lengths`: those of
+    the types that open like the text at p; a type holds no space, so its space is the first one after p."""
+    cdef Py_ssize_t length
+    while lengths:
+        length = lowest_bit(lengths)
+        lengths &= lengths - 1
+        if unit_at(h, n, p + length) == 32:
+            return length if type_token_at(h, n, p, length, in_place) else 0
+    return 0
+
+
+cdef bint type_starts_at(str text, str hay, bint in_place, Py_ssize_t p, Py_ssize_t length) except -1:
+    """At a word start p (no [\\w-] before it in the lower-cased text `hay`) where a street type `length` long
+    and its space are: one of _ROMANCE_WORDS starts there, as word_starts finds, as both Romance patterns need.
+    A text lower-cased in place is its own `hay`."""
+    cdef str segment = text[p:p + SEGMENT].lower() if in_place else hay[p:p + SEGMENT]
     return segment[:length] in TYPE_TOKENS and segment.startswith(ROMANCE_WORDS)
 
 
-cdef int scan_text(str text, const unit *s, Py_ssize_t n, bint in_place, bint foldable, list found, list units,
-                   list spaced_numbers, list anchors, list types) except -1:
-    """One pass over the text: STREET_US's matches (into `found`), where STREET_UNIT_FIRST can start, the spaces before house numbers
-    (for STREET_GERMAN's gate) and, in a text lower-cased in place, the Romance street types and the German
-    endings before house numbers (into `anchors`, as scan_lower finds them in other texts)."""
-    cdef Py_ssize_t starts[CHUNK]
-    cdef Py_ssize_t position = 0, count, k, i, end, us_to = 0
-    cdef Py_UCS4 c, prev
-    cdef unsigned int lengths
-    while position < n:
-        if unit is Py_UCS1 or unit is Py_UCS2:
-            count = next_street_starts_wide(s, n, &position, starts)
-        else:
-            count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
-                                starts)
-        for k in range(count):
-            i = starts[k]
-            c = s[i]
-            prev = unit_at(s, n, i - 1)
-            if is_digit(c):
-                if prev != 46 and prev != 44 and i >= us_to:
-                    end = street_us_end(text, s, n, i)
-                    if end >= 0:
-                        found.append(address(i, end))
-                        us_to = end
-                if prev == 32 and foldable:
-                    if not in_place:
-                        spaced_numbers.append(i - 1)
-                    elif (german_last_either(unit_at(s, n, i - 2)) & 1
-                            and german_last_either(unit_at(s, n, i - 3)) & 2
-                            and german_ending_before(s, n, i - 1)):  # the text is its own lower-cased text
-                        anchors.append(i - 1)
-                continue
-            if (c == 70 or c == 83 or c == 65) and unit_first_word_at(s, n, i):
-                units.append(i)
-            if in_place:
-                lengths = type_lengths(s, n, i)
-                if lengths and type_starts_at(text, text, True, s, n, i, lengths):
-                    types.append(i)
-    return 0
+cdef inline list pushed(list spots, Py_ssize_t spot):
+    """`spots` with `spot` appended: a new list for None (most texts need none)."""
+    if spots is None:
+        return [spot]
+    spots.append(spot)
+    return spots
 
 
 cdef int scan_lower(str text, str hay, bint in_place, const unit *h, Py_ssize_t n, list spaced_numbers,
@@ -1062,7 +1204,7 @@ cdef int scan_lower(str text, str hay, bint in_place, const unit *h, Py_ssize_t 
     """Over the lower-cased text: the German street endings before house numbers and the Romance street types
     (those of a text lower-cased in place were found with the rest)."""
     cdef Py_ssize_t starts[CHUNK]
-    cdef Py_ssize_t position = 0, count, k, i, q
+    cdef Py_ssize_t position = 0, count, k, i, q, length
     cdef unsigned int lengths
     for q in spaced_numbers:
         if german_ending_before(h, n, q):
@@ -1074,8 +1216,10 @@ cdef int scan_lower(str text, str hay, bint in_place, const unit *h, Py_ssize_t 
         for k in range(count):
             i = starts[k]
             lengths = type_lengths(h, n, i)
-            if lengths and type_starts_at(text, hay, False, h, n, i, lengths):
-                types.append(i)
+            if lengths:
+                length = type_length_at(h, n, i, lengths, False)
+                if length and type_starts_at(text, hay, False, i, length):
+                    types.append(i)
     return 0
 
 
@@ -1150,11 +1294,16 @@ cdef bint has_unsafe_fold(const unit *s, Py_ssize_t n) noexcept:
 
 
 cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
-    cdef list found = [], units = [], spaced_numbers = [], anchors = [], types = []
+    cdef list found = []
+    cdef list units = None, spaced_numbers = None, anchors = None, types = None  # made when first needed
     # the lower-cased text: an ASCII or (where that holds) Latin-1 text is lower-cased in place, as it is read
     cdef bint in_place, foldable = True
     cdef str hay = text
     cdef Text lowered
+    cdef Py_ssize_t starts[CHUNK]
+    cdef Py_ssize_t position = 0, count, k, i, end, us_to = 0, length
+    cdef Py_UCS4 c, prev
+    cdef unsigned int lengths
     if unit is Py_UCS1:
         in_place = LATIN1_FOLDS_IN_PLACE or text.isascii()
     elif unit is Py_UCS2:
@@ -1168,8 +1317,43 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
             foldable = len(hay) == n
             if not foldable:
                 hay = text
-    scan_text(text, s, n, in_place, foldable, found, units, spaced_numbers, anchors, types)
-    if foldable:
+        spaced_numbers, anchors, types = [], [], []
+    # One pass over the text: STREET_US's matches (into `found`), where STREET_UNIT_FIRST can start, the spaces
+    # before house numbers (for STREET_GERMAN's gate) and, in a text lower-cased in place, the Romance street types
+    # and the German endings before house numbers (into `anchors`, as scan_lower finds them in other texts).
+    while position < n:
+        if unit is Py_UCS1 or unit is Py_UCS2:
+            count = next_street_starts_wide(s, n, &position, starts)
+        else:
+            count = next_starts(s, n, &position, DIGIT | UNIT_FIRST | TYPE_OPEN if in_place else DIGIT | UNIT_FIRST,
+                                starts)
+        for k in range(count):
+            i = starts[k]
+            c = s[i]
+            prev = s[i - 1] if i > 0 else 0
+            if (48 <= c <= 57) if unit is Py_UCS1 else is_digit(c):
+                if prev != 46 and prev != 44 and i >= us_to:
+                    end = street_us_end(text, s, n, i)
+                    if end >= 0:
+                        found.append(address(i, end))
+                        us_to = end
+                if prev == 32 and foldable:
+                    if not in_place:
+                        spaced_numbers.append(i - 1)
+                    elif (german_last_either(unit_at(s, n, i - 2)) & 1
+                            and german_last_either(unit_at(s, n, i - 3)) & 2
+                            and german_ending_before(s, n, i - 1)):  # the text is its own lower-cased text
+                        anchors = pushed(anchors, i - 1)
+                continue
+            if (c == 70 or c == 83 or c == 65) and unit_first_word_at(s, n, i):
+                units = pushed(units, i)
+            if in_place:
+                lengths = type_lengths(s, n, i)
+                if lengths:
+                    length = type_length_at(s, n, i, lengths, True)
+                    if length and type_starts_at(text, text, True, i, length):
+                        types = pushed(types, i)
+    if foldable and not in_place:
         lowered = text_of(hay)
         if lowered.kind == 1:
             scan_lower(text, hay, in_place, <const Py_UCS1 *> lowered.data, n, spaced_numbers, anchors, types)
@@ -1177,11 +1361,14 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
             scan_lower(text, hay, in_place, <const Py_UCS2 *> lowered.data, n, spaced_numbers, anchors, types)
         else:
             scan_lower(text, hay, in_place, <const Py_UCS4 *> lowered.data, n, spaced_numbers, anchors, types)
-    add_matches(found, UNIT_FIRST_MATCH, text, units)
+    if units is not None:
+        add_matches(found, UNIT_FIRST_MATCH, text, units)
     if foldable:
-        add_matches(found, ROMANCE_NUM_FIRST_MATCH, text, numbers_before(s, n, types))
-        add_matches(found, ROMANCE_TYPE_FIRST_MATCH, text, types)
-        add_matches(found, GERMAN_MATCH, text, german_starts(s, n, anchors))
+        if types:
+            add_matches(found, ROMANCE_NUM_FIRST_MATCH, text, numbers_before(s, n, types))
+            add_matches(found, ROMANCE_TYPE_FIRST_MATCH, text, types)
+        if anchors:
+            add_matches(found, GERMAN_MATCH, text, german_starts(s, n, anchors))
     else:
         if mentions(text, ROMANCE_WORDS):
             add_all_matches(found, reference.STREET_ROMANCE_NUM_FIRST, text)

@@ -19,8 +19,9 @@ from doorman.boundary.findings import Finding
 
 from doorman.boundary.fast.chars cimport (
     Text, changed_patterns, char_at, digits_from, is_ascii_alnum, is_digit, is_number_class, is_space, is_word,
-    lower_char, matches_ci, new_finding, same_letter, text_of, twins_where_unchanged,
+    lower_char, lowest_bit, matches_ci, new_finding, same_letter, text_of, twins_where_unchanged,
 )
+from cpython.unicode cimport Py_UCS1, Py_UCS2
 
 cdef object PHONE_ASKED_SEARCH = contact._PHONE_ASKED.search
 cdef Py_ssize_t ASKED_WINDOW = contact._ASKED_WINDOW
@@ -454,6 +455,23 @@ cdef Py_ssize_t phone_match(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) 
     return e
 
 
+cdef inline bint phone_may_open(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """False where phone_match at i (a number start in a one-byte text of n) must fail: its first checks, on the
+    bytes."""
+    cdef unsigned int c = s[i], d
+    if i > 0 and (s[i - 1] == 43 or s[i - 1] == 47):
+        return False
+    if 49 <= c <= 57:
+        d = s[i + 1] if i + 1 < n else 0
+        if not (c == 49 and separator(d)):
+            if not 48 <= d <= 57:
+                return False
+            d = s[i + 2] if i + 2 < n else 0
+            if not (d == 32 or (48 <= d <= 57 and i + 3 < n and separator(s[i + 3]))):
+                return False
+    return True
+
+
 cdef Py_ssize_t digit_count(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
     """contact._digit_count(text[start:end]) for a span of `\\d` and punctuation (where isdigit is `\\d`)."""
     cdef Py_ssize_t k, count = 0
@@ -621,6 +639,33 @@ def _load_cue_last():
 _load_cue_last()
 
 
+# The cue words as bit sets (word w is bit w): those whose last character same_ci matches an ASCII character, and
+# those that end with so many word characters (cue_run)
+DEF MOST_CUE_RUN = 64
+cdef unsigned long long CUES_ENDING[128]
+cdef unsigned long long CUES_OF_RUN[MOST_CUE_RUN + 2]
+cdef unsigned long long ALL_CUES = 0
+
+
+def _load_cue_sets():
+    """Fill the cue word bit sets: False when the words do not fit."""
+    global ALL_CUES
+    cdef Py_ssize_t w
+    cdef Py_UCS4 c
+    if longest_cue_run > MOST_CUE_RUN:
+        return False
+    for w in range(cue_count):
+        ALL_CUES |= 1ULL << w
+        CUES_OF_RUN[cue_run[w]] |= 1ULL << w
+        for c in range(128):
+            if same_ci(c, cue_chars[cue_offsets[w + 1] - 1]):
+                CUES_ENDING[c] |= 1ULL << w
+    return True
+
+
+_CUES_LOADED = _CUES_LOADED and _load_cue_sets()
+
+
 cdef bint cue_tail(const Text *t, Py_ssize_t q, Py_ssize_t start) noexcept:
     """text[q:start] (non-word characters, no newline) is `["']?\\s*[:=.]?\\s*\\W{0,3}`."""
     cdef Py_ssize_t last, k, kept
@@ -651,6 +696,7 @@ cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noe
     cdef Py_ssize_t lo = start - CUE_WINDOW, q, p, k, m, w, run = 1
     cdef Py_UCS4 last
     cdef bint same
+    cdef unsigned long long words
     if lo < line_start:
         lo = line_start
     q = start
@@ -667,9 +713,11 @@ cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noe
     # exactly the ones it ends with
     while run <= longest_cue_run and is_word(char_at(t, q - 1 - run)):
         run += 1
-    for w in range(cue_count):
-        if cue_run[w] != run:
-            continue
+    # the words that end with `run` word characters and with a character that matches `last`
+    words = CUES_OF_RUN[run] & (CUES_ENDING[last] if last < 128 else ALL_CUES)
+    while words:
+        w = lowest_bit(words)
+        words &= words - 1
         m = cue_offsets[w + 1] - cue_offsets[w]
         p = q - m
         if p < lo or not same_ci(last, cue_chars[cue_offsets[w + 1] - 1]) or (p > 0 and is_word(char_at(t, p - 1))):
@@ -726,6 +774,19 @@ def _load_asked():
 _ASKED_LOADED = _load_asked()
 
 
+def _asked_reach(str pattern):
+    """The most characters from where _PHONE_ASKED's match opens to its '?' (its longest word, " number" and the
+    `[^\\n]{0,40}` before the '?'), or -1 when its tail is no longer `(?: number)?\\b[^\\n]{0,N}\\?`."""
+    import re
+    tail = re.fullmatch(r"\(\?i\)\\b\(\?:[^()]*\)(\(\?:( [a-z]+)\)\?)?\\b\[\^\\n\]\{0,(\d+)\}\\\?", pattern)
+    if tail is None or not ASKED_WORDS:
+        return -1
+    return max(map(len, ASKED_WORDS)) + len(tail.group(2) or "") + int(tail.group(3))
+
+
+cdef Py_ssize_t ASKED_REACH = _asked_reach(contact._PHONE_ASKED.pattern)
+
+
 cdef bint asked_word_at(const Text *t, Py_ssize_t k, Py_ssize_t start) noexcept:
     """One of ASKED_WORDS matches at k under IGNORECASE (matches_ci), ending by start."""
     cdef Py_ssize_t w, j, m, off
@@ -754,9 +815,34 @@ cdef bint asked_word_at(const Text *t, Py_ssize_t k, Py_ssize_t start) noexcept:
 cdef bint maybe_asked(const Text *t, Py_ssize_t lo, Py_ssize_t start) noexcept:
     """False where _PHONE_ASKED.search(text, lo, start) cannot match: none of its words (under IGNORECASE) opens
     at a word start with a '?' after it on its line, before start. Else the pattern itself must say."""
-    cdef Py_ssize_t k = last_index(t, 63, lo, start)
+    cdef Py_ssize_t k, q, stop, hi = start
     cdef Py_UCS4 c
     cdef bint question = True  # a '?' follows k on its line
+    cdef const unsigned char *s = <const unsigned char *> t.data
+    cdef const unsigned char *found
+    if t.kind == 1 and ASKED_REACH >= 0:
+        # from each '?' (the last first) back over the characters on its line that a match ending there can
+        # open at: at most ASKED_REACH before it
+        while hi > lo:
+            found = <const unsigned char *> memrchr(s + lo, 63, <size_t> (hi - lo))
+            if found == NULL:
+                return False
+            q = found - s
+            stop = q - ASKED_REACH
+            if stop < lo:
+                stop = lo
+            if q > stop:
+                found = <const unsigned char *> memrchr(s + stop, 10, <size_t> (q - stop))
+                if found != NULL:
+                    stop = found - s + 1
+            for k in range(q - 1, stop - 1, -1):
+                c = s[k]
+                if (c >= 128 or ASKED_OPENS[c]) and not (k > 0 and is_word(s[k - 1])):
+                    if asked_word_at(t, k, start):
+                        return True
+            hi = q
+        return False
+    k = last_index(t, 63, lo, start)
     if k < 0:
         return False
     for k in range(k - 1, lo - 1, -1):
@@ -777,36 +863,47 @@ for _c in range(256):
     NUMBER_CLASS[_c] = is_number_class(_c)
 
 
-cdef inline Py_UCS4 byte_at(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
-    """char_at for a 1-byte text's data."""
-    if 0 <= i < n:
-        return s[i]
-    return 0
+# BARE_DIGITS' classes for the Latin-1 characters: 2 for `\d` (ASCII here), 1 for the rest of `[\d \-.()]`, else 0
+cdef unsigned char BARE_CLASS[256]
+# what refuses a BARE_DIGITS match before it (`[\w+\-./]`) and what refuses one after it (`[\w\-]`; '.' and '/'
+# only before a digit)
+cdef unsigned char NOT_BEFORE_BARE[256]
+cdef unsigned char NOT_AFTER_BARE[256]
+for _c in range(256):
+    BARE_CLASS[_c] = 2 if 48 <= _c <= 57 else 1 if chr(_c) in " -.()" else 0
+    NOT_BEFORE_BARE[_c] = is_word(_c) or chr(_c) in "+-./"
+    NOT_AFTER_BARE[_c] = is_word(_c) or _c == 45
 
 
-cdef Py_ssize_t bare_match_latin(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
-    """bare_match for a 1-byte text (the same steps, reading its bytes)."""
-    cdef Py_UCS4 c
-    cdef Py_ssize_t p = i, run = 0, k, q
-    if i > 0:
-        c = byte_at(s, n, i - 1)
-        if is_word(c) or c == 43 or c == 45 or c == 46 or c == 47:
-            return -1
-    if byte_at(s, n, p) == 43:
-        p += 1
-    if not is_digit(byte_at(s, n, p)):
+cdef Py_ssize_t bare_match_latin(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Py_ssize_t *digits) noexcept:
+    """bare_match for a 1-byte text (the same steps, reading its bytes); `digits` gets digit_count of the match."""
+    cdef unsigned char counted[20]  # counted[k]: the digits in s[p:p + k + 1]
+    cdef unsigned int c, count = 1
+    cdef Py_ssize_t p = i, k, q, last
+    if i > 0 and NOT_BEFORE_BARE[s[i - 1]]:
         return -1
-    while run < 18 and p + 1 + run < n:
-        c = byte_at(s, n, p + 1 + run)
-        if not (is_digit(c) or c == 32 or c == 45 or c == 46 or c == 40 or c == 41):
+    if p < n and s[p] == 43:
+        p += 1
+    if p >= n or BARE_CLASS[s[p]] != 2:
+        return -1
+    counted[0] = 1
+    last = p + 19 if p + 19 < n else n  # the run: at most 18 after p
+    q = p + 1
+    while q < last:
+        c = BARE_CLASS[s[q]]
+        if not c:
             break
-        run += 1
-    for k in range(run, 5, -1):
+        count += c >> 1
+        counted[q - p] = count
+        q += 1
+    for k in range(q - p - 1, 5, -1):
         q = p + 1 + k
-        if is_digit(byte_at(s, n, q)):
-            c = byte_at(s, n, q + 1)  # phone_may_end at q + 1
-            if is_word(c) or c == 45 or ((c == 46 or c == 47) and is_digit(byte_at(s, n, q + 2))):
-                continue
+        if q < n and BARE_CLASS[s[q]] == 2:
+            if q + 1 < n:  # phone_may_end at q + 1
+                c = s[q + 1]
+                if NOT_AFTER_BARE[c] or ((c == 46 or c == 47) and q + 2 < n and BARE_CLASS[s[q + 2]] == 2):
+                    continue
+            digits[0] = counted[k] + 1
             return q + 1
     return -1
 
@@ -815,6 +912,121 @@ cdef Py_ssize_t bare_match_latin(const unsigned char *s, Py_ssize_t n, Py_ssize_
 cdef unsigned char SCAN_STOP[256]
 for _c in range(256):
     SCAN_STOP[_c] = chr(_c) in "0123456789+("
+
+# The Latin-1 characters before which no number starts (findings.number_reaches: `\w`, '-', '.').
+cdef unsigned char NO_START_AFTER[256]
+for _c in range(256):
+    NO_START_AFTER[_c] = is_word(_c) or _c == 45 or _c == 46
+
+
+cdef extern from *:
+    """
+    /* Where a number can start among sixteen characters: bit k when s[k] is a digit, '+' or '(' and s[k - 1]
+       (readable) is none of the ASCII [0-9A-Za-z_.-]. A superset: callers decide each bit exactly. */
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    static inline __m128i contact_between16(__m128i x, char low, char high) {
+        /* bytes from low to high (ASCII bounds; a byte above ASCII compares as negative) */
+        return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(low - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8(high + 1)));
+    }
+    static inline unsigned int contact_starts_of(__m128i x, __m128i before) {
+        __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+        __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit), _mm_or_si128(
+            _mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('('))));
+        __m128i refuses;
+        if (!_mm_movemask_epi8(stop)) return 0;  /* most runs of sixteen: no digit, '+' or '(' at all */
+        refuses = _mm_or_si128(
+            _mm_andnot_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8('/')), contact_between16(before, '-', '9')),
+            _mm_or_si128(contact_between16(_mm_or_si128(before, _mm_set1_epi8(0x20)), 'a', 'z'),
+                         _mm_cmpeq_epi8(before, _mm_set1_epi8('_'))));
+        return (unsigned int)_mm_movemask_epi8(_mm_andnot_si128(refuses, stop));
+    }
+    static inline unsigned int contact_starts16(const unsigned char *s) {
+        return contact_starts_of(_mm_loadu_si128((const __m128i *)s), _mm_loadu_si128((const __m128i *)(s - 1)));
+    }
+    static inline __m128i contact_packed16(const Py_UCS2 *s) {
+        /* two-byte characters as bytes: one above 0xFF becomes 0xFF, one above 0x7FFF 0 (neither in a class) */
+        return _mm_packus_epi16(_mm_loadu_si128((const __m128i *)s), _mm_loadu_si128((const __m128i *)(s + 8)));
+    }
+    static inline unsigned int contact_starts16_wide(const Py_UCS2 *s) {
+        /* any character above ASCII counts as a stop too (\\d holds other digits) */
+        __m128i a = _mm_loadu_si128((const __m128i *)s), b = _mm_loadu_si128((const __m128i *)(s + 8));
+        __m128i ascii = _mm_set1_epi16(0x7F), zero = _mm_setzero_si128();
+        unsigned int wide = (unsigned int)_mm_movemask_epi8(_mm_packs_epi16(
+            _mm_or_si128(_mm_cmpgt_epi16(a, ascii), _mm_cmplt_epi16(a, zero)),
+            _mm_or_si128(_mm_cmpgt_epi16(b, ascii), _mm_cmplt_epi16(b, zero))));
+        return contact_starts_of(contact_packed16(s), contact_packed16(s - 1)) | wide;
+    }
+    #else
+    static inline int contact_refuses(unsigned int c) {
+        return (c >= '-' && c <= '9' && c != '/') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+    }
+    static inline unsigned int contact_starts16(const unsigned char *s) {
+        unsigned int m = 0;
+        int k;
+        for (k = 0; k < 16; k++)
+            if (((s[k] >= '0' && s[k] <= '9') || s[k] == '+' || s[k] == '(') && !contact_refuses(s[k - 1]))
+                m |= 1u << k;
+        return m;
+    }
+    static inline unsigned int contact_starts16_wide(const Py_UCS2 *s) {
+        unsigned int m = 0;
+        int k;
+        for (k = 0; k < 16; k++)
+            if (((s[k] >= '0' && s[k] <= '9') || s[k] == '+' || s[k] == '(' || s[k] > 0x7F)
+                    && !contact_refuses(s[k - 1]))
+                m |= 1u << k;
+        return m;
+    }
+    #endif
+    """
+    # bit k: a number can start at s[k] (s[-1] must be readable); of two-byte characters, any above ASCII too
+    unsigned int starts16 "contact_starts16"(const Py_UCS1 *s) noexcept nogil
+    unsigned int starts16_wide "contact_starts16_wide"(const Py_UCS2 *s) noexcept nogil
+
+
+cdef inline Py_ssize_t next_start_latin(
+    const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t i, Py_ssize_t *block, unsigned int *starts,
+) noexcept:
+    """The first position from i (or n) in a one-byte text of n characters where a number can start: a digit,
+    '+' or '(' after none of `\\w`, '-', '.'. `block` and `starts` keep the last sixteen characters looked at and
+    their starts16 bits, for the next call (i never goes back)."""
+    cdef unsigned int found
+    if i == 0:
+        if n == 0 or SCAN_STOP[s[0]]:
+            return 0
+        i = 1
+    if block[0] <= i < block[0] + 16:
+        found = starts[0] & (0xFFFFFFFFu << (i - block[0]))
+        if found:
+            return block[0] + lowest_bit(found)
+        i = block[0] + 16
+    while i + 16 <= n:
+        found = starts16(s + i)
+        if found:
+            block[0] = i
+            starts[0] = found
+            return i + lowest_bit(found)
+        i += 16
+    while i < n:
+        if SCAN_STOP[s[i]] and not NO_START_AFTER[s[i - 1]]:
+            return i
+        i += 1
+    return n
+
+
+cdef inline Py_ssize_t next_start_wide(const Py_UCS2 *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Skips, sixteen at a time, characters of a two-byte text where no number starts; from where it stops, the
+    caller looks at each character."""
+    cdef unsigned int found
+    if i == 0:
+        return 0
+    while i + 16 <= n:
+        found = starts16_wide(s + i)
+        if found:
+            return i + lowest_bit(found)
+        i += 16
+    return i
 
 
 cdef Py_ssize_t last_index(const Text *t, Py_UCS4 ch, Py_ssize_t lo, Py_ssize_t hi) noexcept:
@@ -828,7 +1040,15 @@ cdef Py_ssize_t last_index(const Text *t, Py_UCS4 ch, Py_ssize_t lo, Py_ssize_t 
             return -1
         found = <const char *> memrchr(<const char *> t.data + lo, <int> ch, <size_t> (hi - lo))
         return -1 if found == NULL else found - <const char *> t.data
+    if hi > t.n:
+        hi = t.n
     k = hi - 1
+    if t.kind == 2:
+        while k >= lo:
+            if (<const Py_UCS2 *> t.data)[k] == ch:
+                return k
+            k -= 1
+        return -1
     while k >= lo:
         if char_at(t, k) == ch:
             return k
@@ -842,40 +1062,46 @@ class PhoneRecogniser:
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, i, e, g, phone_end = 0, bare_end = 0, count
-        cdef Py_ssize_t line_start, reach = 0
+        cdef Py_ssize_t line_start, reach = 0, block = -16
+        cdef unsigned int starts = 0
         cdef Py_UCS4 c, before
         cdef bint phone_here
         cdef const unsigned char *latin = <const unsigned char *> view.data
         i = -1
         while True:
             i += 1
-            if view.kind == 1:  # most texts: read the bytes themselves, i < n
-                if i > 0 and 48 <= latin[i - 1] <= 57:  # a digit after a digit starts nothing
-                    while i < n and 48 <= latin[i] <= 57:
-                        i += 1
-                while i < n and not SCAN_STOP[latin[i]]:
-                    i += 1
-            if i >= n:
-                break
-            c = latin[i] if view.kind == 1 else char_at(t, i)
-            if c < 128 and not (48 <= c <= 57 or c == 43 or c == 40):
-                continue
-            if not (c == 43 or c == 40 or is_digit(c)):
-                continue
-            if i > 0:  # a number start: findings.number_reaches
-                before = latin[i - 1] if view.kind == 1 else char_at(t, i - 1)
-                if is_word(before) or before == 45 or before == 46:
+            if view.kind == 1:  # most texts: read the bytes themselves
+                i = next_start_latin(latin, n, i, &block, &starts)
+                if i >= n:
+                    break
+                # the scan decides the character itself exactly (Latin-1's only `\d` are ASCII), and the one
+                # before but for `\w` above ASCII
+                if i > 0 and NO_START_AFTER[latin[i - 1]]:
                     continue
-            if i >= reach:  # findings.number_reaches: the same for every start within one run
-                reach = i + 1
-                if view.kind == 1:
+                if i >= reach:  # findings.number_reaches: the same for every start within one run
+                    reach = i + 1
                     while reach < n and NUMBER_CLASS[latin[reach]]:
                         reach += 1
-                else:
+            else:
+                if view.kind == 2:
+                    i = next_start_wide(<const Py_UCS2 *> view.data, n, i)
+                if i >= n:
+                    break
+                c = char_at(t, i)
+                if c < 128 and not (48 <= c <= 57 or c == 43 or c == 40):
+                    continue
+                if not (c == 43 or c == 40 or is_digit(c)):
+                    continue
+                if i > 0:  # a number start: findings.number_reaches
+                    before = char_at(t, i - 1)
+                    if is_word(before) or before == 45 or before == 46:
+                        continue
+                if i >= reach:
+                    reach = i + 1
                     while reach < n and is_number_class(char_at(t, reach)):
                         reach += 1
             phone_here = False
-            if i >= phone_end and reach - i >= 4:  # long_number_starts(text, 4)
+            if i >= phone_end and reach - i >= 4 and (view.kind != 1 or phone_may_open(latin, n, i)):
                 e = phone_match(t, i, &g)
                 if e >= 0:
                     phone_end = e
@@ -884,10 +1110,15 @@ class PhoneRecogniser:
                         phone_here = True
                         phones.append(new_finding(Finding, i, e, "PHONE", 3))
             if i >= bare_end and reach - i >= 8:  # long_number_starts(text, 8)
-                e = bare_match_latin(latin, n, i) if view.kind == 1 else bare_match(t, i)
+                if view.kind == 1:
+                    e = bare_match_latin(latin, n, i, &count)
+                else:
+                    e = bare_match(t, i)
+                    if e >= 0:
+                        count = digit_count(t, i, e)
                 if e >= 0:
                     bare_end = e
-                    if phone_here or not 7 <= digit_count(t, i, e) <= 15:
+                    if phone_here or not 7 <= count <= 15:
                         continue
                     line_start = last_index(t, 10, i - CUE_WINDOW, i) + 1
                     if cue_before(t, i, line_start) or (
@@ -895,7 +1126,9 @@ class PhoneRecogniser:
                         and PHONE_ASKED_SEARCH(text, max(0, i - ASKED_WINDOW), i) is not None
                     ):
                         bare.append(new_finding(Finding, i, e, "PHONE", 3))
-        return phones + bare
+        if bare:
+            phones.extend(bare)
+        return phones
 
 
 # The phone patterns this module ports, as it ported them: a change there leaves PhoneRecogniser to the reference.

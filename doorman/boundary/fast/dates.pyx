@@ -500,6 +500,63 @@ cdef int scan_starts(const unit *data, const Text *t, Py_ssize_t low, Py_ssize_t
     return 0
 
 
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    /* a bit per byte of s[0:16] from low to high (both ASCII) */
+    static inline unsigned int doorman_dates_in16(const unsigned char *s, char low, char high) {
+        __m128i x = _mm_loadu_si128((const __m128i *) s);
+        return (unsigned int) _mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpgt_epi8(x, _mm_set1_epi8(low - 1)), _mm_cmpgt_epi8(_mm_set1_epi8(high + 1), x)));
+    }
+    #else
+    static inline unsigned int doorman_dates_in16(const unsigned char *s, char low, char high) { return 0; }
+    #endif
+    """
+    unsigned int in16 "doorman_dates_in16"(const Py_UCS1 *s, char low, char high) noexcept nogil
+
+
+cdef inline int start_candidate(const Py_UCS1 *data, const Text *t, Py_ssize_t p, Py_ssize_t low, Py_ssize_t high,
+                                Py_ssize_t stop, list starts) except -1:
+    """scan_starts' tests at p (DIGIT_HIT) and p + 1 (MONTH_HIT), for p an ASCII letter or digit from low, in a
+    one-byte text."""
+    cdef unsigned int before = CLASS_OF[data[p - 1] if p > 0 else 32], code = CLASS_OF[data[p]]
+    if PAIR_HITS[before * CLASSES + code] & DIGIT_HIT:
+        if p < high and digit_date_may_start(data, t, p):
+            starts.append(p)
+    elif p + 1 < stop and PAIR_HITS[code * CLASSES + CLASS_OF[data[p + 1]]] & CLASS_ALLOWED[before] & MONTH_HIT:
+        if month_may_start(data, t, p):
+            starts.append(p)
+    return 0
+
+
+cdef int scan_starts_bytes(const Py_UCS1 *data, const Text *t, Py_ssize_t low, Py_ssize_t high, list starts) except -1:
+    """scan_starts for a one-byte text, sixteen characters at a time: each of its hits is at an ASCII letter or
+    digit after none (a digit's DIGIT_HIT; a month's MONTH_HIT, found at its second letter, is there taken from
+    its first), so only those are tested one by one, in the order scan_starts finds them."""
+    cdef Py_ssize_t i = low, p, stop = high + 1 if high < t.n else t.n
+    cdef unsigned int alnum, wanted, carry
+    cdef Py_UCS1 c
+    c = data[low - 1] if low > 0 else 32
+    carry = 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
+    while i + 16 <= stop:
+        alnum = folded_in16(data + i, b"a", b"z") | in16(data + i, b"0", b"9")
+        wanted = alnum & ~((alnum << 1) | carry)
+        carry = alnum >> 15
+        while wanted:
+            start_candidate(data, t, i + lowest_bit(wanted), low, high, stop, starts)
+            wanted &= wanted - 1
+        i += 16
+    while i < stop:
+        c = data[i]
+        if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) and not carry:
+            start_candidate(data, t, i, low, high, stop, starts)
+        carry = 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
+        i += 1
+    return 0
+
+
 cdef int scan_near_cues(const unit *data, const Text *t, str text, list cues, list asked, list starts) except -1:
     """Where DATE can start (into `starts`) where birth_dates may use it: on a line from a cue's line start up
     to as far after it as a date may follow it (32 characters, or ASKED_WINDOW after a question): a date that
@@ -514,12 +571,18 @@ cdef int scan_near_cues(const unit *data, const Text *t, str text, list cues, li
         line_start = PyUnicode_FindChar(text, 10, 0, cue, -1) + 1
         if line_start > high:  # a new range: scan the one before
             if high > low:
-                scan_starts(data, t, low, high, starts)
+                scan_range(data, t, low, high, starts)
             low = line_start
         high = max(high, min(cue + reach + 1, t.n))
     if high > low:
-        scan_starts(data, t, low, high, starts)
+        scan_range(data, t, low, high, starts)
     return 0
+
+
+cdef inline int scan_range(const unit *data, const Text *t, Py_ssize_t low, Py_ssize_t high, list starts) except -1:
+    if unit is Py_UCS1 and SIXTEEN_AT_ONCE:
+        return scan_starts_bytes(data, t, low, high, starts)
+    return scan_starts(data, t, low, high, starts)
 
 
 cdef list birth_dates(const Text *t, str text, list starts, list cues, list asked):

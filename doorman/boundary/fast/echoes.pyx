@@ -7,21 +7,23 @@ from doorman.boundary.findings import Finding
 from doorman.boundary.name_data import given_names, surnames
 
 
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
+from cpython.set cimport PySet_Contains
 from cpython.unicode cimport Py_UCS1, Py_UCS2, PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object)
     str PyUnicode_DecodeASCII(const char *, Py_ssize_t, const char *)
+    str PyUnicode_New(Py_ssize_t, Py_UCS4)
 
 from doorman.boundary.fast.chars cimport (
-    Text, address_starts, changed_patterns, char_at, is_alnum, is_ascii_alnum, is_ascii_lower, is_ascii_upper, is_word,
-    new_finding, text_of, twins_where_unchanged, unit,
+    HIGHS, LITTLE_ENDIAN, ONES, Text, lowest_bit, address_starts, changed_patterns, char_at, is_alnum, is_ascii_alnum,
+    is_ascii_lower, is_ascii_upper, is_word, new_finding, text_of, twins_where_unchanged, unit,
 )
 from doorman.boundary.fast.name_words cimport plain
-from doorman.boundary.fast.tokens cimport token_end
+from doorman.boundary.fast.tokens cimport is_up, token_end
 
 cdef frozenset COMMON = COMMON_WORDS
 
@@ -42,36 +44,97 @@ cdef struct Packed:
 cdef Packed COMMON_TABLE[COMMON_SLOTS]
 
 
+cdef inline unsigned long long _packed_hash(const Packed *p) noexcept:
+    return (p.low * 0x9E3779B97F4A7C15ULL) ^ (p.high * 0xC2B2AE3D27D4EB4FULL) ^ <unsigned long long> p.n
+
+
 cdef inline unsigned int _common_slot(const Packed *p) noexcept:
-    return <unsigned int> (((p.low * 0x9E3779B97F4A7C15ULL) ^ (p.high * 0xC2B2AE3D27D4EB4FULL) ^ <unsigned long long> p.n)
-                           >> 53)
+    return <unsigned int> (_packed_hash(p) >> 53)
 
 
 cdef inline bint _same(const Packed *a, const Packed *b) noexcept:
     return a.n == b.n and a.low == b.low and a.high == b.high
 
 
-cdef int _pack_lower(const Text *t, Py_ssize_t start, Py_ssize_t end, Packed *p) noexcept:
+cdef inline unsigned long long _first_bytes(Py_ssize_t k) noexcept:
+    """A mask of a little-endian word's first k bytes (k at most 8)."""
+    return 0xFFFFFFFFFFFFFFFFULL if k >= 8 else (1ULL << (k << 3)) - 1
+
+
+cdef inline unsigned long long _bytes_in(unsigned long long x, unsigned long long low,
+                                         unsigned long long high) noexcept:
+    """The high bit of each byte of x (ASCII bytes only) that lies in [low, high]."""
+    return (x + (0x80 - low) * ONES) & ~(x + (0x7F - high) * ONES) & HIGHS
+
+
+cdef inline int _pack_lower(const Text *t, Py_ssize_t start, Py_ssize_t end, Packed *p, int *cases) noexcept:
     """text[start:end].lower().rstrip("."), packed: 1, or 0 when it is longer than COMMON_LONGEST (so in no
-    slot), or -1 when a character is beyond ASCII."""
+    slot), or -1 when a character is beyond ASCII. `cases` (when given): bit 0 set when the whole of
+    text[start:end] holds an upper-case letter, bit 1 when a lower-case one, for an ASCII run."""
     cdef unsigned char chars[COMMON_LONGEST]
-    cdef Py_ssize_t k
-    cdef unsigned int c
-    for k in range(start, end):
-        if char_at(t, k) >= 128:
+    cdef unsigned long long words[2]
+    cdef unsigned long long c, upper, lower
+    cdef Py_ssize_t k, n = end - start
+    cdef const Py_UCS1 *s
+    cdef int seen = 0
+    if start < 0 or end > t.n:
+        return -1
+    if LITTLE_ENDIAN and t.kind == PyUnicode_1BYTE_KIND and n <= COMMON_LONGEST:
+        # sixteen characters as two words: their ASCII test, case and lowering a word at a time
+        s = <const Py_UCS1 *> t.data
+        if start + COMMON_LONGEST <= t.n:
+            memcpy(words, s + start, COMMON_LONGEST)
+        else:
+            words[0] = words[1] = 0
+            memcpy(words, s + start, n)
+        words[0] &= _first_bytes(n)
+        words[1] &= _first_bytes(n - 8) if n > 8 else 0
+        if (words[0] | words[1]) & HIGHS:
             return -1
+        upper = _bytes_in(words[0], 65, 90) | _bytes_in(words[1], 65, 90) << 1
+        lower = _bytes_in(words[0], 97, 122) | _bytes_in(words[1], 97, 122) << 1
+        if cases != NULL:
+            cases[0] = (upper != 0) | (lower != 0) << 1
+        while n > 0 and s[start + n - 1] == 46:
+            n -= 1
+        p.low = (words[0] | _bytes_in(words[0], 65, 90) >> 2) & _first_bytes(n)
+        p.high = (words[1] | _bytes_in(words[1], 65, 90) >> 2) & (_first_bytes(n - 8) if n > 8 else 0)
+        p.n = n
+        return 1
+    memset(chars, 0, COMMON_LONGEST)
+    for k in range(start, end):
+        c = char_at(t, k)
+        if c >= 128:
+            return -1
+        seen |= CASE_OF[c]
+        if k - start < COMMON_LONGEST:
+            chars[k - start] = LOWER_OF[c]
     while end > start and char_at(t, end - 1) == 46:
         end -= 1
+    if cases != NULL:
+        cases[0] = seen
     if end - start > COMMON_LONGEST:
         return 0
-    memset(chars, 0, COMMON_LONGEST)
-    for k in range(end - start):
-        c = char_at(t, start + k)
-        chars[k] = c + 32 if is_ascii_upper(c) else c
+    memset(chars + (end - start), 0, COMMON_LONGEST - (end - start))  # the dots stripped off the end
     memcpy(&p.low, chars, 8)
     memcpy(&p.high, chars + 8, 8)
     p.n = end - start
     return 1
+
+
+cdef unsigned char LOWER_OF[128]  # str.lower of an ASCII character
+cdef unsigned char CASE_OF[128]  # 1: an ASCII upper-case letter, 2: a lower-case one
+
+
+cdef int _fill_ascii() except -1:
+    cdef unsigned int c
+    for c in range(128):
+        LOWER_OF[c] = c + 32 if 65 <= c <= 90 else c
+        CASE_OF[c] = 1 if 65 <= c <= 90 else (2 if 97 <= c <= 122 else 0)
+    return 0
+
+
+_fill_ascii()
 
 
 cdef bint _build_common(frozenset words) except -1:
@@ -83,7 +146,7 @@ cdef bint _build_common(frozenset words) except -1:
         if not PyUnicode_IS_ASCII(word):
             continue
         t = text_of(word)
-        if word != word.lower() or word.endswith(".") or _pack_lower(&t, 0, t.n, &p) != 1 or p.n == 0:
+        if word != word.lower() or word.endswith(".") or _pack_lower(&t, 0, t.n, &p, NULL) != 1 or p.n == 0:
             return False
         slot = _common_slot(&p)
         while COMMON_TABLE[slot].n and not _same(&COMMON_TABLE[slot], &p):
@@ -95,14 +158,24 @@ cdef bint _build_common(frozenset words) except -1:
 cdef bint COMMON_IN_C = _build_common(COMMON)
 
 
-cdef int _common_at(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+cdef inline bint _in_common(const Packed *p) noexcept:
+    """A packed word in COMMON_TABLE."""
+    cdef unsigned int slot = _common_slot(p)
+    while COMMON_TABLE[slot].n:
+        if _same(&COMMON_TABLE[slot], p):
+            return True
+        slot = (slot + 1) & (COMMON_SLOTS - 1)
+    return False
+
+
+cdef inline int _common_at(const Text *t, Py_ssize_t start, Py_ssize_t end, int *cases) noexcept:
     """not plain(text[start:end]): 1 or 0, or -1 when only the reference can tell."""
     cdef Packed p
     cdef unsigned int slot
     cdef int packed
     if not COMMON_IN_C:
         return -1
-    packed = _pack_lower(t, start, end, &p)
+    packed = _pack_lower(t, start, end, &p, cases)
     if packed != 1:
         return packed
     slot = _common_slot(&p)
@@ -113,34 +186,75 @@ cdef int _common_at(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
     return 0
 
 
-cdef bint _plain_at(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
-    """plain(text[start:end])"""
-    cdef int common = _common_at(t, start, end)
-    if common == -1:
-        return plain(text[start:end], COMMON)
-    return not common
+cdef enum:
+    SEEN_MOST = 64  # the words echo_terms remembers deciding in one call
 
 
 def echo_terms(str text, findings):
     cdef set terms = set()
     cdef Text whole = text_of(text), t
-    cdef Py_ssize_t i, end
+    cdef Py_ssize_t i, end, k, seen = 0
+    cdef Py_ssize_t seen_at[SEEN_MOST]
+    cdef Py_ssize_t seen_n[SEEN_MOST]
+    cdef unsigned int key
+    cdef unsigned int seen_key[SEEN_MOST]  # a word's first three characters and last
+    cdef const Py_UCS1 *s = <const Py_UCS1 *> whole.data
+    cdef bint one_byte = whole.kind == PyUnicode_1BYTE_KIND
+    cdef int common
     cdef tuple f
     for item in findings:
         f = <tuple> item  # a Finding, read as the tuple it is
-        if f[2] != "PERSON" or <long> f[3] < 2:
+        label = f[2]
+        if (label is not PERSON and label != "PERSON") or <long> f[3] < 2:
             continue
         t = whole
         i, t.n = f[0], f[1]  # TOKEN_RE.findall(text[start:end]): nothing after the finding's end is seen
+        if t.n > whole.n:  # as a slice ends
+            t.n = whole.n
         while i < t.n:
+            if not is_up(char_at(&t, i)):  # where no token starts
+                i += 1
+                continue
             end = token_end(&t, i)
             if end == -1:
                 i += 1
                 continue
-            if end - i >= 3 and char_at(&t, end - 1) != 46 and _plain_at(&t, text, i, end):
-                terms.add(text[i:end])
+            if end - i >= 3 and char_at(&t, end - 1) != 46:
+                if one_byte:  # a word this call has decided already (a name repeats) is decided again the same
+                    key = (s[i] | <unsigned int> s[i + 1] << 8 | <unsigned int> s[i + 2] << 16
+                           | <unsigned int> s[end - 1] << 24)
+                    for k in range(seen):
+                        if (seen_key[k] == key and seen_n[k] == end - i
+                                and memcmp(s + seen_at[k], s + i, end - i) == 0):
+                            break
+                    else:
+                        if seen < SEEN_MOST:
+                            seen_at[seen], seen_n[seen], seen_key[seen] = i, end - i, key
+                            seen += 1
+                        k = -1
+                    if k != -1:
+                        i = end
+                        continue
+                common = _common_at(&t, i, end, NULL)
+                if common == 0:  # ASCII, and plain
+                    terms.add(_ascii_slice(&t, text, i, end))
+                elif common == -1 and plain(text[i:end], COMMON):
+                    terms.add(text[i:end])
             i = end
     return terms
+
+
+cdef str PERSON = "PERSON"
+
+
+cdef inline str _ascii_slice(const Text *t, str text, Py_ssize_t start, Py_ssize_t end):
+    """text[start:end], known to be ASCII: copied without a test of its characters."""
+    cdef str word
+    if t.kind != PyUnicode_1BYTE_KIND or not 0 <= start <= end <= t.n:
+        return text[start:end]
+    word = PyUnicode_New(end - start, 127)
+    memcpy(PyUnicode_DATA(word), <const Py_UCS1 *> t.data + start, end - start)
+    return word
 
 
 cdef inline bint _ascii_letter(Py_UCS4 c) noexcept:
@@ -180,32 +294,142 @@ cdef Py_ssize_t _local_match(const Text *t, Py_ssize_t start, Py_ssize_t *at) no
     return -1
 
 
-cdef str _ascii_cased(const Text *t, Py_ssize_t start, Py_ssize_t end, bint capital):
-    """text[start:end] (ASCII letters and '%') lower-cased, or capitalised."""
-    cdef char out[64]
+cdef inline str _ascii_cased(const Text *t, Py_ssize_t start, Py_ssize_t end, bint capital):
+    """text[start:end] (ASCII letters and '%') lower-cased, or capitalised: written into a new string."""
+    cdef str word = PyUnicode_New(end - start, 127)
+    cdef Py_UCS1 *out = <Py_UCS1 *> PyUnicode_DATA(word)
     cdef Py_ssize_t k
     cdef unsigned int c
     for k in range(end - start):
         c = char_at(t, start + k)
         out[k] = c + 32 if 65 <= c <= 90 else c
-    if capital and 97 <= <unsigned char> out[0] <= 122:
+    if capital and end > start and 97 <= out[0] <= 122:
         out[0] = out[0] - 32
-    return PyUnicode_DecodeASCII(out, end - start, NULL)
+    return word
+
+
+cdef inline Py_ssize_t _next_at(const Text *t, Py_ssize_t pos) noexcept:
+    """Where the first '@' from pos stands, or -1."""
+    cdef const char *found
+    cdef Py_ssize_t k
+    if pos >= t.n:
+        return -1
+    if t.kind == PyUnicode_1BYTE_KIND:
+        found = <const char *> memchr(<const Py_UCS1 *> t.data + pos, 64, t.n - pos)
+        return -1 if found == NULL else found - <const char *> t.data
+    for k in range(pos, t.n):
+        if char_at(t, k) == 64:
+            return k
+    return -1
+
+
+# given_names() and surnames() packed as COMMON_TABLE is (they are ASCII and lower-case), each with a bit for
+# the lists it is in: built on the first use from the two sets as they are, again should either ever differ.
+cdef struct Named:
+    Packed word
+    int lists  # 1: given_names(), 2: surnames()
+
+
+cdef Named *NAMES = NULL
+cdef int NAMES_BITS = 0
+cdef tuple NAMES_FROM = None  # (given, family) NAMES holds
+
+
+cdef inline size_t _name_slot(const Packed *p) noexcept:
+    return <size_t> ((_packed_hash(p) * 0x9E3779B97F4A7C15ULL) >> (64 - NAMES_BITS))
+
+
+cdef bint _names_ready(frozenset given, frozenset family) except -1:
+    """NAMES for these two sets: False when some word in them is not a str, so only the sets can tell."""
+    global NAMES, NAMES_BITS, NAMES_FROM
+    cdef Named *table
+    cdef Text t
+    cdef Packed p
+    cdef int bits = 4, old_bits = NAMES_BITS, lists
+    cdef size_t slot
+    if NAMES_FROM is not None and NAMES_FROM[0] is given and NAMES_FROM[1] is family:
+        return NAMES != NULL
+    while (1 << bits) < 2 * (len(given) + len(family)):
+        bits += 1
+    table = <Named *> calloc(<size_t> 1 << bits, sizeof(Named))
+    if table == NULL:
+        raise MemoryError()
+    NAMES_BITS = bits  # for _name_slot
+    try:
+        for lists, words in ((1, given), (2, family)):
+            for word in words:
+                if type(word) is not str:
+                    free(table)
+                    table = NULL
+                    NAMES_FROM = (given, family)
+                    free(NAMES)
+                    NAMES = NULL
+                    return False
+                # a word no ASCII lower-case run without '.' can equal is left out
+                if not PyUnicode_IS_ASCII(word) or _has_upper(word) or "." in word:
+                    continue
+                t = text_of(word)
+                if _pack_lower(&t, 0, t.n, &p, NULL) != 1 or p.n == 0:
+                    continue
+                slot = _name_slot(&p)
+                while table[slot].word.n and not _same(&table[slot].word, &p):
+                    slot = (slot + 1) & ((<size_t> 1 << bits) - 1)
+                table[slot].word = p
+                table[slot].lists |= lists
+    except BaseException:
+        free(table)
+        NAMES_BITS = old_bits
+        raise
+    free(NAMES)
+    NAMES, NAMES_FROM = table, (given, family)
+    return True
+
+
+cdef inline bint _has_upper(str ascii_word) noexcept:
+    cdef const Py_UCS1 *chars = <const Py_UCS1 *> PyUnicode_DATA(ascii_word)
+    cdef Py_ssize_t i
+    for i in range(len(ascii_word)):
+        if 65 <= chars[i] <= 90:
+            return True
+    return False
+
+
+# Packed at import, as names.pyx reads the lists at import: a request never pays for it.
+_names_ready(given_names(), surnames())
+
+
+cdef inline int _name_lists(const Packed *p) noexcept:
+    """The lists bits of a packed word in NAMES: 0 when in neither."""
+    cdef size_t slot = _name_slot(p), mask = (<size_t> 1 << NAMES_BITS) - 1
+    while NAMES[slot].word.n:
+        if _same(&NAMES[slot].word, p):
+            return NAMES[slot].lists
+        slot = (slot + 1) & mask
+    return 0
 
 
 def email_name_terms(str text):
     """Each local part's runs of letters ('%' too: the separators are `[._\-+0-9]`) of three or more, read in C."""
     cdef set terms = set()
-    cdef Py_ssize_t end = 0, stop, at, i, run, count, k
+    cdef Py_ssize_t end = 0, stop, at, i, run, count, k, start
     cdef Py_ssize_t starts[32]
     cdef Py_ssize_t ends[32]
     cdef Text t = text_of(text)
     cdef Py_UCS4 c
     cdef bint named
-    if "@" not in text:
-        return terms
-    given, family = given_names(), surnames()
-    for start in address_starts(&t, text):
+    cdef frozenset given = None, family = None
+    cdef bint in_c = False
+    cdef int lists[32]
+    cdef Packed p
+    cdef Py_ssize_t sign = _next_at(&t, 0)
+    while sign != -1:  # contact.address_starts, each start read as it comes
+        start = sign
+        while start > 0 and sign - start < 70:
+            c = char_at(&t, start - 1)
+            if not (is_word(c) or c == 46 or c == 37 or c == 43 or c == 45):
+                break
+            start -= 1
+        sign = _next_at(&t, sign + 1)
         if start < end:
             continue
         stop = _local_match(&t, start, &at)
@@ -223,17 +447,33 @@ def email_name_terms(str text):
             run = i + 1
         if count < 2:
             continue
+        if given is None:
+            given, family = given_names(), surnames()
+            in_c = COMMON_IN_C and _names_ready(given, family)
+        if in_c:  # each part's lists read from its characters (only a part too long for a table is left over)
+            named = False
+            for k in range(count):
+                if _pack_lower(&t, starts[k], ends[k], &p, NULL) != 1:
+                    break
+                lists[k] = _name_lists(&p) | (4 if _in_common(&p) else 0)
+                named = named or lists[k] & 1
+            else:
+                if named:
+                    for k in range(count):
+                        if lists[k] & 3 and not lists[k] & 4:
+                            terms.add(_ascii_cased(&t, starts[k], ends[k], True))
+                continue
         lows = [_ascii_cased(&t, starts[k], ends[k], False) for k in range(count)]
         named = False
         for low in lows:
-            if low in given:
+            if PySet_Contains(given, low):
                 named = True
                 break
         if not named:
             continue
         for k in range(count):
             low = lows[k]
-            if (low in given or low in family) and low not in COMMON_WORDS:
+            if (PySet_Contains(given, low) or PySet_Contains(family, low)) and not PySet_Contains(COMMON, low):
                 terms.add(_ascii_cased(&t, starts[k], ends[k], True))
     return terms
 
@@ -250,27 +490,41 @@ cdef inline bint _free_after(const Text *t, Py_ssize_t end) noexcept:
     return not (is_word(c) or c == 45 or c == 64)
 
 
-cdef Py_ssize_t _word_before(const Text *t, Py_ssize_t start) noexcept:
+cdef inline Py_ssize_t _word_before(const Text *t, Py_ssize_t start) noexcept:
     """Where reference.word_before's word starts (it ends at the space at start - 1), or -1."""
-    cdef Py_ssize_t low = max(0, start - 40), p
+    cdef Py_ssize_t low = max(0, start - 40), p, count = 0
+    cdef Py_ssize_t free_at[40]  # from the right: each p past low whose character before is none of \w-@.
     cdef Py_UCS4 c
+    cdef const Py_UCS1 *s = <const Py_UCS1 *> t.data
     cdef Text before = t[0]
     before.n = start - 1  # the search ends there
+    if start - 1 > t.n or start - 1 - low > 40:
+        return -1
     for p in range(start - 2, low - 1, -1):  # after the last space or line break
-        c = char_at(t, p)
+        c = s[p] if t.kind == PyUnicode_1BYTE_KIND else char_at(t, p)
+        if c < 256:
+            if HELD[c]:
+                continue
+        elif is_word(c) or c == 45 or c == 64 or c == 46:
+            continue
         if c == 32 or c == 10:
             low = p + 1
             break
-    for p in range(low, start - 1):
-        c = char_at(t, p - 1)
-        if is_word(c) or c == 45 or c == 64 or c == 46:
-            continue
-        if token_end(&before, p) == start - 1:
-            return p
+        if p + 1 < start - 1:
+            free_at[count] = p + 1
+            count += 1
+    if low < start - 1:  # the leftmost first
+        c = char_at(t, low - 1)
+        if not (is_word(c) or c == 45 or c == 64 or c == 46) and token_end(&before, low) == start - 1:
+            return low
+    while count:
+        count -= 1
+        if token_end(&before, free_at[count]) == start - 1:
+            return free_at[count]
     return -1
 
 
-cdef Py_ssize_t _word_after(const Text *t, Py_ssize_t end) noexcept:
+cdef inline Py_ssize_t _word_after(const Text *t, Py_ssize_t end) noexcept:
     """Where reference._WORD_AFTER's word ends (it starts after the space at end), or -1."""
     cdef Py_ssize_t stop
     cdef Py_UCS4 c
@@ -285,25 +539,19 @@ cdef Py_ssize_t _word_after(const Text *t, Py_ssize_t end) noexcept:
     return stop
 
 
-cdef bint _plain_lower(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
+cdef inline bint _plain_lower(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
     """plain(name) and not name.isupper(), name being text[start:end]"""
-    cdef bint upper = False, lower = False
-    cdef Py_ssize_t k
-    cdef Py_UCS4 c
-    cdef int common = _common_at(t, start, end)
+    cdef int common = -1, cases = 0
+    if COMMON_IN_C:
+        common = _common_at(t, start, end, &cases)
     if common == -1:
         name = text[start:end]
         return plain(name, COMMON) and not name.isupper()
-    if common:
-        return False
-    for k in range(start, end):  # ASCII: isupper() is an upper-case letter and no lower-case one
-        c = char_at(t, k)
-        upper = upper or is_ascii_upper(c)
-        lower = lower or is_ascii_lower(c)
-    return lower or not upper
+    # ASCII: isupper() is an upper-case letter and no lower-case one
+    return not common and (cases & 2 or not cases & 1)
 
 
-cdef object _finding(const Text *t, str text, Py_ssize_t pos, Py_ssize_t end):
+cdef inline object _finding(const Text *t, str text, Py_ssize_t pos, Py_ssize_t end):
     """The reference's finding for a whole-word occurrence at text[pos:end], with the name-like words beside it."""
     cdef Py_ssize_t start = pos, stop = end, edge
     if pos > 0 and char_at(t, pos - 1) == 32:
@@ -351,19 +599,20 @@ cdef struct Variants:
 
 
 cdef inline bint _ascii_word_like(str word) noexcept:
-    """_word_like, in ASCII only."""
+    """_word_like, for an ASCII word."""
     cdef Py_ssize_t n = len(word), k
+    cdef const Py_UCS1 *chars = <const Py_UCS1 *> PyUnicode_DATA(word)
     cdef unsigned int c
     if not 0 < n <= MOST:
         return False
     for k in range(n):
-        c = word[k]
+        c = chars[k]
         if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or (c == 45 and k > 0)):
             return False
     return True
 
 
-cdef int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
+cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
     """One variant, unless the same characters are there already (the reference's variants are a set)."""
     cdef unsigned long long h = 0
     cdef Py_ssize_t k, i
@@ -394,30 +643,34 @@ cdef int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
 
 
 cdef int _add_ascii_term(Variants *v, str term) except -1:
-    """term, term.upper(), term.capitalize() and (four characters or more) term.lower(), for an ASCII term."""
+    """term, term.upper(), term.capitalize() and (four characters or more) term.lower(), for an ASCII term: each
+    one the term's earlier ones do not already spell."""
     cdef Py_ssize_t n = len(term), k
-    cdef unsigned char given[MOST]
+    cdef const Py_UCS1 *given = <const Py_UCS1 *> PyUnicode_DATA(term)
+    cdef unsigned char upper[MOST]
     cdef unsigned char changed[MOST]
     cdef unsigned int c
-    for k in range(n):
-        given[k] = <unsigned char> term[k]
     _add(v, given, n)
     for k in range(n):
         c = given[k]
-        changed[k] = c - 32 if 97 <= c <= 122 else c
-    _add(v, changed, n)
+        upper[k] = c - 32 if 97 <= c <= 122 else c
+    if memcmp(upper, given, n) != 0:
+        _add(v, upper, n)
+    changed[0] = upper[0]
     for k in range(1, n):
         c = given[k]
         changed[k] = c + 32 if 65 <= c <= 90 else c
-    _add(v, changed, n)
+    if memcmp(changed, given, n) != 0 and memcmp(changed, upper, n) != 0:
+        _add(v, changed, n)
     if n >= 4:
         c = given[0]
         changed[0] = c + 32 if 65 <= c <= 90 else c
-        _add(v, changed, n)
+        if memcmp(changed, given, n) != 0:  # any other repeat, _add drops
+            _add(v, changed, n)
     return 0
 
 
-cdef bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long long h,
+cdef inline bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long long h,
                       const Variants *v) noexcept:
     cdef Py_ssize_t i, k
     cdef const Variant *other
@@ -433,9 +686,11 @@ cdef bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long
     return False
 
 
-cdef int _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_ssize_t pos, list found) except -1:
+cdef inline Py_ssize_t _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_ssize_t pos,
+                         list found) except -1:
     """The finding for the run at pos (a variant's first character) when it starts after none of _inside_word or
-    '.' and equals one of the variants: only one of a variant's length and hash is compared."""
+    '.' and equals one of the variants: only one of a variant's length and hash is compared. Returns where the
+    characters it has read end (pos + 1 at least)."""
     cdef Py_ssize_t n = t.n, end = pos + 1
     cdef Py_UCS4 before
     cdef unsigned long long h = _mix(0, s[pos])
@@ -443,17 +698,17 @@ cdef int _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_
     if pos > 0:
         before = s[pos - 1]
         if _inside_word(before) or before == 46:
-            return 0
-    if end < n and (s[end] >= 128 or not v.seconds[s[end]]) and _inside_word(s[end]):
-        return 0  # the run goes on with a character no variant has second
-    while end < n and _inside_word(s[end]):
+            return end
+    if end < n and (s[end] >= 128 or not v.seconds[s[end]]) and _inside(s[end]):
+        return end  # the run goes on with a character no variant has second
+    while end < n and _inside(s[end]):
         h = _mix(h, s[end])
         end += 1
     slot = _slot(h)
     if (end - pos <= MOST and v.lengths >> (end - pos) & 1 and v.filter[slot >> 6] >> (slot & 63) & 1
             and _is_variant(s, pos, end - pos, h, v)):
         found.append(_finding(t, text, pos, end))
-    return 0
+    return end
 
 
 cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, list found) except -1:
@@ -468,30 +723,108 @@ cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, 
 
 
 cdef int _find_words_latin(const Py_UCS1 *s, const Text *t, str text, const Variants *v, list found) except -1:
-    """_find_words for a 1-byte text, where a run can start: one pass, testing a first character only after a
-    character that no run holds (the findings come in text order: any order is the reference's)."""
-    cdef Py_ssize_t pos
+    """_find_words for a 1-byte text, where a run can start: at a character HELD after one that is not, tested
+    only there (the findings come in text order: any order is the reference's). Sixteen characters at a time
+    where HELD16_OK, then one at a time."""
+    cdef Py_ssize_t pos = 0, n = t.n
+    cdef unsigned int held, high, starts, k, before = 0  # before: bit 0 set when s[pos - 1] is HELD
     cdef Py_UCS1 c
-    cdef unsigned char held = 0
-    for pos in range(t.n):
+    if HELD16_OK:
+        while pos + 16 <= n:
+            held = held16(s + pos, &high)
+            while high:  # a byte from 0x80: the table tells
+                k = lowest_bit(high)
+                high &= high - 1
+                if HELD[s[pos + k]]:
+                    held |= 1u << k
+            starts = held & ~((held << 1) | before)
+            before = held >> 15 & 1
+            while starts:
+                k = lowest_bit(starts)
+                starts &= starts - 1
+                if v.firsts[s[pos + k]]:
+                    _word_at(s, t, text, v, pos + k, found)
+            pos += 16
+    while pos < n:
         c = s[pos]
-        if v.firsts[c] > held:
+        if HELD[c] and not before and v.firsts[c]:
             _word_at(s, t, text, v, pos, found)
-        held = HELD[c]
+        before = HELD[c]
+        pos += 1
     return 0
 
 
+cdef inline bint _inside(Py_UCS4 c) noexcept:
+    """_inside_word, from the table below 256."""
+    if c < 256:
+        return INSIDE[c]
+    return _inside_word(c)
+
+
+cdef unsigned char INSIDE[256]  # _inside_word of each 1-byte character
 cdef unsigned char HELD[256]  # 1-byte characters a run holds, and '.': no run starts after one
 
 
 cdef int _fill_held() except -1:
     cdef unsigned int c
     for c in range(256):
+        INSIDE[c] = _inside_word(c)
         HELD[c] = _inside_word(c) or c == 46
     return 0
 
 
 _fill_held()
+
+
+# HELD for sixteen 1-byte characters at once where the compiler offers SSE2: a bit per ASCII character HELD (its
+# letters, digits and _-@.), and in *high a bit per byte from 0x80 (which HELD16_OK leaves to the table).
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #define ECHOES_SSE2 1
+    static inline unsigned int echoes_held16(const unsigned char *s, unsigned int *high) {
+        __m128i x = _mm_loadu_si128((const __m128i *) s);
+        __m128i folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        /* signed compares: a byte from 0x80 up is negative, below any letter or digit */
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
+        __m128i marks = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')), _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('.'))));
+        *high = (unsigned int) _mm_movemask_epi8(x);
+        return (unsigned int) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), marks));
+    }
+    #else
+    #define ECHOES_SSE2 0
+    static inline unsigned int echoes_held16(const unsigned char *s, unsigned int *high) { *high = 0xFFFF; return 0; }
+    #endif
+    """
+    const bint SSE2 "ECHOES_SSE2"
+    unsigned int held16 "echoes_held16"(const Py_UCS1 *s, unsigned int *high) noexcept nogil
+
+
+cdef bint _held16_agrees() noexcept:
+    """held16 gives HELD for each ASCII byte, wherever it stands in the sixteen: else only the table is read."""
+    cdef unsigned char block[16]
+    cdef unsigned int c, k, held, high
+    if not SSE2:
+        return False
+    for c in range(256):
+        for k in range(16):
+            memset(block, 32 if c != 32 else 33, 16)
+            block[k] = c
+            held = held16(block, &high)
+            if (high >> k & 1) != (c >= 128) or (c < 128 and (held >> k & 1) != HELD[c]):
+                return False
+            if (held | high) & ~(1u << k):  # the filler: neither HELD nor high
+                return False
+    return True
+
+
+cdef bint HELD16_OK = _held16_agrees()
 
 
 def find_terms(str text, terms):
@@ -506,7 +839,7 @@ def find_terms(str text, terms):
     cdef Text t = text_of(text)
     cdef Py_ssize_t pos, end
     cdef Variants v
-    cdef list given = list(terms)
+    given = terms if type(terms) is set or type(terms) is frozenset else list(terms)  # read once, unchanged
     memset(&v, 0, sizeof(v))
     v.capacity = 4 * len(given)
     v.items = <Variant *> malloc(v.capacity * sizeof(Variant)) if v.capacity else NULL

@@ -11,6 +11,7 @@ decided in C too, but their cue is the reference's own ACCOUNT_CUE, tried only w
 from cpython.unicode cimport Py_UNICODE_TODECIMAL, PyUnicode_1BYTE_KIND, PyUnicode_READ
 
 from libc.stdint cimport uint64_t
+from libc.string cimport memcmp, memcpy
 
 from doorman.boundary import financial
 from doorman.boundary.findings import Finding
@@ -120,6 +121,12 @@ cdef inline bint upper(Py_UCS4 c) noexcept:
 
 
 cdef inline Py_ssize_t digits_end(const Text *t, Py_ssize_t i) noexcept:
+    cdef const unsigned char *latin
+    if t.kind == PyUnicode_1BYTE_KIND:
+        latin = <const unsigned char *>t.data
+        while i < t.n and CLASSES[latin[i]] & DIGIT:
+            i += 1
+        return i
     while digit(at(t, i)):
         i += 1
     return i
@@ -201,6 +208,7 @@ cdef extern from *:
     unsigned int digits16 "doorman_financial_digits16"(const unsigned char *s) noexcept nogil
 
 
+
 # `\d` in a one-byte text is an ASCII digit (checked here: else the sixteen-at-a-time search is not used)
 cdef bint LATIN1_DIGITS_ASCII = all(chr(c).isdecimal() == (48 <= c <= 57) for c in range(256))
 
@@ -233,12 +241,14 @@ cdef Py_ssize_t next_four_digits(const Text *t, Py_ssize_t i, Py_ssize_t *end) n
 
 
 cdef Py_ssize_t next_nine(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
-    """next_run(t, i, NINE_LENGTH, SEPARATED_DIGITS, end) as NationalIdRecogniser needs it: where the probe reads
-    a ' ' or '-' with no digit on either side, the search goes on after it. No SSN or SIN match holds such a
-    character (their separators stand between digits), and one that starts by the probe reaches it."""
+    """next_run(t, i, NINE_LENGTH, SEPARATED_DIGITS, end) as NationalIdRecogniser needs it: on a one-byte text,
+    where the probe reads a ' ' or '-' without a digit on both sides, or a digit with none on either side, the
+    search goes on after it. No SSN or SIN match holds such a character (their separators stand between digits,
+    their digits come in groups of two or more), and one that starts by the probe reaches it."""
     cdef Py_ssize_t probe, start, stop
     cdef const unsigned char *latin
     cdef unsigned char here
+    cdef bint digit_before, digit_after
     if t.kind != PyUnicode_1BYTE_KIND:
         return next_run(t, i, NINE_LENGTH, SEPARATED_DIGITS, end)
     latin = <const unsigned char *>t.data
@@ -247,9 +257,12 @@ cdef Py_ssize_t next_nine(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept
         if probe >= t.n:
             return t.n
         here = CLASSES[latin[probe]]
-        if not here & SEPARATED_DIGITS or not here & DIGIT and not CLASSES[latin[probe - 1]] & DIGIT and not (
-            probe + 1 < t.n and CLASSES[latin[probe + 1]] & DIGIT
-        ):
+        if not here & SEPARATED_DIGITS:
+            i = probe + 1
+            continue
+        digit_before = CLASSES[latin[probe - 1]] & DIGIT
+        digit_after = probe + 1 < t.n and CLASSES[latin[probe + 1]] & DIGIT
+        if not (digit_before or digit_after if here & DIGIT else digit_before and digit_after):
             i = probe + 1
             continue
         start = widen(latin, t.n, i, probe, SEPARATED_DIGITS, &stop)
@@ -518,6 +531,24 @@ cdef bint holds_key(const Text *t, Py_ssize_t low, Py_ssize_t high, const char *
     text[low:high], matched as `(?i)` matches them."""
     cdef Py_ssize_t p, k, key
     cdef unsigned int first
+    cdef const unsigned char *latin = <const unsigned char *>t.data
+    if t.kind == PyUnicode_1BYTE_KIND:  # the same, reading bytes (low and high are in the text)
+        for p in range(low, high):
+            first = <unsigned int> FOLD_LATIN[latin[p]] - 97
+            if first >= 26 or not (firsts >> first) & 1:
+                continue
+            key = 0
+            while keys[key]:
+                k = 0
+                while 97 <= keys[key + k] <= 122 and p + k < high and FOLD_LATIN[latin[p + k]] == keys[key + k]:
+                    k += 1
+                if keys[key + k] == 0 or keys[key + k] == 124:
+                    return True
+                while keys[key] and keys[key] != 124:
+                    key += 1
+                if keys[key]:
+                    key += 1
+        return False
     for p in range(low, high):
         first = <unsigned int> fold_code(at(t, p)) - 97
         if first >= 26 or not (firsts >> first) & 1:
@@ -560,7 +591,7 @@ class NationalIdRecogniser:
         cdef Text t = text_of(text)
         cdef Py_ssize_t i = 0, j, e, k, start, run_end, ssn_end = 0, grouped_end = 0, bare_end = 0
         cdef Py_UCS4 digits[9]
-        cdef Py_UCS4 separator
+        cdef Py_UCS4 separator, third
         cdef const unsigned char *latin = <const unsigned char *>t.data
         cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
         while True:
@@ -576,30 +607,36 @@ class NationalIdRecogniser:
                         continue
                     # every match opens with three digits, then ' ' or '-' (SSN, NINE_GROUPED) or a digit
                     # (NINE_BARE); i + 8 is in the run
+                    third = latin[i + 3]
                     if not (CLASSES[latin[i + 1]] & DIGIT and CLASSES[latin[i + 2]] & DIGIT and (
-                        CLASSES[latin[i + 3]] & DIGIT or latin[i + 3] == 32 or latin[i + 3] == 45
+                        CLASSES[third] & DIGIT or third == 32 or third == 45
                     )):
                         continue
                 elif not (digit(at(&t, i)) and number_may_start(&t, i)):
                     continue
-                # each pattern skips the starts inside its own last match, as match_at does
-                if i >= ssn_end:
-                    e = ssn_match(&t, i)
-                    if e >= 0:
-                        ssn_end = e
-                        ssns.append(finding(i, e, "SSN", 7))
-                if i >= grouped_end:
-                    e = nine_digits(&t, i, 7, digits, &separator)
-                    if e >= 0 and number_may_end(&t, e):
-                        grouped_end = e
-                        if luhn(digits, 9) and digits[0] != 48 and digits[0] != 56:
-                            grouped = [] if grouped is None else grouped
-                            grouped.append(finding(i, e, "SIN", 7))
-                        elif cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 40) or cue_in(
-                            text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 40
-                        ):
-                            grouped = [] if grouped is None else grouped
-                            grouped.append(finding(i, e, "SSN", 7))
+                else:
+                    third = at(&t, i + 3)
+                # SSN and NINE_GROUPED hold a separator at i + 3 and again at i + 6 or i + 7; NINE_BARE a digit
+                if third == 32 or third == 45:
+                    # each pattern skips the starts inside its own last match, as match_at does
+                    if i >= ssn_end and at(&t, i + 6) == third:
+                        e = ssn_match(&t, i)
+                        if e >= 0:
+                            ssn_end = e
+                            ssns.append(finding(i, e, "SSN", 7))
+                    if i >= grouped_end and at(&t, i + 7) == third:
+                        e = nine_digits(&t, i, 7, digits, &separator)
+                        if e >= 0 and number_may_end(&t, e):
+                            grouped_end = e
+                            if luhn(digits, 9) and digits[0] != 48 and digits[0] != 56:
+                                grouped = [] if grouped is None else grouped
+                                grouped.append(finding(i, e, "SIN", 7))
+                            elif cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 40) or cue_in(
+                                text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 40
+                            ):
+                                grouped = [] if grouped is None else grouped
+                                grouped.append(finding(i, e, "SSN", 7))
+                    continue
                 j = digits_end(&t, i + 1)
                 if i >= bare_end and j - i == 9 and number_may_end(&t, j):
                     bare_end = j
@@ -654,6 +691,8 @@ cdef void load_cue_words(tuple words) except *:
 
 
 load_cue_words(financial._ACCOUNT_WORDS)
+# fold_code of each Latin-1 character where it is ASCII, else 0 (an index of CUE_PAIRS that no pair holds)
+cdef unsigned char FOLD_LATIN[256]
 
 
 cdef inline Py_UCS4 fold_code(Py_UCS4 c) noexcept:
@@ -663,6 +702,16 @@ cdef inline Py_UCS4 fold_code(Py_UCS4 c) noexcept:
     if letter or c >= 128:
         return letter
     return c
+
+
+cdef void load_fold_latin() noexcept:
+    cdef Py_UCS4 c, folded
+    for c in range(256):
+        folded = fold_code(c)
+        FOLD_LATIN[c] = folded if folded < 128 else 0
+
+
+load_fold_latin()
 
 
 cdef bint cue_word_at(const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t high) noexcept:
@@ -748,9 +797,13 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
                 low = newline - latin + 1
         for p in range(core_end - 1, low - 1, -1):
             c = latin[p]
+            # a match holds only CUE_CHAR_OK characters before core_end: none opens before this one
+            if not CUE_CHAR_OK[c]:
+                return False
             if (
                 CUE_OPENS_LATIN[c]
                 and not (p > 0 and CLASSES[latin[p - 1]] & ALNUM)
+                and CUE_PAIRS[FOLD_LATIN[c]][FOLD_LATIN[latin[p + 1]]]  # p + 1 <= core_end < n
                 and cue_at(text, t, p, c, start, core_end)
             ):
                 return True
@@ -766,17 +819,37 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
     return False
 
 
+# ACCOUNT_CUE's verdict on a window of a one-byte text (opening after no letter or digit, as cue_before calls it:
+# then the verdict depends on the window's characters alone), in a small direct-mapped table by its bytes
+DEF CUE_SLOTS = 256
+DEF CUE_KEY_MOST = 40
+cdef Py_ssize_t CUE_SLOT_SIZES[CUE_SLOTS]  # 0: an empty slot (no window is empty)
+cdef unsigned char CUE_SLOT_BYTES[CUE_SLOTS][CUE_KEY_MOST]
+cdef bint CUE_SLOT_VERDICTS[CUE_SLOTS]
+
+
 cdef bint cue_at(str text, const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t start, Py_ssize_t core_end) except -1:
     """ACCOUNT_CUE matches text[p:start] whole, at p (which holds c) opening after no letter or digit; in a text of
     Latin-1, text[p:core_end] is what it holds before its closing punctuation (none read where core_end is p)."""
     cdef Py_ssize_t k
     cdef const unsigned char *latin = <const unsigned char *>t.data
+    cdef Py_ssize_t size = start - p, slot
+    cdef uint64_t key = <uint64_t> size
+    cdef bint verdict
     if not cue_word_at(t, p, c, start):
         return False
-    if t.kind == PyUnicode_1BYTE_KIND:
-        for k in range(p, core_end):
-            if not CUE_CHAR_OK[latin[k]]:
-                return False
+    if t.kind == PyUnicode_1BYTE_KIND:  # cue_before has read text[p:core_end] as CUE_CHAR_OK
+        if size <= CUE_KEY_MOST:  # the verdicts seen, kept in C by the window's bytes
+            for k in range(p, start):
+                key = (key ^ latin[k]) * 0x100000001B3ULL
+            slot = <Py_ssize_t> (key >> 56) % CUE_SLOTS
+            if CUE_SLOT_SIZES[slot] == size and memcmp(CUE_SLOT_BYTES[slot], latin + p, size) == 0:
+                return CUE_SLOT_VERDICTS[slot]
+            verdict = ACCOUNT_CUE_MATCH(text, p, start) is not None
+            CUE_SLOT_SIZES[slot] = size
+            memcpy(CUE_SLOT_BYTES[slot], latin + p, size)
+            CUE_SLOT_VERDICTS[slot] = verdict
+            return verdict
     window = text[p:start]
     if window in CUES_KNOWN:
         return True
@@ -834,8 +907,14 @@ cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e) noexcept:
     a digit or '-' next, which the look-ahead refuses)."""
     cdef Py_ssize_t p
     cdef Py_UCS4 c
+    cdef const unsigned char *latin = <const unsigned char *>t.data
     if not 4 <= e - q <= 25 or not digit(at(t, e - 1)):
         return False
+    if t.kind == PyUnicode_1BYTE_KIND:  # q and e are in the text
+        for p in range(q, e):
+            if not (latin[p] == 45 or CLASSES[latin[p]] & DIGIT):
+                return False
+        return not (at(t, e) == 46 and digit(at(t, e + 1)))
     for p in range(q, e):
         c = at(t, p)
         if not (c == 45 or digit(c)):
@@ -915,6 +994,8 @@ class AccountNumberRecogniser:
         cdef list prefixed = [], tokens = []
         cdef Text t = text_of(text)
         cdef Py_ssize_t i = 0, start, run_end, q, e, prefixed_end = 0
+        cdef const unsigned char *latin = <const unsigned char *>t.data
+        cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
         while True:
             # Both patterns match a whole run of word characters and '-' (their look-behind and look-ahead refuse
             # one around it) holding a run of 4 digits or more (ACCOUNT_PREFIXED's \d{5,16}, ACCOUNT_TOKEN's
@@ -923,14 +1004,24 @@ class AccountNumberRecogniser:
             if i >= t.n:
                 break
             start = i
-            while word_or_dash(at(&t, start - 1)):
-                start -= 1
-            while word_or_dash(at(&t, run_end)):
-                run_end += 1
-            # ACCOUNT_PREFIXED: a prefix of capitals, '-'?, then digits
             q = start
-            while upper(at(&t, q)):
-                q += 1
+            if one_byte:  # the same, reading bytes
+                while start > 0 and CLASSES[latin[start - 1]] & WORD_OR_DASH:
+                    start -= 1
+                while run_end < t.n and CLASSES[latin[run_end]] & WORD_OR_DASH:
+                    run_end += 1
+                q = start
+                while 65 <= latin[q] <= 90:  # stops by the digit at i
+                    q += 1
+            else:
+                while word_or_dash(at(&t, start - 1)):
+                    start -= 1
+                while word_or_dash(at(&t, run_end)):
+                    run_end += 1
+                q = start
+                while upper(at(&t, q)):
+                    q += 1
+            # ACCOUNT_PREFIXED: a prefix of capitals, '-'?, then digits
             if q > start and start >= prefixed_end:
                 e = prefixed_digits_end(&t, q + 1 if at(&t, q) == 45 else q)
                 if e == run_end and account_prefix(text, &t, start, q):

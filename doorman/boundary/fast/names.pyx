@@ -2,8 +2,9 @@
 """doorman.boundary.names's PersonRecogniser, compiled: the same findings in the same order.
 
 One pass over the text finds the places a name or a cue can be (runs of capitalised words, greeting and
-title words, line starts, ':' and '=', ", ", bracketed addresses, the verbs said of people); the reference's
-patterns confirm the rare candidates, and its logic runs on those few. Words are looked up in the name lists
+title words, line starts, ':' and '=', ", ", bracketed addresses, the verbs said of people); the cues (greetings and
+titles, sign-offs, lists, "my name is") are matched in C, read from the reference's patterns, and its other
+patterns confirm the rare candidates; its logic runs on those few. Words are looked up in the name lists
 in place, through a C table of the lists, without making a str of each.
 """
 
@@ -70,7 +71,6 @@ cdef frozenset GIVEN = given_names()
 cdef frozenset SURNAMES = surnames()
 cdef object COMMON = COMMON_WORDS
 
-cdef object TITLE_MATCH = names.TITLE_CUE.match
 cdef object TITLE_GATE_SEARCH = names._TITLE_GATE.search
 cdef object SIGN_OFF_MATCH = names.SIGN_OFF.match
 cdef object SELF_MATCH = names.SELF_CUE.match
@@ -1001,6 +1001,388 @@ cdef bint verb_at(const Text *t, Py_ssize_t i, unsigned int letter) noexcept:
     return False
 
 
+# TITLE_CUE and SELF_CUE, matched in C: their words in CUE_CHARS, each alternative [CUE_AT[k], CUE_AT[k] + CUE_LENGTH[k])
+DEF CUE_ROOM = 2048
+DEF CUE_WORDS = 256
+cdef Py_UCS4 CUE_CHARS[CUE_ROOM]
+cdef Py_ssize_t CUE_AT[CUE_WORDS]
+cdef Py_ssize_t CUE_LENGTH[CUE_WORDS]
+cdef bint CUE_ASCII[CUE_WORDS]
+cdef int GREETINGS_FROM = 0, GREETINGS_TO = 0, HONORIFICS_FROM = 0, HONORIFICS_TO = 0, SELVES_FROM = 0, SELVES_TO = 0
+cdef Py_ssize_t _cue_used = 0
+cdef int _cue_count = 0
+
+
+cdef int _store_cues(list words) except -1:
+    """Stores `words` (in order) as CUE alternatives; returns the first one's index."""
+    global _cue_used, _cue_count
+    cdef int first = _cue_count
+    for word in words:
+        if _cue_count >= CUE_WORDS or _cue_used + len(word) > CUE_ROOM or not word:
+            raise _Drift("too many cue words for the compiled twin")
+        CUE_AT[_cue_count] = _cue_used
+        CUE_LENGTH[_cue_count] = len(word)
+        CUE_ASCII[_cue_count] = word.isascii()
+        for ch in word:
+            CUE_CHARS[_cue_used] = ord(ch)
+            _cue_used += 1
+        _cue_count += 1
+    return first
+
+
+cdef inline bint literal_at(const Text *t, Py_ssize_t i, int k) noexcept:
+    """CUE alternative k, as written, at i"""
+    cdef Py_ssize_t j, at = CUE_AT[k], length = CUE_LENGTH[k]
+    if i < 0 or i + length > t.n:
+        return False
+    for j in range(length):
+        if char_at(t, i + j) != CUE_CHARS[at + j]:
+            return False
+    return True
+
+
+cdef Py_ssize_t honorific_then_name(const Text *t, Py_ssize_t p) noexcept:
+    """`(?:HONORIFICS)\.? (?=TOKEN)` at p: where it ends, or -1 (each honorific tried in the pattern's order)."""
+    cdef int k
+    cdef Py_ssize_t q
+    for k in range(HONORIFICS_FROM, HONORIFICS_TO):
+        if not literal_at(t, p, k):
+            continue
+        q = p + CUE_LENGTH[k]
+        if char_at(t, q) == 46:
+            q += 1
+        if char_at(t, q) != 32:  # a '.' given back leaves '.' where the space must be
+            continue
+        if token_end(t, q + 1) >= 0:
+            return q + 1
+    return -1
+
+
+cdef Py_ssize_t title_cue_end(const Text *t, Py_ssize_t i) noexcept:
+    """TITLE_CUE.match(text, i).end(), or -1: each alternative tried in the pattern's order, as the regex
+    backtracks through them."""
+    cdef int k
+    cdef Py_ssize_t j, e
+    if is_word(char_at(t, i - 1)) and i > 0:
+        return -1
+    for k in range(GREETINGS_FROM, GREETINGS_TO):
+        if not literal_at(t, i, k):
+            continue
+        j = i + CUE_LENGTH[k]
+        if char_at(t, j) == 44:
+            j += 1
+        if char_at(t, j) != 32:  # a ',' given back leaves ',' where the space must be
+            continue
+        e = honorific_then_name(t, j + 1)
+        if e >= 0:
+            return e
+        if token_end(t, j + 1) >= 0:
+            return j + 1
+    return honorific_then_name(t, i)
+
+
+
+
+DEF CUE_UNSURE = -2
+
+
+cdef Py_ssize_t self_cue_end(const Text *t, Py_ssize_t i) noexcept:
+    """SELF_CUE.match(text, i).end(), -1 for no match, or CUE_UNSURE where a phrase beyond ASCII is to be
+    judged (left to the regex)."""
+    cdef int k
+    cdef Py_ssize_t j, at, length
+    cdef Py_UCS4 w, c
+    if is_word(char_at(t, i - 1)) and i > 0:
+        return -1
+    if not is_word(char_at(t, i)):
+        return -1
+    for k in range(SELVES_FROM, SELVES_TO):
+        at = CUE_AT[k]
+        length = CUE_LENGTH[k]
+        if i + length > t.n:
+            continue
+        for j in range(length):
+            w = CUE_CHARS[at + j]
+            c = char_at(t, i + j)
+            if 97 <= w <= 122:
+                if not same_letter(c, w):
+                    break
+            elif w < 128 and c != w:
+                break
+        else:
+            # a phrase beyond ASCII matched by its ASCII characters alone: the regex judges the others
+            if not CUE_ASCII[k]:
+                return CUE_UNSURE
+            if char_at(t, i + length) == 32 and token_end(t, i + length + 1) >= 0:
+                return i + length + 1
+    return -1
+
+
+cdef int SIGNS_FROM = 0, SIGNS_TO = 0, LISTS_FROM = 0, LISTS_TO = 0
+
+
+cdef int ci_at(const Text *t, Py_ssize_t i, int k) noexcept:
+    """CUE alternative k (lower-case, SPACE_MARK for `\s`) at i under IGNORECASE: 1 when it matches, 0 when it
+    does not, -1 when only the regex can tell (a character beyond ASCII in it, met by another)."""
+    cdef Py_ssize_t j, at = CUE_AT[k], length = CUE_LENGTH[k]
+    cdef Py_UCS4 w, c
+    cdef bint unsure = False
+    if i < 0 or i + length > t.n:
+        return 0
+    for j in range(length):
+        w = CUE_CHARS[at + j]
+        c = char_at(t, i + j)
+        if w == SPACE_MARK:
+            if not is_space(c):
+                return 0
+        elif 97 <= w <= 122:
+            if not same_letter(c, w):
+                return 0
+        elif w < 128:
+            if c != w:
+                return 0
+        elif c != w:
+            if c < 128 and not (w == 0x130 or w == 0x131 or w == 0x17F or w == 0x212A):
+                return 0  # no other character beyond ASCII is equated with an ASCII one
+            unsure = True
+    return -1 if unsure else 1
+
+
+cdef Py_ssize_t sign_off_match_end(const Text *t, Py_ssize_t i) noexcept:
+    """SIGN_OFF.match(text, i).end(), -1 for no match, or CUE_UNSURE where only the regex can tell."""
+    cdef Py_ssize_t j, k, e
+    cdef Py_UCS4 c
+    cdef int kind, found
+    if i > 0 and char_at(t, i - 1) != 10 and char_at(t, i - 1) != 62:
+        return -1
+    j = skip_blanks(t, i)
+    if char_at(t, j) == 60:
+        # `(?:<[a-z]{1,6}>)?`: one to six letters and '>'; without it no word can match at the '<'
+        k = j + 1
+        while k - j <= 6:
+            c = char_at(t, k)
+            if c >= 128:
+                return CUE_UNSURE
+            if not ascii_fold(c):
+                break
+            k += 1
+        if k == j + 1 or char_at(t, k) != 62:
+            return -1
+        j = k + 1
+    for kind in range(SIGNS_FROM, SIGNS_TO):
+        found = ci_at(t, j, kind)
+        if found == 0:
+            continue
+        if found < 0:
+            return CUE_UNSURE
+        e = sign_off_tail(t, j + CUE_LENGTH[kind])
+        if e != -1:
+            return e
+    return -1
+
+
+cdef Py_ssize_t sign_off_tail(const Text *t, Py_ssize_t j) noexcept:
+    """`[,.!]?[ \t]*(?:\n|<br ?/?>)[ \t]*(?=TOKEN)` (IGNORECASE) at j: where it ends, -1, or CUE_UNSURE."""
+    cdef Py_UCS4 c = char_at(t, j)
+    cdef int found
+    if c == 44 or c == 46 or c == 33:
+        j += 1
+    j = skip_blanks(t, j)
+    c = char_at(t, j)
+    if c == 10:
+        j += 1
+    elif c == 60 and same_letter(char_at(t, j + 1), 98) and same_letter(char_at(t, j + 2), 114):
+        j += 3
+        if char_at(t, j) == 32:
+            j += 1
+        if char_at(t, j) == 47:
+            j += 1
+        if char_at(t, j) != 62:
+            return -1
+        j += 1
+    else:
+        return -1
+    j = skip_blanks(t, j)
+    found = ci_token_at(t, j)
+    return j if found > 0 else -1 if found == 0 else CUE_UNSURE
+
+
+cdef inline bint is_ascii_letter(Py_UCS4 c) noexcept:
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+cdef int ci_token_at(const Text *t, Py_ssize_t j) noexcept:
+    """`(?=TOKEN)` at j under IGNORECASE (as in SIGN_OFF, where UP and LOW then take either case): 1, 0, or -1 where
+    a character beyond ASCII leaves it to the regex. Its first piece suffices: `[UP][LOW]`, `[UP]['’][UP][LOW]` or
+    `[UP]\\.`; an ASCII character is in either class (either case) exactly when it is a letter."""
+    cdef Py_UCS4 c = char_at(t, j), d
+    if c >= 128:
+        return -1
+    if not is_ascii_letter(c):
+        return 0
+    d = char_at(t, j + 1)
+    if is_ascii_letter(d) or d == 46:
+        return 1
+    if d == 39 or d == RIGHT_QUOTE:
+        c = char_at(t, j + 2)
+        d = char_at(t, j + 3)
+        if c >= 128 or d >= 128:
+            return -1
+        return 1 if is_ascii_letter(c) and is_ascii_letter(d) else 0
+    return -1 if d >= 128 else 0
+
+
+cdef Py_ssize_t list_cue_end(const Text *t, Py_ssize_t i) noexcept:
+    """LIST_CUE.match(text, i).end(), -1 for no match, or CUE_UNSURE where only the regex can tell."""
+    cdef Py_ssize_t j, e
+    cdef int kind, found
+    if i > 0 and char_at(t, i - 1) != 10:
+        return -1
+    j = skip_blanks(t, i)
+    for kind in range(LISTS_FROM, LISTS_TO):
+        found = ci_at(t, j, kind)
+        if found == 0:
+            continue
+        if found < 0:
+            return CUE_UNSURE
+        e = j + CUE_LENGTH[kind]
+        if is_space(char_at(t, e)) and char_at(t, e + 1) == 58:
+            return skip_blanks(t, e + 2)
+        if char_at(t, e) == 58:
+            return skip_blanks(t, e + 1)
+    return -1
+
+
+# SELF_CUE read backwards in a one-byte text, from the name after it: its phrases by their last letter
+# (SELF_BY_LAST[letter - 97][:SELF_LAST_COUNT[letter - 97]], CUE indexes)
+DEF SELF_PER_LETTER = 16
+cdef int SELF_BY_LAST[26][SELF_PER_LETTER]
+cdef int SELF_LAST_COUNT[26]
+cdef bint SELF_BACKWARD = False
+
+
+def _fill_self_backward():
+    """SELF_BY_LAST, and whether SELF_CUE can be read backwards exactly in a one-byte text: each phrase ends with an
+    ASCII letter, none is another one's words and more (so at most one phrase matches at a place), and each of
+    their characters beyond ASCII is equated (IGNORECASE) with no other Latin-1 character."""
+    global SELF_BACKWARD
+    cdef int k, letter
+    phrases = []
+    for k in range(SELVES_FROM, SELVES_TO):
+        phrases.append("".join([chr(<int> CUE_CHARS[CUE_AT[k] + j]) for j in range(CUE_LENGTH[k])]))
+    for a in phrases:
+        if not ("a" <= a[len(a) - 1] <= "z") or any(b.startswith(a + " ") for b in phrases):
+            return
+        for ch in a:
+            if ord(ch) >= 128 and [c for c in range(256) if re.match("(?i)" + re.escape(ch), chr(c))] != [ord(ch)]:
+                return
+    for k in range(SELVES_FROM, SELVES_TO):
+        letter = <int> CUE_CHARS[CUE_AT[k] + CUE_LENGTH[k] - 1] - 97
+        if SELF_LAST_COUNT[letter] >= SELF_PER_LETTER:
+            return
+        SELF_BY_LAST[letter][SELF_LAST_COUNT[letter]] = k
+        SELF_LAST_COUNT[letter] += 1
+    SELF_BACKWARD = True
+
+
+cdef Py_ssize_t self_cue_before(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t p, Py_ssize_t low) noexcept:
+    """In a one-byte text, where a SELF_CUE match ending at p (a space before it, TOKEN's capital at it) starts, at
+    `low` or after; -1 when none. At most one phrase can match at one place (_fill_self_backward)."""
+    cdef Py_ssize_t q, j, at, length
+    cdef unsigned int letter
+    cdef int m, k
+    cdef Py_UCS4 w, c
+    if p < 2:
+        return -1
+    letter = ascii_fold(s[p - 2])
+    if not letter:
+        return -1
+    letter -= 97
+    for m in range(SELF_LAST_COUNT[letter]):
+        k = SELF_BY_LAST[letter][m]
+        length = CUE_LENGTH[k]
+        q = p - 1 - length
+        if q < low or q < 0:
+            continue
+        if q > 0 and WORD_LATIN1[s[q - 1]]:
+            continue
+        at = CUE_AT[k]
+        for j in range(length):
+            w = CUE_CHARS[at + j]
+            c = s[q + j]
+            if 97 <= w <= 122:
+                if not same_letter(c, w):
+                    break
+            elif c != w:
+                break
+        else:
+            return q
+    return -1
+
+
+def _spelled_in_order(items):
+    """Every string the parsed `items` match (SPACE_MARK for `\s`), in the order the regex prefers them."""
+    spelled = [""]
+    for op, av in items:
+        if op is _sre.LITERAL and av != SPACE_MARK:
+            options = [chr(av)]
+        elif op is _sre.IN and list(av) == _SPACE_CLASS:
+            options = [chr(SPACE_MARK)]
+        elif op is _sre.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
+            options = _spelled_in_order(av[3])
+        elif op is _sre.BRANCH:
+            options = []
+            for alternative in av[1]:
+                options += _spelled_in_order(alternative)
+        elif op is _sre.MAX_REPEAT and av[0] == 0 and av[1] == 1:
+            options = _spelled_in_order(av[2]) + [""]
+        else:
+            raise _Drift("a cue's words are not spelled out plainly")
+        spelled = [a + b for a in spelled for b in options]
+        if len(spelled) > 100:
+            raise _Drift("a cue's words are too many to spell out")
+    return spelled
+
+
+def _cue_words(pattern, head, tail):
+    """The words of `pattern` (its source `head` (?:WORDS) `tail`), spelled out in the regex's order, lower-case."""
+    source = pattern.pattern
+    if not (source.startswith(head) and source.endswith(tail)) or pattern.flags != re.I | re.M | re.U:
+        raise _Drift(f"{source[:40]!r} is not shaped as the compiled twin reads it")
+    middle = source[len(head):len(source) - len(tail)]
+    words = _spelled_in_order(_sre_parser.parse(middle, pattern.flags).data)
+    if not words or "" in words or any(w != w.lower() or w.startswith("<") or w[0].isspace() and len(w) < 2
+                                       for w in words):
+        raise _Drift(f"{source[:40]!r}'s words are not as the compiled twin reads them")
+    return words
+
+
+def _build_cues():
+    """TITLE_CUE's and SELF_CUE's alternatives, from the reference; _Drift when either is not shaped as read."""
+    global GREETINGS_FROM, GREETINGS_TO, HONORIFICS_FROM, HONORIFICS_TO, SELVES_FROM, SELVES_TO
+    global SIGNS_FROM, SIGNS_TO, LISTS_FROM, LISTS_TO
+    greetings = names._GREETINGS.split("|")
+    honorifics = names._HONORIFICS.split("|")
+    title = rf"(?<![\w])(?:(?:{names._GREETINGS}),? (?:(?:{names._HONORIFICS})\.? )?|(?:{names._HONORIFICS})\.? )(?={name_words.TOKEN})"
+    if names.TITLE_CUE.pattern != title or names.TITLE_CUE.flags != re.UNICODE:
+        raise _Drift("TITLE_CUE is not shaped as the compiled twin reads it")
+    if not all(re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", w) for w in greetings + honorifics):
+        raise _Drift("a greeting or title is not plain words")
+    self_source = re.fullmatch(r"\(\?i:\\b\(\?:([a-zß' |]+)\)\) \(\?=(.*)\)", names.SELF_CUE.pattern, re.S)
+    if (self_source is None or self_source.group(2) != name_words.TOKEN or names.SELF_CUE.flags != re.UNICODE
+            or not all(re.fullmatch(r"[a-zß' ]+", w) for w in self_source.group(1).split("|"))):
+        raise _Drift("SELF_CUE is not shaped as the compiled twin reads it")
+    GREETINGS_FROM = _store_cues(greetings)
+    GREETINGS_TO = HONORIFICS_FROM = _store_cues(honorifics)
+    HONORIFICS_TO = SELVES_FROM = _store_cues(self_source.group(1).split("|"))
+    SELVES_TO = _cue_count
+    SIGNS_FROM = _store_cues(_cue_words(names.SIGN_OFF, r"(?im)(?:^|(?<=>))[ \t]*(?:<[a-z]{1,6}>)?(?:",
+                                        r")[,.!]?[ \t]*(?:\n|<br ?/?>)[ \t]*(?=" + name_words.TOKEN + ")"))
+    SIGNS_TO = LISTS_FROM = _store_cues(_cue_words(names.LIST_CUE, r"(?im)^[ \t]*(?:", r")\s?:[ \t]*"))
+    LISTS_TO = _cue_count
+    _fill_self_backward()
+
+
 def _build():
     """The tables the loop reads, from the reference's patterns and lists; _Drift when they changed shape."""
     global TITLE_LONGEST, HONORIFIC_LONGEST, VERB_LONGEST
@@ -1040,6 +1422,7 @@ def _build():
     _store(SELF_WORDS_GROUP, SELF_WORDS)
     _store(VERB_WORDS_GROUP, VERB_WORDS)
     _store(LIST_WORDS_GROUP, LIST_WORDS)
+    _build_cues()
     if any("\0" in w for w in SELF_WORDS + VERB_WORDS + LIST_WORDS):
         raise _Drift("a gate word holds NUL")
 
@@ -1396,6 +1779,8 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
     cdef list verb_found = None
     cdef object m
     cdef unsigned char skip
+    # SELF_CUE read backwards from the name after it (a one-byte text): a word's first letters then say nothing
+    cdef bint self_backward = unit is Py_UCS1 and SELF_BACKWARD
     while i < n:
         if i > 0 and prev != 10 and not (has_lt and prev == 62):
             # step over what none of the tests below would act on (see SKIP_CLASS), prev kept as they leave it
@@ -1403,8 +1788,8 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                 c = s[i]
                 skip = SKIP_CLASS[c] if c < 256 else SKIP_NONE
                 if skip == SKIP_WORD or (
-                        skip == SKIP_SELF_LETTER and not (self_pair(<unsigned int> c - 97, unit_at(s, n, i + 1))
-                                                          and self_third(<unsigned int> c - 97, unit_at(s, n, i + 2)))):
+                        skip == SKIP_SELF_LETTER and (self_backward or not (self_pair(<unsigned int> c - 97, unit_at(s, n, i + 1))
+                                                          and self_third(<unsigned int> c - 97, unit_at(s, n, i + 2))))):
                     # the commonest first
                     j = word_end_in(s, n, i + 1)
                     if j < n and s[j] == 32:
@@ -1454,29 +1839,39 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                     if follows or (TITLE_OPENER_LETTER[c] and d == 32 and capital_follows(&t, word_end_in(s, n, j + 1))):
                         f = word_flags(&t, i, j, AS_WRITTEN) if (TITLE_LENGTHS[c] >> (j - i)) & 1 else 0
                         if (f & TITLE_KEY) and (follows or (f & OPENER_KEY)):
-                            m = TITLE_MATCH(text, i)
-                            if m is not None:
-                                title_end = m.end()
+                            e = title_cue_end(&t, i)
+                            if e >= 0:
+                                title_end = e
                                 if title_ends is None:
                                     title_ends = []
                                 title_ends.append(title_end)
                                 if j - i > 1 or d == 46:
                                     title_gate_sure = True
             # SELF_CUE
-            folded = ascii_fold(c)
+            if (self_backward and self_gate != 0 and prev == 32 and i >= self_end + 2
+                    and is_up(c)):
+                # SELF_CUE, read backwards from the name it is followed by
+                j = self_cue_before(<const Py_UCS1 *> s, n, i, self_end)
+                e = i if j >= 0 and token_end(&t, i) >= 0 else -1
+            else:
+                e = -1
+            folded = 0 if self_backward else ascii_fold(c)
             if (folded and PAIR[SELF_GROUP][folded - 97][pair_code(unit_at(s, n, i + 1), True)] and i >= self_end
                     and self_gate != 0 and self_phrase_at(&t, i, folded)):
-                m = SELF_MATCH(text, i)
-                if m is not None:
-                    if self_gate < 0:
-                        self_gate = mentions(text, SELF_WORDS) if unsafe_text(&t) else mentioned(&t, SELF_WORDS_GROUP)
-                    if self_gate:
-                        self_end = m.end()
-                        end = run_at(&t, self_end)
-                        if end >= 0 and known_bits(facts(&t, text, self_end, token_end(&t, self_end))):
-                            if self_found is None:
-                                self_found = []
-                            leading_name(self_found, &t, text, self_end, end, True)
+                e = self_cue_end(&t, i)
+                if e == CUE_UNSURE:
+                    m = SELF_MATCH(text, i)
+                    e = -1 if m is None else m.end()
+            if e >= 0:
+                if self_gate < 0:
+                    self_gate = mentions(text, SELF_WORDS) if unsafe_text(&t) else mentioned(&t, SELF_WORDS_GROUP)
+                if self_gate:
+                    self_end = e
+                    end = run_at(&t, self_end)
+                    if end >= 0 and known_bits(facts(&t, text, self_end, token_end(&t, self_end))):
+                        if self_found is None:
+                            self_found = []
+                        leading_name(self_found, &t, text, self_end, end, True)
             if unit_at(s, n, next_i) == 32:
                 # the space after the word, at once: only NAME_BEFORE_VERB looks at it, and only after a word opening
                 # with a capital (a TOKEN's last capitalised part starts its \w run: a space, '-' or an apostrophe
@@ -1561,24 +1956,30 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                 j = after_tag(&t, k) if d == 60 else k
                 if (i >= sign_off_end and may_open(SIGN_OFF_GROUP, char_at(&t, j))
                         and phrase_at(&t, j, SIGN_OFF_GROUP, True)):
-                    m = SIGN_OFF_MATCH(text, i)
-                    if m is not None:
-                        sign_off_end = m.end() if m.end() > i else i + 1
+                    e = sign_off_match_end(&t, i)
+                    if e == CUE_UNSURE:
+                        m = SIGN_OFF_MATCH(text, i)
+                        e = -1 if m is None else m.end()
+                    if e >= 0:
+                        sign_off_end = e if e > i else i + 1
                         if sign_off_ends is None:
                             sign_off_ends = []
-                        sign_off_ends.append(m.end())
+                        sign_off_ends.append(e)
                 if i == 0 or prev == 10:
                     if (i >= list_end and list_gate != 0 and may_open(LIST_GROUP, d)
                             and phrase_at(&t, k, LIST_GROUP, True)):
-                        m = LIST_MATCH(text, i)
-                        if m is not None:
-                            list_end = m.end() if m.end() > i else i + 1
+                        e = list_cue_end(&t, i)
+                        if e == CUE_UNSURE:
+                            m = LIST_MATCH(text, i)
+                            e = -1 if m is None else m.end()
+                        if e >= 0:
+                            list_end = e if e > i else i + 1
                             if list_gate < 0:  # names._mentions_list_word
                                 list_gate = unsafe_text(&t) or mentioned(&t, LIST_WORDS_GROUP)
                             if list_gate:
                                 if list_found is None:
                                     list_found = []
-                                list_names(list_found, &t, text, m.end())
+                                list_names(list_found, &t, text, e)
                     # SPEAKER opens with a bullet, a '[' or a TOKEN's capital (speaker_at returns at once otherwise)
                     if i >= speaker_end and (is_up(d) or d == 91 or d == 45 or d == 42 or d == 0x2022):
                         speaker_found = speaker_at(speaker_found, &t, text, k, &speaker_end)
@@ -1815,3 +2216,4 @@ class PersonRecogniser:
 
 
 TWINS = twins_where_unchanged({names.PersonRecogniser: (PersonRecogniser, _drift)})
+

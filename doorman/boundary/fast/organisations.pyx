@@ -12,6 +12,7 @@ import re
 import warnings
 
 from cpython.object cimport PyObject
+from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF
 from cpython.unicode cimport PyUnicode_FindChar
 
 from doorman.boundary import organisations as org
@@ -30,6 +31,38 @@ from doorman.boundary.fast.tokens cimport is_low as tokens_is_low, is_up as toke
 
 from libc.stdint cimport uint64_t
 from libc.string cimport memchr, memcpy
+
+
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #define ORG_SIXTEEN_AT_ONCE 1
+    /* Bits 0-15: the bytes of s[0:16] that are ASCII letters; bits 16-31: those that are '&'. */
+    static inline unsigned int org_letters_and_ampersands16(const unsigned char *s) {
+        __m128i block = _mm_loadu_si128((const __m128i *) s);
+        /* a letter's lower case, moved to the bottom of the signed range: [a, z] to [-128, -103] */
+        __m128i shifted = _mm_add_epi8(_mm_or_si128(block, _mm_set1_epi8(0x20)), _mm_set1_epi8(31));
+        unsigned int letters = (unsigned int) _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-102), shifted));
+        unsigned int ampersands = (unsigned int) _mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(38)));
+        return letters | (ampersands << 16);
+    }
+    /* The bytes of s[0:16] that are ASCII capitals or from 0x80 on. */
+    static inline unsigned int org_capitals16(const unsigned char *s) {
+        __m128i block = _mm_loadu_si128((const __m128i *) s);
+        /* [A, Z] moved to [-128, -103] */
+        __m128i shifted = _mm_add_epi8(block, _mm_set1_epi8(63));
+        return (unsigned int) _mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(-102), shifted), block));
+    }
+    #else
+    static inline unsigned int org_capitals16(const unsigned char *s) { return 0; }
+    #define ORG_SIXTEEN_AT_ONCE 0
+    static inline unsigned int org_letters_and_ampersands16(const unsigned char *s) { return 0; }
+    #endif
+    """
+    const bint SIXTEEN_AT_ONCE "ORG_SIXTEEN_AT_ONCE"
+    unsigned int letters_and_ampersands16 "org_letters_and_ampersands16"(const unsigned char *s) noexcept nogil
+    unsigned int capitals16 "org_capitals16"(const unsigned char *s) noexcept nogil
 
 
 # ---- character classes: the shared tests, read from a table for Latin-1 ----
@@ -71,6 +104,27 @@ cdef inline bint is_name_part(Py_UCS4 c) noexcept:
 cdef inline bint is_name_span(Py_UCS4 c) noexcept:
     """UP, LOW, ' ’ . - , or &"""
     return CHAR_CLASS[c] & NAME_SPAN if c < 256 else tokens_is_up(c) or tokens_is_low(c) or c == 0x2019
+
+
+cdef inline Py_ssize_t next_up(const Text *t, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """The first position from i, before end (at most the text's length), whose character is UP, else end."""
+    cdef const unsigned char *latin1
+    cdef unsigned int bits
+    if t.kind != 1:
+        while i < end and not is_up(char_at(t, i)):
+            i += 1
+        return i
+    latin1 = <const unsigned char *>t.data
+    while SIXTEEN_AT_ONCE and i + 16 <= end:
+        bits = capitals16(latin1 + i)
+        while bits:
+            if CHAR_CLASS[latin1[i + lowest_bit(bits)]] & UP_CLASS:
+                return i + lowest_bit(bits)
+            bits &= bits - 1
+        i += 16
+    while i < end and not CHAR_CLASS[latin1[i]] & UP_CLASS:
+        i += 1
+    return i
 
 
 cdef object SUFFIX_ANCHOR_MATCH = org.SUFFIX_ANCHOR.match
@@ -334,6 +388,9 @@ def _prepare_keys(list runs):
 
 cdef Words RUNS
 cdef list RUN_FOLLOWS = []  # for RUNS.order k: the tuple of openings text after the run must have, or None
+# For RUNS.order k whose openings all are a space then an ASCII character: FOLLOW_SPACED[k], and those characters
+cdef bint FOLLOW_SPACED[MAX_WORDS]
+cdef uint64_t FOLLOW_SECOND[MAX_WORDS][2]
 cdef bint OPENING_MARK[128]
 
 
@@ -345,6 +402,13 @@ def _prepare_suffixes():
     ordered = sorted(runs)
     fill_words(&RUNS, ordered)
     RUN_FOLLOWS[:] = [runs[run] for run in ordered]
+    for k, follows in enumerate(RUN_FOLLOWS):
+        FOLLOW_SECOND[k][0] = FOLLOW_SECOND[k][1] = 0
+        FOLLOW_SPACED[k] = follows is not None and all(
+            len(opening) >= 2 and opening[0] == " " and opening[1].isascii() for opening in follows)
+        if FOLLOW_SPACED[k]:
+            for opening in follows:
+                FOLLOW_SECOND[k][ord(opening[1]) >> 6] |= 1ULL << (ord(opening[1]) & 63)
     for c in range(128):
         OPENING_MARK[c] = chr(c) in marks
     return ordered
@@ -377,8 +441,12 @@ cdef Py_ssize_t suffix_run(const Text *t, Py_ssize_t i) except -3:
     if not key_set(RUN_KEYS, c, c2, c3):  # the run's first three characters open no suffix run
         return -1
     end = i + 1
-    while end - i < 62 and is_word(char_at(t, end)):
-        end += 1
+    if t.kind == 1:
+        while end < t.n and end - i < 62 and CHAR_CLASS[(<const unsigned char *>t.data)[end]] & WORD_CLASS:
+            end += 1
+    else:
+        while end - i < 62 and is_word(char_at(t, end)):
+            end += 1
     length = end - i
     if length >= 62 or not (RUNS.lengths[c] >> length) & 1:
         return -1
@@ -387,6 +455,10 @@ cdef Py_ssize_t suffix_run(const Text *t, Py_ssize_t i) except -3:
             follows = RUN_FOLLOWS[RUNS.order[k]]
             if follows is None:
                 return RUNS.order[k]
+            c2 = char_at(t, end + 1)
+            if FOLLOW_SPACED[RUNS.order[k]] and not (
+                    char_at(t, end) == 32 and c2 < 128 and (FOLLOW_SECOND[RUNS.order[k]][<unsigned int>c2 >> 6] >> (<unsigned int>c2 & 63)) & 1):
+                return -1  # each opening is a space then an ASCII character, and the text's are not one of those
             for opening in <tuple>follows:
                 if written_at(t, end, <str>opening):
                     return RUNS.order[k]
@@ -416,18 +488,49 @@ def _has_border(str word):
     return any(word[:k] == word[-k:] for k in range(1, len(word)))
 
 
-cdef inline void add_cue_hits(list hits, const Text *t, Py_ssize_t i, Py_UCS4 first, bint fold):
+cdef list NOTHING = []  # read only: what a scratch list never made holds
+
+
+cdef inline list grown(PyObject **slot):
+    """The list at slot (a new reference held there), made when first needed."""
+    cdef list made
+    if slot[0] == NULL:
+        made = []
+        Py_INCREF(made)
+        slot[0] = <PyObject *>made
+    return <list>slot[0]
+
+
+cdef inline list taken(PyObject **slot):
+    """The list at slot, its reference handed to the caller (NOTHING when none was made)."""
+    cdef list owned
+    if slot[0] == NULL:
+        return NOTHING
+    owned = <list>slot[0]
+    Py_DECREF(owned)
+    slot[0] = NULL
+    return owned
+
+
+cdef inline void released(PyObject **slot) noexcept:
+    """Drop the reference slot holds, if any (after an error)."""
+    Py_XDECREF(slot[0])
+    slot[0] = NULL
+
+
+cdef inline void add_cue_hits(PyObject **hits, const Text *t, Py_ssize_t i, Py_UCS4 first, bint fold):
     """Append (cue index, i) for each cue word at i (an alphanumeric run's start) that ends a run."""
     cdef Py_ssize_t k
     for k in range(CUES.first_start[first], CUES.first_start[<Py_ssize_t>first + 1]):
         if word_at(&CUES, k, t, i, fold) and not is_alnum(char_at(t, i + CUES.length[k])):
-            hits.append((CUES.order[k], i))
+            grown(hits).append((CUES.order[k], i))
 
 
 cdef list cue_hits(str lower):
     """(cue index, position) of each whole-word cue in the lower-cased text, in the reference's order: by cue
     word, then position."""
-    cdef list hits = []
+    cdef PyObject *made = NULL
+    cdef list hits
     cdef Text t = text_of(lower)
     cdef Py_ssize_t i
     cdef Py_UCS4 c
@@ -436,8 +539,9 @@ cdef list cue_hits(str lower):
         c = char_at(&t, i)
         alnum = is_alnum(c)
         if alnum and not after_alnum and c < 128 and CUES.first_start[c] != CUES.first_start[<Py_ssize_t>c + 1]:
-            add_cue_hits(hits, &t, i, c, False)
+            add_cue_hits(&made, &t, i, c, False)
         after_alnum = alnum
+    hits = taken(&made)
     if len(hits) > 1:
         hits.sort()
     return hits
@@ -508,7 +612,11 @@ def _prepare_kinds(list runs):
 cdef inline unsigned char narrowed(const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned char opens) noexcept:
     """`opens` for the word at i (c its ASCII first character, or a '&'), less what its first three characters
     (or, for a suffix or connector, the character before it) rule out."""
-    cdef Py_UCS4 before = char_at(t, i - 1), c2 = char_at(t, i + 1), c3 = char_at(t, i + 2)
+    return narrowed_by(char_at(t, i - 1), c, char_at(t, i + 1), char_at(t, i + 2), opens)
+
+
+cdef inline unsigned char narrowed_by(Py_UCS4 before, Py_UCS4 c, Py_UCS4 c2, Py_UCS4 c3, unsigned char opens) noexcept:
+    """narrowed, given the characters before and at the word's start (NUL outside the text)."""
     if opens & CUE_OPENING and not key_set(CUE_KEYS, lower_char(c), lower_char(c2), lower_char(c3)):
         opens &= ~CUE_OPENING
     if opens & TYPE_OPENING and not key_set(TYPE_KEYS, c, c2, c3):
@@ -551,11 +659,12 @@ except Drift as drift:
 
 # ---- windows ----
 
-cdef inline void add_window(list spans, Py_ssize_t n, Py_ssize_t match_start, Py_ssize_t match_end,
+cdef inline void add_window(PyObject **slot, Py_ssize_t n, Py_ssize_t match_start, Py_ssize_t match_end,
                             Py_ssize_t before, Py_ssize_t after):
     """findings.windows, one anchor match at a time: spans holds start, end, start, end, ..."""
     cdef Py_ssize_t start = match_start - before if match_start > before else 0
     cdef Py_ssize_t end = match_end + after if match_end + after < n else n
+    cdef list spans = grown(slot)
     if spans and start <= <Py_ssize_t>spans[len(spans) - 1]:
         spans[len(spans) - 1] = end
     else:
@@ -584,7 +693,7 @@ cdef Py_ssize_t connector_end(const Text *t, Py_ssize_t i) noexcept:
     return -1
 
 
-cdef void hyphen_windows(list spans, str text, const Text *t):
+cdef void hyphen_windows(PyObject **spans, str text, const Text *t):
     """The windows around organisations.HYPHEN_ANCHOR's matches, `[LOW]-[UP]`, found from each '-'."""
     cdef Py_ssize_t i
     cdef const unsigned char *latin1
@@ -621,11 +730,18 @@ cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t win
     cdef const unsigned char *latin1 = <const unsigned char *>t.data if t.kind == 1 and window_end <= t.n else NULL
     if window_start < 0:
         window_start = 0
+    cdef Py_UCS4 opening
     while pos >= window_start:
+        if latin1 != NULL and not reaches:  # only a space before a suffix's opening starts a reach: go to the next
+            while pos >= window_start and latin1[pos] != 32:
+                pos -= 1
+            if pos < window_start:
+                break
         c = latin1[pos] if latin1 != NULL else char_at(t, pos)  # the window lies inside the text
         if c == 32:
             spaces += 1
-            if suffix_opens(t, pos + 1):
+            opening = char_at(t, pos + 1)
+            if opening < 128 and CHAR_KIND[opening] & SUFFIX_OPENING and suffix_opens(t, pos + 1):
                 reaches, spaces = True, 1
         elif not is_name_span(c):
             reaches = False
@@ -729,10 +845,6 @@ RUN_ANCHOR_MATCH, RUN_REST_MATCH = _run_matches(_runs) if READY else ([], [])
 cdef tuple NAME_SEPARATORS = (" & ", " and ", " y ", " et ", " und ", "-", " de la ", " de ", " del ", " van ", " von ",
                               " der ", " du ", " le ", " la ")
 cdef tuple NAME_PREFIXES = ("de la ", "de ", "del ", "van ", "von ")  # the name's second form opens with one
-# suffix_opens at q reads no further than q + SUFFIX_READ
-cdef Py_ssize_t SUFFIX_READ = 64 + max([len(<str>opening) for follows in RUN_FOLLOWS if follows for opening in follows],
-                                       default=0)
-
 
 cdef struct Literal:
     Py_ssize_t length
@@ -762,6 +874,99 @@ except Drift as drift:
 cdef Py_ssize_t SEPARATOR_COUNT = len(NAME_SEPARATORS), PREFIX_COUNT = len(NAME_PREFIXES)
 
 
+# ---- the suffix alternative `(?:&|and|...) (?:Sons|...|Co\.?)`, matched in C ----
+
+cdef enum:
+    PAIR_SHAPE = 3  # RUN_SHAPE of a run that opens only that alternative
+
+cdef Literal PAIR_SECONDS[24]
+cdef bint PAIR_SECOND_DOTTED[24]  # the word takes an optional '.'
+cdef Py_ssize_t PAIR_SECOND_COUNT = 0
+cdef bint AMPERSAND_PAIR = False  # a '&' opens only that alternative
+
+
+def _prepare_pairs(list runs):
+    """RUN_SHAPE PAIR_SHAPE for the runs (and AMPERSAND_PAIR for the '&') that open only _ORG_SUFFIX's alternative
+    `(?:FIRST|...) (?:SECOND|...)` (firsts: words or '&'; seconds: words, the last perhaps with `\\.?`), and its
+    seconds in order; nothing where the suffixes are not as this reading expects (the regex then confirms)."""
+    global PAIR_SECOND_COUNT, AMPERSAND_PAIR
+    alternatives = _alternatives(org._ORG_SUFFIX)
+    grouped = [a for a in alternatives if a.startswith("(")]
+    if len(grouped) != 1 or not runs or (
+            RUN_ANCHOR_MATCH[0] is SUFFIX_ANCHOR_MATCH or RUN_REST_MATCH[0] is SUFFIX_REST_MATCH):
+        return
+    pair = grouped[0]
+    close = _group_end(pair, 0)
+    rest = pair[close + 1:]
+    if not (pair.startswith("(?:") and rest.startswith(" (?:") and _group_end(rest, 1) == len(rest) - 1):
+        return
+    firsts, seconds = _alternatives(pair[3:close]), _alternatives(rest[4:len(rest) - 1])
+    if len(seconds) > 24 or not all(f == "&" or (f and all(_is_word_char(ch) for ch in f)) for f in firsts):
+        return
+    words, dotted = [], []
+    for second in seconds:
+        word = second[:len(second) - 3] if second.endswith(r"\.?") else second
+        if not word or not all(_is_word_char(ch) for ch in word) or len(word) >= MAX_LENGTH:
+            return
+        words.append(word)
+        dotted.append(word != second)
+    # only the firsts no other alternative opens with
+    shared = set()
+    for alternative in alternatives:
+        if alternative is not pair:
+            other_runs, other_marks = {}, set()
+            _opening_runs(alternative, other_runs, other_marks)
+            shared |= set(other_runs) | other_marks
+    firsts = [f for f in firsts if f not in shared and f[0] in org.SUFFIX_FIRST_CHARS]
+    fill_literals(PAIR_SECONDS, tuple(words), 24)
+    for k in range(len(words)):
+        PAIR_SECOND_DOTTED[k] = dotted[k]
+    PAIR_SECOND_COUNT = len(words)
+    for k, run in enumerate(runs):
+        if run in firsts and k < MAX_WORDS:
+            RUN_SHAPE[k] = PAIR_SHAPE
+    AMPERSAND_PAIR = "&" in firsts
+
+
+if READY:
+    try:
+        _prepare_pairs(_runs)
+    except Drift:
+        pass  # nothing set: the regexes confirm that alternative
+
+
+cdef Py_ssize_t pair_suffix_end(const Text *t, Py_ssize_t i, Py_ssize_t first_length) noexcept:
+    """The pair alternative at i, its first word (or '&') first_length long and known to be there, followed by no
+    word character: its end, where (?![\\w]) holds, or -1. A second word must be the whole \\w run (else
+    (?![\\w]) fails), and the first that is, in order, is the regex's choice; `Co\\.?` takes the '.' when no
+    word character follows it."""
+    cdef Py_ssize_t j = i + first_length, run_end, k, m, end
+    if char_at(t, j) != 32:
+        return -1
+    j += 1
+    run_end = j
+    while is_word(char_at(t, run_end)):
+        run_end += 1
+    for k in range(PAIR_SECOND_COUNT):
+        if PAIR_SECONDS[k].length == run_end - j:
+            m = 0
+            while m < PAIR_SECONDS[k].length and char_at(t, j + m) == PAIR_SECONDS[k].chars[m]:
+                m += 1
+            if m == PAIR_SECONDS[k].length:
+                end = run_end
+                if PAIR_SECOND_DOTTED[k] and char_at(t, end) == 46 and not is_word(char_at(t, end + 1)):
+                    end += 1
+                return end
+    return -1
+
+
+cdef inline Py_ssize_t shaped_suffix_end(const Text *t, Py_ssize_t i, Py_ssize_t run) noexcept:
+    """Where the run's suffix (RUN_SHAPE set) matched at i ends, (?![\\w]) holding after it, or -1."""
+    if RUN_SHAPE[run] == PAIR_SHAPE:
+        return pair_suffix_end(t, i, RUN_LENGTH[run])
+    return simple_suffix_end(t, i, run)
+
+
 cdef inline bint literal_before(const Text *t, Py_ssize_t i, Py_ssize_t end, const Literal *word) noexcept:
     """word at i, in the text cut at end"""
     cdef Py_ssize_t k
@@ -788,9 +993,13 @@ cdef Py_ssize_t token_ends(const Text *t, Py_ssize_t i, Py_ssize_t end, Py_ssize
 
 cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t end, Py_ssize_t *name_end) except -3:
     """ORG_SUFFIXED's `,? SUFFIX_CHAIN(?![\w])` at e, the name's end: the match's end, or -1. Asks the regex
-    only where a suffix can open (or where suffix_opens would read past the cut)."""
+    only where the chain's first suffix is not matched in C or the chain may go on. The text is read cut at end,
+    as the regex reads it (no pattern piece matches the NUL char_at gives past the cut)."""
+    cdef Text cut = t[0]
     cdef Py_UCS4 c = char_at(t, e) if e < end else 0
-    cdef Py_ssize_t q, p, run = -2
+    cdef Py_ssize_t q, p, run
+    if end < cut.n:
+        cut.n = end
     if c == 44:
         if not (e + 1 < end and char_at(t, e + 1) == 32):
             return -1
@@ -799,16 +1008,24 @@ cdef Py_ssize_t suffix_rest(const Text *t, str text, Py_ssize_t e, Py_ssize_t en
         q = e + 1
     else:
         return -1
-    if q + SUFFIX_READ < end:
-        run = suffix_run(t, q)
-        if run == -1:
+    run = suffix_run(&cut, q)
+    if run == -1:
+        return -1
+    if run == -2 and AMPERSAND_PAIR and char_at(&cut, q) == 38:
+        p = pair_suffix_end(&cut, q, 1)
+        if p == -1:
             return -1
-        if run >= 0 and RUN_SHAPE[run]:
-            p = simple_suffix_end(t, q, run)
-            # the chain goes on only with ` & Co` or ` SUFFIX`: else the regex would end here too
-            if not (char_at(t, p) == 32 and (p + 1 + SUFFIX_READ >= end or suffix_run(t, p + 1) != -1)):
-                name_end[0] = e
-                return p
+        if not (char_at(&cut, p) == 32 and suffix_run(&cut, p + 1) != -1):
+            name_end[0] = e
+            return p
+    elif run >= 0 and RUN_SHAPE[run]:
+        p = shaped_suffix_end(&cut, q, run)
+        if p == -1:
+            return -1
+        # the chain goes on only with ` & Co` or ` SUFFIX`: else the regex would end here too
+        if not (char_at(&cut, p) == 32 and suffix_run(&cut, p + 1) != -1):
+            name_end[0] = e
+            return p
     m = SUFFIX_REST_MATCH(text, e, end) if run < 0 else RUN_REST_MATCH[run](text, e, end)
     if m is None:
         return -1
@@ -1053,6 +1270,7 @@ cdef struct Anchors:
     PyObject *connector_spans
     PyObject *type_starts
     PyObject *hits
+    PyObject *hyphen_spans
     Py_ssize_t suffix_resume
     Py_ssize_t connector_resume
     bint fold_cues
@@ -1066,23 +1284,30 @@ cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned
     cdef Py_ssize_t run = -1
     if opens & SUFFIX_OPENING and (before == 32 or before == 44) and i > state.suffix_resume:
         run = suffix_run(t, i)
-    if run >= 0 and RUN_SHAPE[run]:
-        state.suffix_resume = simple_suffix_end(t, i, run)
-        add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)
+    if run == -2 and AMPERSAND_PAIR and c == 38:
+        end = pair_suffix_end(t, i, 1)
+        if end != -1:
+            state.suffix_resume = end
+            add_window(&state.suffix_spans, t.n, i - 1, end, SUFFIX_BEFORE, SUFFIX_AFTER)
+    elif run >= 0 and RUN_SHAPE[run]:
+        end = shaped_suffix_end(t, i, run)
+        if end != -1:
+            state.suffix_resume = end
+            add_window(&state.suffix_spans, t.n, i - 1, end, SUFFIX_BEFORE, SUFFIX_AFTER)
     elif run != -1:
         m = SUFFIX_ANCHOR_MATCH(text, i - 1) if run < 0 else RUN_ANCHOR_MATCH[run](text, i - 1)
         if m is not None:
             state.suffix_resume = m.end()
-            add_window(<list>state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)
+            add_window(&state.suffix_spans, t.n, i - 1, state.suffix_resume, SUFFIX_BEFORE, SUFFIX_AFTER)
     if opens & CONNECTOR_OPENING and before == 32 and i > state.connector_resume:
         end = connector_end(t, i - 1)
         if end != -1:
             state.connector_resume = end
-            add_window(<list>state.connector_spans, t.n, i - 1, end, SUFFIX_BEFORE, SUFFIX_AFTER)
+            add_window(&state.connector_spans, t.n, i - 1, end, SUFFIX_BEFORE, SUFFIX_AFTER)
     if opens & TYPE_OPENING and not name_refused_before(t, i) and type_word_at(t, i, c):
-        (<list>state.type_starts).append(i)
+        grown(&state.type_starts).append(i)
     if opens & CUE_OPENING and state.fold_cues:
-        add_cue_hits(<list>state.hits, t, i, lower_char(c), True)
+        add_cue_hits(&state.hits, t, i, lower_char(c), True)
     return 0
 
 
@@ -1105,7 +1330,8 @@ cdef inline int open_latin1_at(str text, const Text *t, const unsigned char *lat
     cdef unsigned char c = latin1[i]
     cdef unsigned char opens = LATIN1_OPENS[c][latin1[i + 1] if i + 1 < t.n else 0] & after
     if opens:
-        opens = narrowed(t, i, c, opens)
+        opens = narrowed_by(latin1[i - 1] if i > 0 else 0, c, latin1[i + 1] if i + 1 < t.n else 0,
+                            latin1[i + 2] if i + 2 < t.n else 0, opens)
         if opens:
             open_anchors(text, t, i, c, opens, state)
     return 0
@@ -1115,7 +1341,7 @@ class OrganisationRecogniser:
     def find(self, str text):
         cdef Text t = text_of(text)
         cdef list found = []
-        cdef list suffix_spans = [], connector_spans = [], hyphen_spans = [], type_starts = [], hits = []
+        cdef list suffix_spans, connector_spans, hyphen_spans, type_starts, hits
         cdef Py_ssize_t n = t.n, i = 0, k, end
         cdef Py_ssize_t window_start, window_end, last_end, start, first_end, second_end, name_start, name_end
         cdef Py_ssize_t first_start, match_end, run_end
@@ -1123,7 +1349,7 @@ class OrganisationRecogniser:
         cdef unsigned int lowered
         cdef unsigned char kind, opens
         # İ lowers to two characters: the reference's offsets into text.lower() shift, and that text is searched
-        cdef bint fold_cues = n == 0 or PyUnicode_FindChar(text, 0x130, 0, n, 1) == -1
+        cdef bint fold_cues = n == 0 or t.kind == 1 or PyUnicode_FindChar(text, 0x130, 0, n, 1) == -1
         cdef str first, second
         cdef list parts
         cdef const unsigned char *latin1
@@ -1131,61 +1357,83 @@ class OrganisationRecogniser:
         cdef Anchors state
         cdef Py_ssize_t base
         cdef uint64_t block, marks, block_marks, starts
-        state.suffix_spans = <PyObject *>suffix_spans
-        state.connector_spans = <PyObject *>connector_spans
-        state.type_starts = <PyObject *>type_starts
-        state.hits = <PyObject *>hits
+        cdef unsigned int bits16, letters16, starts16, last_letter
+        state.suffix_spans = state.connector_spans = state.type_starts = state.hits = state.hyphen_spans = NULL
         state.suffix_resume = state.connector_resume = 0
         state.fold_cues = fold_cues
 
-        # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma: a Latin-1 text is read
-        # character by character through a table of what two characters can open, any other word by word.
-        if t.kind == 1 and n > 0:
-            latin1 = <const unsigned char *>t.data
-            if LITTLE_ENDIAN:
-                # only an ASCII letter or '&' after a character that is not an ASCII letter can open: jump between
-                # those, found eight bytes at a time
-                base = 0
-                marks = 0x8000000000000000ULL  # the text's start: as after a mark
-                while base + 8 <= n:
-                    memcpy(&block, latin1 + base, 8)
-                    block_marks = not_letter_bytes(block)
-                    starts = ((block_marks << 8) | marks >> 56) & ((~block_marks & 0x8080808080808080ULL)
-                                                                 | ampersand_bytes(block))
-                    marks = block_marks
-                    while starts:
-                        i = base + (lowest_bit(starts) >> 3)
+        # the scratch lists are made when first needed (held by state until taken)
+        try:
+            # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma: a Latin-1 text is read
+            # character by character through a table of what two characters can open, any other word by word.
+            if t.kind == 1 and n > 0:
+                latin1 = <const unsigned char *>t.data
+                if LITTLE_ENDIAN:
+                    # only an ASCII letter or '&' after a character that is not an ASCII letter can open: jump between
+                    # those, found sixteen (else eight) bytes at a time
+                    base = 0
+                    marks = 0x8000000000000000ULL  # the text's start: as after a mark
+                    if SIXTEEN_AT_ONCE:
+                        last_letter = 0
+                        while base + 16 <= n:
+                            bits16 = letters_and_ampersands16(latin1 + base)
+                            letters16 = bits16 & 0xFFFF
+                            starts16 = (letters16 | bits16 >> 16) & ~((letters16 << 1) | last_letter)
+                            last_letter = letters16 >> 15
+                            while starts16:
+                                i = base + lowest_bit(starts16)
+                                open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
+                                starts16 &= starts16 - 1
+                            base += 16
+                        marks = 0 if last_letter else 0x8000000000000000ULL
+                    while base + 8 <= n:
+                        memcpy(&block, latin1 + base, 8)
+                        block_marks = not_letter_bytes(block)
+                        starts = ((block_marks << 8) | marks >> 56) & ((~block_marks & 0x8080808080808080ULL)
+                                                                     | ampersand_bytes(block))
+                        marks = block_marks
+                        while starts:
+                            i = base + (lowest_bit(starts) >> 3)
+                            open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
+                            starts &= starts - 1
+                        base += 8
+                    for i in range(base, n):
                         open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
-                        starts &= starts - 1
-                    base += 8
-                for i in range(base, n):
-                    open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
-            else:
-                after = 0xFF
-                for i in range(n):
-                    open_latin1_at(text, &t, latin1, i, after, &state)
-                    after = OPENS_AFTER[latin1[i]]
-            i = n
-        while i < n:
-            c = char_at(&t, i)
-            kind = CHAR_KIND[c] if c < 256 else (ALNUM if is_alnum(c) else 0)
-            if kind & OPENING:  # ASCII: what the next character lets this word open
-                next_char = char_at(&t, i + 1)
-                opens = kind & PAIR_KIND[c][<Py_ssize_t>next_char if next_char < 128 else 128]
-                if opens:
-                    opens = narrowed(&t, i, c, opens)
+                else:
+                    after = 0xFF
+                    for i in range(n):
+                        open_latin1_at(text, &t, latin1, i, after, &state)
+                        after = OPENS_AFTER[latin1[i]]
+                i = n
+            while i < n:
+                c = char_at(&t, i)
+                kind = CHAR_KIND[c] if c < 256 else (ALNUM if is_alnum(c) else 0)
+                if kind & OPENING:  # ASCII: what the next character lets this word open
+                    next_char = char_at(&t, i + 1)
+                    opens = kind & PAIR_KIND[c][<Py_ssize_t>next_char if next_char < 128 else 128]
                     if opens:
-                        open_anchors(text, &t, i, c, opens, &state)
-            elif kind & ALNUM and c >= 128 and fold_cues:
-                lowered = lower_char(c)
-                if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:
-                    add_cue_hits(hits, &t, i, lowered, True)
-            i = alnum_end(&t, i + 1) if kind & ALNUM else i + 1
+                        opens = narrowed(&t, i, c, opens)
+                        if opens:
+                            open_anchors(text, &t, i, c, opens, &state)
+                elif kind & ALNUM and c >= 128 and fold_cues:
+                    lowered = lower_char(c)
+                    if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:
+                        add_cue_hits(&state.hits, &t, i, lowered, True)
+                i = alnum_end(&t, i + 1) if kind & ALNUM else i + 1
+            hyphen_windows(&state.hyphen_spans, text, &t)
+            suffix_spans, connector_spans, hyphen_spans = (
+                taken(&state.suffix_spans), taken(&state.connector_spans), taken(&state.hyphen_spans))
+            type_starts, hits = taken(&state.type_starts), taken(&state.hits)
+        finally:
+            released(&state.suffix_spans)
+            released(&state.connector_spans)
+            released(&state.hyphen_spans)
+            released(&state.type_starts)
+            released(&state.hits)
         if not fold_cues:
             hits = cue_hits(text.lower())
         elif len(hits) > 1:
             hits.sort()
-        hyphen_windows(hyphen_spans, text, &t)
 
         for k in range(0, len(suffix_spans), 2):
             window_start, window_end = suffix_spans[k], suffix_spans[k + 1]
@@ -1223,8 +1471,12 @@ class OrganisationRecogniser:
         for k in range(0, len(connector_spans), 2):
             window_start, window_end = connector_spans[k], connector_spans[k + 1]
             last_end = 0
-            for start in range(window_start, window_end):
-                if start < last_end or not is_up(char_at(&t, start)) or name_refused_before(&t, start):
+            start = window_start - 1
+            while True:
+                start = next_up(&t, start + 1, window_end)  # the window lies inside the text
+                if start >= window_end:
+                    break
+                if start < last_end or name_refused_before(&t, start):
                     continue
                 if not partners_can_start(&t, start, window_end):
                     continue
@@ -1246,7 +1498,10 @@ class OrganisationRecogniser:
             start = window_start
             while start < window_end:
                 # ORG_HYPHEN: (?<![\w\-])([UP][LOW]+)-([UP][LOW]+)(?![\w\-]), the text cut at the window's end
-                if not is_up(char_at(&t, start)) or name_refused_before(&t, start):
+                start = next_up(&t, start, window_end)  # the window lies inside the text
+                if start >= window_end:
+                    break
+                if name_refused_before(&t, start):
                     start += 1
                     continue
                 first_end = start + 1

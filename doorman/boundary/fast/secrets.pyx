@@ -193,6 +193,10 @@ for _word in ENV_KEY_WORDS:
     KEY_WORD_FIRST[ord(_word[0]) if ENV_WORDS_IN_KEY_CLASS else 95] = 1
 
 
+# the key words by first character (in [A-Z0-9_], as ENV_WORDS_IN_KEY_CLASS requires where they are used)
+cdef list KEY_WORDS_BY_FIRST = [tuple([w for w in ENV_KEY_WORDS if ord(w[0]) == _code]) for _code in range(128)]
+
+
 cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1:
     """Can SECRET_ENV_KEY match at this line start? `\\s*`, an optional `export\\s+`, then a run of [A-Z0-9_]
     holding a key word, `\\s*` and ':' or '='. A necessary condition only: the regex decides."""
@@ -222,7 +226,11 @@ cdef bint env_line_may_match(const Text *t, str text, Py_ssize_t line) except -1
         return any([word in key for word in ENV_KEY_WORDS])
     # each key word is within [A-Z_], so one that starts in the key also ends in it
     for end in range(q, line):
-        if KEY_WORD_FIRST[<unsigned char> char_at(t, end)] and holds_any_bytes(<const Py_UCS1 *> t.data, t.n, end, ENV_KEY_WORDS) if t.kind == 1 else holds_any(t, end, ENV_KEY_WORDS):
+        c = char_at(t, end)  # (in [A-Z0-9_])
+        if KEY_WORD_FIRST[c] and (
+            holds_any_bytes(<const Py_UCS1 *> t.data, t.n, end, KEY_WORDS_BY_FIRST[<unsigned int> c]) if t.kind == 1
+            else holds_any(t, end, KEY_WORDS_BY_FIRST[<unsigned int> c])
+        ):
             return True
     return False
 
@@ -282,10 +290,13 @@ cdef int scan(const unit *data, const Text *t, str text, list tokens, list assig
     return (REFUSED if refused else 0) | (DASHED if dashed else 0)
 
 
-# OPENS[c]: c is some opening's first character (as written, or a cue word's in either case)
-cdef unsigned char OPENS[256]
+# OPENS[c * 256 + d]: some opening's first two characters are c, d (as written, or a cue word's in either case)
+cdef unsigned char OPENS[256 * 256]
 for _code in range(256):
-    OPENS[_code] = (MASKS[_code * 4 + FIRST] & (TOKEN_BITS | CUE_BITS)) != 0
+    for _next in range(256):
+        OPENS[_code * 256 + _next] = (
+            MASKS[_code * 4 + FIRST] & MASKS[_next * 4 + SECOND] & (TOKEN_BITS | CUE_BITS)
+        ) != 0
 
 
 cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
@@ -339,7 +350,10 @@ cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned l
     cdef unsigned int first = data[p]
     if hit & TOKEN_BITS and holds_any_bytes(data, t.n, p, TOKEN_PREFIXES[first]):
         tokens.append(p)
-    if hit & CUE_BITS and lowered_any_bytes(data, t.n, p, ASSIGNED_STARTS[lower_char(first)]) and cue_at(t, p):
+    # (where assigned_at decides, cue_at would only repeat its work)
+    if hit & CUE_BITS and lowered_any_bytes(data, t.n, p, ASSIGNED_STARTS[lower_char(first)]) and (
+        ASSIGNED_AS_PORTED or cue_at(t, p)
+    ):
         assigned.append(p)
     return 0
 
@@ -356,7 +370,7 @@ cdef inline unsigned int word_starts16(const Py_UCS1 *s, unsigned int *carry) no
 cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, list tokens, list assigned) except -1:
     """opening_at p, an ASCII letter after none, where an opening can be there."""
     cdef unsigned long long hit
-    if OPENS[data[p]]:
+    if p + 1 < t.n and OPENS[data[p] * 256 + data[p + 1]]:
         hit = opening_hit(data, t.n, p)
         if hit:
             opening_at(data, t, p, hit, tokens, assigned)
@@ -506,6 +520,33 @@ cdef inline bint may_be_plain(const Text *t, Py_ssize_t start, Py_ssize_t end) n
     return True
 
 
+cdef enum:  # VALUE_KIND's bits
+    SYMBOL_KIND = 1
+    DIGIT_KIND = 2
+    ALPHA_KIND = 4
+# VALUE_KIND[c]: what opaque_at's last loop notes of c, a Latin-1 character
+cdef unsigned char VALUE_KIND[256]
+for _code in range(256):
+    if _code < 128:
+        VALUE_KIND[_code] = (
+            (SYMBOL_KIND if SYMBOL[_code] else 0) | (DIGIT_KIND if 48 <= _code <= 57 else 0)
+            | (ALPHA_KIND if 65 <= _code <= 90 or 97 <= _code <= 122 else 0)
+        )
+    else:
+        VALUE_KIND[_code] = (DIGIT_KIND if Py_UNICODE_ISDIGIT(_code) else 0) | (ALPHA_KIND if Py_UNICODE_ISALPHA(_code) else 0)
+
+
+cdef inline bint one_byte_opaque(const Py_UCS1 *data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """opaque_at's last loop in a one-byte text (start and end within it): a symbol, or a digit and a letter."""
+    cdef unsigned int kinds = 0
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        kinds |= VALUE_KIND[data[k]]
+        if kinds & SYMBOL_KIND:
+            return True
+    return kinds & (DIGIT_KIND | ALPHA_KIND) == DIGIT_KIND | ALPHA_KIND
+
+
 cdef bint opaque_at(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
     """secrets._opaque(text[start:end])."""
     cdef Text value = t[0]
@@ -526,6 +567,8 @@ cdef bint opaque_at(const Text *t, str text, Py_ssize_t start, Py_ssize_t end) e
             return False
     elif CODE_FULLMATCH(text, start, end) is not None:
         return False
+    if t.kind == 1:
+        return one_byte_opaque(<const Py_UCS1 *> t.data, start, end)
     for k in range(start, end):
         c = char_at(&value, k)
         if c < 128:
@@ -549,7 +592,7 @@ cdef enum:  # the character classes of TOKENS' runs
     TOKEN_CHARACTER = 5  # [A-Za-z0-9_\\-]
 
 
-cdef inline bint in_class(Py_UCS4 c, int cls) noexcept:
+cdef inline bint class_holds(Py_UCS4 c, int cls) noexcept:
     if 48 <= c <= 57 or 65 <= c <= 90:
         return True
     if 97 <= c <= 122:
@@ -559,6 +602,18 @@ cdef inline bint in_class(Py_UCS4 c, int cls) noexcept:
     if c == 45:
         return cls == LETTER_DIGIT_DASH or cls == TOKEN_CHARACTER
     return False
+
+
+# IN_CLASS[c]: bit `cls` set where class_holds(c, cls), for c below 128 (no class holds a character above)
+cdef unsigned char IN_CLASS[128]
+for _code in range(128):
+    for _cls in range(UPPER_DIGIT, TOKEN_CHARACTER + 1):
+        if class_holds(_code, _cls):
+            IN_CLASS[_code] |= 1 << _cls
+
+
+cdef inline bint in_class(Py_UCS4 c, int cls) noexcept:
+    return c < 128 and (IN_CLASS[c] >> cls) & 1
 
 
 cdef inline Py_ssize_t run_end(const Text *t, Py_ssize_t i, int cls) noexcept:
@@ -657,6 +712,9 @@ cdef tuple CUE_WORDS_IN_ORDER = (
     "password", "passwort", "passwd", "pwd", "pass", "passphrase", "mot de passe", None, "kennwort", "secret",
     "token", "apikey", "api_key",
 )
+cdef list CUE_WORDS_IN_ORDER_BY_FIRST = [
+    tuple([w for w in CUE_WORDS_IN_ORDER if ord((w or "contrase")[0]) == _code]) for _code in range(128)
+]
 
 
 cdef inline Py_ssize_t spaces_end(const Text *t, Py_ssize_t i) noexcept:
@@ -665,12 +723,22 @@ cdef inline Py_ssize_t spaces_end(const Text *t, Py_ssize_t i) noexcept:
     return i
 
 
-cdef inline bint in_value(Py_UCS4 c) noexcept:
+cdef inline bint value_char(Py_UCS4 c) noexcept:
     """`[^\\s\"'`,;)\\]}>]`"""
     if c < 128:
         return not (c == 34 or c == 39 or c == 96 or c == 44 or c == 59 or c == 41 or c == 93 or c == 125 or c == 62
                     or is_space(c))
     return not is_space(c)
+
+
+# IN_VALUE[c]: value_char(c), for c below 256
+cdef unsigned char IN_VALUE[256]
+for _code in range(256):
+    IN_VALUE[_code] = value_char(_code)
+
+
+cdef inline bint in_value(Py_UCS4 c) noexcept:
+    return IN_VALUE[c] if c < 256 else value_char(c)
 
 
 cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcept:
@@ -733,11 +801,12 @@ cdef bint assigned_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
     cdef str name, kind, word
     cdef Py_ssize_t q
     cdef Py_UCS4 c
-    if is_word(char_at(t, p - 1)):
+    cdef unsigned int first = lower_char(char_at(t, p))
+    if is_word(char_at(t, p - 1)) or first >= 128:  # every cue word begins with an ASCII letter
         return False
-    if ci_at(t, p, "bearer") and assigned_value(t, p + 6, value):
+    if first == 98 and ci_at(t, p, "bearer") and assigned_value(t, p + 6, value):
         return True
-    for name in CUE_NAMES:
+    for name in <tuple> CUE_NAMES_BY_FIRST[first]:  # (in the pattern's order, less those that cannot match)
         if ci_at(t, p, name):
             q = p + len(name)
             c = char_at(t, q)
@@ -748,7 +817,7 @@ cdef bint assigned_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
             for kind in CUE_KINDS:
                 if ci_at(t, q, kind) and assigned_value(t, q + len(kind), value):
                     return True
-    for word in CUE_WORDS_IN_ORDER:
+    for word in <tuple> CUE_WORDS_IN_ORDER_BY_FIRST[first]:
         if word is None:
             if ci_at(t, p, "contrase"):
                 c = char_at(t, p + 8)
