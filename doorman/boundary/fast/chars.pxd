@@ -341,3 +341,29 @@ cdef extern from *:
     """
     const bint SIXTEEN_AT_ONCE "DOORMAN_SIXTEEN_AT_ONCE"
     unsigned int folded_in16 "doorman_folded_in16"(const Py_UCS1 *s, char low, char high) noexcept nogil
+
+
+# A bit per byte of s[0:16] that is an ASCII letter or digit: with SSE2 where the compiler offers it, else by byte.
+cdef extern from *:
+    """
+    static inline unsigned int doorman_ascii_alnum16(const unsigned char *s) {
+    #if defined(__SSE2__)
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        __m128i folded = _mm_or_si128(x, _mm_set1_epi8(32));
+        /* signed compares: a byte from 0x80 up is negative, below any letter or digit */
+        __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
+        __m128i digits = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                       _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
+        return (unsigned int)_mm_movemask_epi8(_mm_or_si128(letters, digits));
+    #else
+        unsigned int mask = 0, k, c;
+        for (k = 0; k < 16; k++) {
+            c = s[k];
+            if ((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z')) mask |= 1u << k;
+        }
+        return mask;
+    #endif
+    }
+    """
+    unsigned int ascii_alnum16 "doorman_ascii_alnum16"(const Py_UCS1 *s) noexcept nogil

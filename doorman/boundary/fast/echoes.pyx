@@ -785,17 +785,11 @@ cdef extern from *:
     #define ECHOES_SSE2 1
     static inline unsigned int echoes_held16(const unsigned char *s, unsigned int *high) {
         __m128i x = _mm_loadu_si128((const __m128i *) s);
-        __m128i folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        /* signed compares: a byte from 0x80 up is negative, below any letter or digit */
-        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
-                                       _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
-        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
         __m128i marks = _mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')), _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('.'))));
         *high = (unsigned int) _mm_movemask_epi8(x);
-        return (unsigned int) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), marks));
+        return doorman_ascii_alnum16(s) | (unsigned int) _mm_movemask_epi8(marks);
     }
     #else
     #define ECHOES_SSE2 0

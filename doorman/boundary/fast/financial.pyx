@@ -526,41 +526,26 @@ cdef unsigned int SSN_FIRSTS = first_letters(SSN_KEYS)
 cdef unsigned int SIN_FIRSTS = first_letters(SIN_KEYS)
 
 
+cdef inline Py_UCS4 folded_at(const Text *t, Py_ssize_t p) noexcept:
+    """fold_code of text[p] (p in the text), by table in a one-byte text."""
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return FOLD_LATIN[(<const unsigned char *>t.data)[p]]
+    return fold_code(at(t, p))
+
+
 cdef bint holds_key(const Text *t, Py_ssize_t low, Py_ssize_t high, const char *keys, unsigned int firsts) noexcept:
     """One of the keys (lower-case ASCII letters, whose first letters are the bits of firsts) occurs in
     text[low:high], matched as `(?i)` matches them."""
     cdef Py_ssize_t p, k, key
     cdef unsigned int first
-    cdef const unsigned char *latin = <const unsigned char *>t.data
-    if t.kind == PyUnicode_1BYTE_KIND:  # the same, reading bytes (low and high are in the text)
-        for p in range(low, high):
-            first = <unsigned int> FOLD_LATIN[latin[p]] - 97
-            if first >= 26 or not (firsts >> first) & 1:
-                continue
-            key = 0
-            while keys[key]:
-                k = 0
-                while 97 <= keys[key + k] <= 122 and p + k < high and FOLD_LATIN[latin[p + k]] == keys[key + k]:
-                    k += 1
-                if keys[key + k] == 0 or keys[key + k] == 124:
-                    return True
-                while keys[key] and keys[key] != 124:
-                    key += 1
-                if keys[key]:
-                    key += 1
-        return False
     for p in range(low, high):
-        first = <unsigned int> fold_code(at(t, p)) - 97
+        first = <unsigned int> folded_at(t, p) - 97
         if first >= 26 or not (firsts >> first) & 1:
             continue
         key = 0
         while keys[key]:
             k = 0
-            while (
-                97 <= keys[key + k] <= 122
-                and p + k < high
-                and fold_code(at(t, p + k)) == <Py_UCS4> keys[key + k]
-            ):
+            while 97 <= keys[key + k] <= 122 and p + k < high and folded_at(t, p + k) == <Py_UCS4> keys[key + k]:
                 k += 1
             if keys[key + k] == 0 or keys[key + k] == 124:
                 return True

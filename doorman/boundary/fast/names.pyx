@@ -1041,20 +1041,26 @@ cdef inline bint literal_at(const Text *t, Py_ssize_t i, int k) noexcept:
     return True
 
 
+cdef inline Py_ssize_t word_then_space(const Text *t, Py_ssize_t p, int k, Py_UCS4 mark) noexcept:
+    """CUE alternative k at p, then `mark` or not, then a space: where the space ends, or -1 (a mark given back
+    leaves the mark where the space must be)."""
+    cdef Py_ssize_t q
+    if not literal_at(t, p, k):
+        return -1
+    q = p + CUE_LENGTH[k]
+    if char_at(t, q) == mark:
+        q += 1
+    return q + 1 if char_at(t, q) == 32 else -1
+
+
 cdef Py_ssize_t honorific_then_name(const Text *t, Py_ssize_t p) noexcept:
     """`(?:HONORIFICS)\.? (?=TOKEN)` at p: where it ends, or -1 (each honorific tried in the pattern's order)."""
     cdef int k
     cdef Py_ssize_t q
     for k in range(HONORIFICS_FROM, HONORIFICS_TO):
-        if not literal_at(t, p, k):
-            continue
-        q = p + CUE_LENGTH[k]
-        if char_at(t, q) == 46:
-            q += 1
-        if char_at(t, q) != 32:  # a '.' given back leaves '.' where the space must be
-            continue
-        if token_end(t, q + 1) >= 0:
-            return q + 1
+        q = word_then_space(t, p, k, 46)
+        if q >= 0 and token_end(t, q) >= 0:
+            return q
     return -1
 
 
@@ -1066,21 +1072,15 @@ cdef Py_ssize_t title_cue_end(const Text *t, Py_ssize_t i) noexcept:
     if is_word(char_at(t, i - 1)) and i > 0:
         return -1
     for k in range(GREETINGS_FROM, GREETINGS_TO):
-        if not literal_at(t, i, k):
+        j = word_then_space(t, i, k, 44)
+        if j < 0:
             continue
-        j = i + CUE_LENGTH[k]
-        if char_at(t, j) == 44:
-            j += 1
-        if char_at(t, j) != 32:  # a ',' given back leaves ',' where the space must be
-            continue
-        e = honorific_then_name(t, j + 1)
+        e = honorific_then_name(t, j)
         if e >= 0:
             return e
-        if token_end(t, j + 1) >= 0:
-            return j + 1
+        if token_end(t, j) >= 0:
+            return j
     return honorific_then_name(t, i)
-
-
 
 
 DEF CUE_UNSURE = -2

@@ -18,6 +18,7 @@ from doorman.boundary.findings import Finding
 
 from doorman.boundary.fast.chars cimport (
     Text,
+    ascii_alnum16,
     char_at,
     is_space,
     is_word,
@@ -193,34 +194,6 @@ cdef list scan(const unit *data, const Text *t, Prefixes first_words):
     return starts
 
 
-cdef extern from *:
-    """
-    #if defined(__SSE2__)
-    #include <emmintrin.h>
-    #endif
-    /* bit k: byte k of the sixteen at s is an ASCII letter or digit */
-    static inline unsigned int doorman_vault_alnum16(const unsigned char *s) {
-    #if defined(__SSE2__)
-        __m128i x = _mm_loadu_si128((const __m128i *)s);
-        __m128i folded = _mm_or_si128(x, _mm_set1_epi8(32));
-        __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
-                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
-        __m128i digits = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                       _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
-        return (unsigned int)_mm_movemask_epi8(_mm_or_si128(letters, digits));
-    #else
-        unsigned int mask = 0, k, c;
-        for (k = 0; k < 16; k++) {
-            c = s[k];
-            if ((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z')) mask |= 1u << k;
-        }
-        return mask;
-    #endif
-    }
-    """
-    unsigned int alnum16 "doorman_vault_alnum16"(const unsigned char *s) noexcept nogil
-
-
 cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
     """`scan` for a text of Latin-1 characters alone (none of which lower_char refuses): a start needs a
     character allowing it before (or none) and a word's first character, one small table telling both. Where
@@ -236,7 +209,7 @@ cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
     cdef const unsigned int *pair_bits = first_words.pair_bits
     if first_words.ascii_openings:
         while i + 18 <= n:  # every p below is at most n - 3
-            alnum = alnum16(data + i)
+            alnum = ascii_alnum16(data + i)
             wanted = alnum & ((~alnum << 1) | carry)
             carry = (~alnum >> 15) & 1
             while wanted:
