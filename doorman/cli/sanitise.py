@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import orjson
@@ -47,23 +48,45 @@ def sanitise(
 
 
 def _jsonl(sanitiser) -> None:
-    """One output line per input line, in order, flushed as it goes (constant memory).
+    """One output line per input line, in order (constant memory: a line at a time plus one read's worth).
 
-    orjson on the raw bytes: three times faster than the standard library's json, which cost as much as
-    several compiled recognisers together."""
-    out = sys.stdout.buffer
-    for number, line in enumerate(sys.stdin.buffer, start=1):
-        if not line.strip():
-            continue
-        record = _record(line, number)
-        result = sanitiser.sanitise_text(record["text"])
-        out.write(orjson.dumps({"id": record["id"], "sanitised": result.texts[0], "mapping": result.mapping.as_dict()}))
-        out.write(b"\n")
-        out.flush()
+    Answers are flushed together just before the loop would wait for more input, so a caller that sends a
+    line and awaits its answer gets it at once, while a piped file costs a few large writes instead of one
+    (or two, with PYTHONUNBUFFERED) per line. orjson on the raw bytes: three times faster than the standard
+    library's json, which cost as much as several compiled recognisers together."""
+    out = os.fdopen(sys.stdout.fileno(), "wb", buffering=1 << 16, closefd=False)
+    number = 0
+    for lines in _waiting_lines(sys.stdin.fileno()):
+        try:
+            for line in lines:
+                number += 1
+                if not line.strip():
+                    continue
+                record = _record(line, number)
+                result = sanitiser.sanitise_text(record["text"])
+                out.write(orjson.dumps({"id": record["id"], "sanitised": result.texts[0],
+                                        "mapping": result.mapping.as_dict()}))
+                out.write(b"\n")
+        finally:  # the lines answered before a bad one still reach the caller
+            out.flush()
     # A finished stream has nothing to clean up, and finalising the interpreter (freeing the name lists, the
     # patterns and every module) costs as much CPU as a few hundred records: end here.
     sys.stderr.flush()
     os._exit(0)
+
+
+def _waiting_lines(fd: int) -> Iterator[list[bytearray]]:
+    """The complete lines each read brings; the last line may lack its newline."""
+    tail = bytearray()
+    while chunk := os.read(fd, 1 << 16):
+        tail += chunk
+        if b"\n" not in chunk:
+            continue
+        lines = tail.split(b"\n")
+        tail = lines.pop()
+        yield lines
+    if tail:
+        yield [tail]
 
 
 def _record(line: bytes, number: int) -> dict:

@@ -48,6 +48,7 @@ TWIN_EDGE_CASES = [
     " ".join(f"u{i}@x.org" for i in range(1200)),  # placeholder numbers past 999 skip those sharing a value's digits
     "[EMAIL_1] was a@b.io, [ email - 2 ] c@d.io, [[Email 3]] e@f.io [x_1] [EMAIL_1234567]",  # reserved keys
     "Dear Jameſ Carter, JAMES CARTER and jameſ wrote; Zoë Ann-Li, ZOË, O'Neil Smith and O'NEIL",  # echo variants
+    "Teilnehmer: Jürgen Blümel\n- Jürgen klärt",  # an echoed name beyond ASCII, found by the one-byte scan
 ]
 
 

@@ -83,7 +83,7 @@ cdef Py_ssize_t SUFFIX_MIN = 0, SUFFIX_MAX = 0
 # The Romance patterns need a street type then a space: the type's first word, lower-cased, is one of TYPE_TOKENS.
 cdef frozenset TYPE_TOKENS = frozenset()
 cdef tuple ROMANCE_WORDS = ()
-cdef Py_ssize_t TOKEN_MAX = 0, SEGMENT = 0
+cdef Py_ssize_t TOKEN_MAX = 0
 # For each first three characters of a type token (a two-letter token and its space), the token lengths it has.
 cdef unsigned int TYPE_PREFIXES[28 * 28 * 28]
 cdef Py_UCS4 TOKEN_CHARS[64][32]  # TYPE_TOKENS as C arrays, TOKEN_LENGTHS long
@@ -124,14 +124,45 @@ def _load_suffixes():
         return f"addresses._SUFFIXES: {exc}"
     if not suffixes or not all(s.isascii() and s.isalpha() and s[0].isupper() for s in suffixes):
         return "addresses._SUFFIXES holds a suffix the compiled street scan cannot look up"
+    if len(suffixes) > 256 or max(map(len, suffixes)) > 16:
+        return "addresses._SUFFIXES no longer fits the compiled suffix table"
     SUFFIXES = suffixes
     SUFFIX_MIN, SUFFIX_MAX = min(map(len, suffixes)), max(map(len, suffixes))
+    ordered = sorted(suffixes)
+    for e, suffix in enumerate(ordered):
+        SUFFIX_LENGTHS[e] = len(suffix)
+        for k, letter in enumerate(suffix):
+            SUFFIX_CHARS[e][k] = ord(letter)
+    for a in range(27):
+        SUFFIXES_FROM[a] = sum(1 for suffix in ordered if ord(suffix[0]) - 65 < a)
     return None
+
+
+cdef unsigned char SUFFIX_CHARS[256][16]  # SUFFIXES sorted, as C arrays SUFFIX_LENGTHS long
+cdef Py_ssize_t SUFFIX_LENGTHS[256]
+cdef Py_ssize_t SUFFIXES_FROM[27]  # those opening with capital a (0-25): SUFFIXES_FROM[a] to SUFFIXES_FROM[a + 1]
+
+
+cdef bint suffix_listed(const unit *s, Py_ssize_t n, Py_ssize_t q, Py_ssize_t length) noexcept:
+    """text[q:q + length] in SUFFIXES"""
+    cdef Py_ssize_t e, k
+    cdef Py_UCS4 first = unit_at(s, n, q)
+    if not 65 <= first <= 90 or q + length > n:
+        return False
+    for e in range(SUFFIXES_FROM[<int> first - 65], SUFFIXES_FROM[<int> first - 64]):
+        if SUFFIX_LENGTHS[e] != length:
+            continue
+        for k in range(1, length):
+            if s[q + k] != SUFFIX_CHARS[e][k]:
+                break
+        else:
+            return True
+    return False
 
 
 def _load_street_words():
     """Fill the street-type, German-ending and unit-word tables: None, or what in the reference no longer fits."""
-    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, SEGMENT, GERMAN_ENDINGS, GERMAN_COUNT, TOKEN_COUNT
+    global TYPE_TOKENS, ROMANCE_WORDS, TOKEN_MAX, GERMAN_ENDINGS, GERMAN_COUNT, TOKEN_COUNT
     cdef int a, b, c
     try:
         tokens = frozenset(t.split(" ")[0] for t in _alternatives(reference._ROMANCE_TYPES))
@@ -176,7 +207,6 @@ def _load_street_words():
         GERMAN_BY_BEFORE[ord(ending[len(ending) - 3])] |= (<unsigned int> 1) << e
     TYPE_TOKENS, ROMANCE_WORDS, GERMAN_ENDINGS = tokens, romance, endings
     TOKEN_MAX = max(map(len, tokens))
-    SEGMENT = max(TOKEN_MAX, max(map(len, romance)))
     return None
 
 
@@ -738,12 +768,52 @@ cdef frozenset CUE_LAST_WORDS = frozenset(
        "p"]
 )
 cdef Py_ssize_t CUE_LAST_MAX = max(map(len, CUE_LAST_WORDS))
+# bit m of CUE_LAST_OPENING[c]: a word of CUE_LAST_WORDS m long opens with c (lower case)
+cdef unsigned int CUE_LAST_OPENING[128]
+for _word in CUE_LAST_WORDS:
+    if _word.isascii() and len(_word) < 32:
+        CUE_LAST_OPENING[ord(_word[0])] |= (<unsigned int> 1) << len(_word)
+    else:
+        CUE_LAST_OPENING[:] = [0xFFFFFFFF] * 128  # a word the filter cannot hold: every run goes on to the set
 cdef Py_ssize_t CUE_PHRASE_MAX = 13  # "código postal", the longest ZIP_CUE branch before its tail
+
+
+# ZIP_CUE's states, by their two capitals (ZIP_CUE's checksum guards US_STATES too)
+cdef unsigned char US_STATE_PAIRS[26 * 26]
+for _state in reference.US_STATES.split("|"):
+    US_STATE_PAIRS[(ord(_state[0]) - 65) * 26 + ord(_state[1]) - 65] = 1
+
+
+cdef bint state_cue_at(const unit *s, Py_ssize_t n, Py_ssize_t w, Py_ssize_t start) noexcept:
+    """ZIP_CUE's state branch `\\b(?:{US_STATES}),?\\s{1,3}$` matches at w, up to `start` (its endpos): the state
+    w's \\w run, after no \\w; `$` holds at `start` or before a newline just before it."""
+    cdef Py_UCS4 a = unit_at(s, n, w), b = unit_at(s, n, w + 1)
+    cdef Py_ssize_t q = w + 2, j
+    if not (65 <= a <= 90 and 65 <= b <= 90 and US_STATE_PAIRS[(<int> a - 65) * 26 + <int> b - 65]):
+        return False
+    if is_word(unit_at(s, n, w - 1)):
+        return False
+    if q < start and s[q] == 44:
+        q += 1
+    for j in range(1, 4):
+        if q + j > start or not is_space(s[q + j - 1]):
+            return False
+        if q + j == start or (q + j == start - 1 and s[start - 1] == 10):
+            return True
+    return False
 
 
 cdef inline bint cue_tail(Py_UCS4 c) noexcept:
     """What may follow a ZIP_CUE state or cue word up to the digits: spaces, quotes, ',' and [:=.#]."""
     return is_space(c) or c == 34 or c == 39 or c == 58 or c == 61 or c == 46 or c == 35 or c == 44
+
+
+cdef inline bint ascii_run(const unit *s, Py_ssize_t n, Py_ssize_t w, Py_ssize_t k) noexcept:
+    cdef Py_ssize_t p
+    for p in range(w, k):
+        if unit_at(s, n, p) >= 128:
+            return False
+    return True
 
 
 cdef bint zip_cue_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start) except -1:
@@ -763,13 +833,23 @@ cdef bint zip_cue_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start
         w -= 1
     if k - w > CUE_LAST_MAX:
         return False
+    if k - w == 2 and state_cue_at(s, n, w, start):
+        return True
+    # an ASCII run is looked up in C first: by its first letter, in lower case, and its length
+    if k - w < 32 and (65 <= unit_at(s, n, w) <= 90 or 97 <= unit_at(s, n, w) <= 122):
+        c = <Py_UCS4> ((<unsigned int> unit_at(s, n, w)) | 32)
+        if not (CUE_LAST_OPENING[<unsigned int> c] >> (k - w)) & 1 and ascii_run(s, n, w, k):
+            return False
     run = text[w:k]
     if run.isascii() and run.lower() not in CUE_LAST_WORDS:  # (?i) lets a few others match ASCII letters
         return False
     # the cue or state the match opens with ends at k, and none is longer than CUE_PHRASE_MAX
+    # and opens with a state (two capitals, ending at k) or with a cue word's c, p or z in either case
     for p in range(k - 1, max(low, k - CUE_PHRASE_MAX) - 1, -1):
-        if (is_word(unit_at(s, n, p)) and not is_word(unit_at(s, n, p - 1))
-                and ZIP_CUE_MATCH(text, p, start) is not None):
+        c = unit_at(s, n, p)
+        if not (c == 99 or c == 112 or c == 122 or c == 67 or c == 80 or c == 90 or (p == k - 2 and 65 <= c <= 90)):
+            continue
+        if not is_word(unit_at(s, n, p - 1)) and ZIP_CUE_MATCH(text, p, start) is not None:
             return True
     return False
 
@@ -787,7 +867,7 @@ cdef bint street_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start)
         p = end
         while p > low and is_word(unit_at(s, n, p - 1)):
             p -= 1
-        if p < end and not is_word(unit_at(s, n, p - 1)) and text[p:end] in SUFFIXES:
+        if p < end and not is_word(unit_at(s, n, p - 1)) and suffix_listed(s, n, p, end - p):
             if STREET_BEFORE_MATCH(text, p, start) is not None:
                 return True
     return False
@@ -830,6 +910,53 @@ cdef bint field_start_before(const unit *s, Py_ssize_t n, Py_ssize_t start) noex
     return False
 
 
+cdef inline bint town_capital(Py_UCS4 c) noexcept:
+    """`[A-ZÄÖÜÉ]`"""
+    return 65 <= c <= 90 or c == 0xC4 or c == 0xD6 or c == 0xDC or c == 0xC9
+
+
+cdef inline bint town_piece(Py_UCS4 c) noexcept:
+    """`[\\w\\-.]`"""
+    return c == 45 or c == 46 or is_word(c)
+
+
+cdef bint town_after(const unit *s, Py_ssize_t n, Py_ssize_t end) noexcept:
+    """TOWN_AFTER.match(text, end) is not None. Its words hold no space, so each is its whole [\\w\\-.] run, or
+    ends early only before a '.' that the pattern's `\\.(?:\\s|$)` ending then takes; the ending after a whole
+    run is `\\s*$` (whitespace up to a newline or the text's end), ',' or a newline."""
+    cdef Py_ssize_t p = end, r, k, words = 0
+    cdef Py_UCS4 c
+    while words < 4:
+        if unit_at(s, n, p) != 32:
+            return False
+        c = unit_at(s, n, p + 1)
+        if not (town_capital(c) or (words > 0 and (97 <= c <= 122 or c == 0xE4 or c == 0xF6 or c == 0xFC))):
+            return False
+        p += 1
+        r = p + 1
+        while r < n and town_piece(s[r]):
+            if s[r] == 46 and r >= p + 2 and (r + 1 == n or is_space(s[r + 1])):
+                return True  # the word ends before this '.', which ends the match
+            r += 1
+        if r < p + 2:
+            return False
+        if r == n:
+            return True
+        c = s[r]
+        if c == 44 or c == 10:
+            return True
+        k = r
+        while k < n and is_space(s[k]):
+            if s[k] == 10:
+                return True
+            k += 1
+        if k == n:
+            return True
+        p = r
+        words += 1
+    return False
+
+
 cdef bint five_digits_are_postcode(str text, const unit *s, Py_ssize_t n, Py_ssize_t start,
                                    Py_ssize_t end) except -1:
     """PostalCodeRecogniser's test of a FIVE_DIGITS match: a cue or a street before, or a town after at a
@@ -837,7 +964,7 @@ cdef bint five_digits_are_postcode(str text, const unit *s, Py_ssize_t n, Py_ssi
     if zip_cue_before(text, s, n, start) or street_before(text, s, n, start):
         return True
     if at_line_start(s, n, start) or field_start_before(s, n, start):
-        return TOWN_AFTER_MATCH(text, end) is not None
+        return town_after(s, n, end)
     return False
 
 
@@ -902,13 +1029,21 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
                 if five_digits_are_postcode(text, s, n, i, j):
                     five = appended(five, postcode(i, j))
     found = uk
-    for more in (ca, plus4, five):
-        if more is not None:
-            if found is None:
-                found = more
-            else:
-                found.extend(more)
+    if ca is not None:
+        found = joined(found, ca)
+    if plus4 is not None:
+        found = joined(found, plus4)
+    if five is not None:
+        found = joined(found, five)
     return [] if found is None else found
+
+
+cdef inline list joined(list found, list more):
+    """found then more: more itself when found is None"""
+    if found is None:
+        return more
+    found.extend(more)
+    return found
 
 
 class PostalCodeRecogniser:
@@ -935,7 +1070,7 @@ cdef bint suffix_at(str text, const unit *s, Py_ssize_t n, Py_ssize_t q) except 
         r += 1
         if r - q > SUFFIX_MAX:
             return False
-    return r - q >= SUFFIX_MIN and text[q:r] in SUFFIXES
+    return r - q >= SUFFIX_MIN and suffix_listed(s, n, q, r - q)
 
 
 # STREET_US's street words may not be one of REFUSED_WORDS (_WORD's look-ahead: the whole \\w run), and its
@@ -1040,7 +1175,7 @@ cdef inline bint digit_at(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
         return is_digit(unit_at(s, n, i))
 
 
-cdef Py_ssize_t street_us_end(str text, const unit *s, Py_ssize_t n, Py_ssize_t i) except -2:
+cdef inline Py_ssize_t street_us_end(str text, const unit *s, Py_ssize_t n, Py_ssize_t i) except -2:
     """Where STREET_US's match at the digit i ends (its look-behind already holds), or -1: `\\d{1,6}[A-Z]? `,
     then as many street words as follow (at most four; a word, holding no space, is the whole run up to the
     next space), given back one by one until a space and a suffix follow, then `\\.?` and a unit."""
@@ -1183,12 +1318,25 @@ cdef inline Py_ssize_t type_length_at(const unit *h, Py_ssize_t n, Py_ssize_t p,
     return 0
 
 
-cdef bint type_starts_at(str text, str hay, bint in_place, Py_ssize_t p, Py_ssize_t length) except -1:
-    """At a word start p (no [\\w-] before it in the lower-cased text `hay`) where a street type `length` long
-    and its space are: one of _ROMANCE_WORDS starts there, as word_starts finds, as both Romance patterns need.
-    A text lower-cased in place is its own `hay`."""
-    cdef str segment = text[p:p + SEGMENT].lower() if in_place else hay[p:p + SEGMENT]
-    return segment[:length] in TYPE_TOKENS and segment.startswith(ROMANCE_WORDS)
+cdef bint romance_word_at(const unit *h, Py_ssize_t n, Py_ssize_t p, bint in_place) noexcept:
+    """At a street type (one of TYPE_TOKENS and its space, found by type_length_at) at the word start p of the
+    lower-cased text (`h` lower-cased when `in_place`): one of _ROMANCE_WORDS starts there, as word_starts finds,
+    as both Romance patterns need."""
+    cdef str word
+    cdef Py_ssize_t k, m
+    cdef Py_UCS4 first = unit_at(h, n, p)
+    if in_place:
+        first = lower_char(first)
+    for word in ROMANCE_WORDS:
+        m = len(word)
+        if m == 0 or word[0] != first or p + m > n:
+            continue
+        for k in range(1, m):
+            if (lower_char(h[p + k]) if in_place else h[p + k]) != word[k]:
+                break
+        else:
+            return True
+    return False
 
 
 cdef inline list pushed(list spots, Py_ssize_t spot):
@@ -1218,7 +1366,7 @@ cdef int scan_lower(str text, str hay, bint in_place, const unit *h, Py_ssize_t 
             lengths = type_lengths(h, n, i)
             if lengths:
                 length = type_length_at(h, n, i, lengths, False)
-                if length and type_starts_at(text, hay, False, i, length):
+                if length and romance_word_at(h, n, i, False):
                     types.append(i)
     return 0
 
@@ -1262,6 +1410,35 @@ cdef list german_starts(const unit *s, Py_ssize_t n, list anchors):
         if name < name_end and name > last:
             starts.append(name)
             last = name
+    return starts
+
+
+cdef inline bint number_opens(Py_UCS4 c) noexcept:
+    """What STREET_ROMANCE_TYPE_FIRST's house number part opens with: `No`, `Nº`, `#`, `n°` or a digit."""
+    return c == 78 or c == 110 or c == 35 or is_digit(c)
+
+
+cdef list type_first_starts(const unit *s, Py_ssize_t n, list types):
+    """The Romance street types at which STREET_ROMANCE_TYPE_FIRST can match: its match up to the house number
+    holds only [\\w'’.\\-] and spaces (the type, particles, words), then `,? ` and the number part, so a space
+    before what opens that part lies in the run of those characters from the type, or a comma and a space end it."""
+    cdef list starts = None
+    cdef Py_ssize_t spot, q
+    cdef Py_UCS4 c
+    for spot in types:
+        q = spot
+        while q < n:
+            c = s[q]
+            if c == 32:
+                if number_opens(unit_at(s, n, q + 1)):
+                    break
+            elif not word_piece(c):
+                if not (c == 44 and unit_at(s, n, q + 1) == 32 and number_opens(unit_at(s, n, q + 2))):
+                    q = n
+                break
+            q += 1
+        if q < n:
+            starts = pushed(starts, spot)
     return starts
 
 
@@ -1351,7 +1528,7 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
                 lengths = type_lengths(s, n, i)
                 if lengths:
                     length = type_length_at(s, n, i, lengths, True)
-                    if length and type_starts_at(text, text, True, i, length):
+                    if length and romance_word_at(s, n, i, True):
                         types = pushed(types, i)
     if foldable and not in_place:
         lowered = text_of(hay)
@@ -1366,7 +1543,9 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
     if foldable:
         if types:
             add_matches(found, ROMANCE_NUM_FIRST_MATCH, text, numbers_before(s, n, types))
-            add_matches(found, ROMANCE_TYPE_FIRST_MATCH, text, types)
+            types = type_first_starts(s, n, types)
+            if types is not None:
+                add_matches(found, ROMANCE_TYPE_FIRST_MATCH, text, types)
         if anchors:
             add_matches(found, GERMAN_MATCH, text, german_starts(s, n, anchors))
     else:
@@ -1389,6 +1568,13 @@ class StreetAddressRecogniser:
         raise ValueError(f"unexpected str storage kind {t.kind}")
 
 
+def _flags_changed(str name, flags):
+    try:
+        return None if getattr(reference, name).flags == flags else f"addresses.{name}'s flags changed"
+    except Exception:
+        return f"addresses.{name} changed"
+
+
 def _shape(str name):
     return getattr(reference, name).pattern.replace(reference._SUFFIXES, "").replace(reference._ROMANCE_TYPES, "")
 
@@ -1399,7 +1585,8 @@ TWINS = twins_where_unchanged({
     reference.PostalCodeRecogniser: (PostalCodeRecogniser, _SUFFIXES_UNFIT or changed_patterns(reference, {
         "UK_POSTCODE": 3564217791, "CA_POSTCODE": 3109686537, "ZIP_PLUS4": 2338437411, "FIVE_DIGITS": 3833462332,
         "ZIP_CUE": 761296465, "STREET_BEFORE": 1901818942, "FIELD_START": 514783650,
-    }, _shape)),
+        "TOWN_AFTER": 4149209971,
+    }, _shape) or _flags_changed("TOWN_AFTER", re.UNICODE | re.MULTILINE)),
     reference.StreetAddressRecogniser: (StreetAddressRecogniser, _SUFFIXES_UNFIT or _STREET_WORDS_UNFIT or _STREET_US_UNFIT
                                          or changed_patterns(
         reference, {

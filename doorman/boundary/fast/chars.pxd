@@ -367,3 +367,67 @@ cdef extern from *:
     }
     """
     unsigned int ascii_alnum16 "doorman_ascii_alnum16"(const Py_UCS1 *s) noexcept nogil
+
+
+# Sixty-four one-byte characters at once, as a bit per byte (SSE2 where the compiler offers it, else by byte):
+# `eq64` the bytes equal to c, `within64` those in [low, high]; `first_marked` the first position from i where
+# `marks` (one of those, combined) sets a bit among the `valid` lowest of a sixty-four-byte block, or n. Blocks
+# move on by `valid`; the last is read from a zero-padded copy, so `marks` must never mark where it reads a NUL.
+cdef extern from *:
+    """
+    #include <string.h>
+    static inline unsigned int doorman_eq16(const unsigned char *s, unsigned char c) {
+    #if defined(__SSE2__)
+        return (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), _mm_set1_epi8((char)c)));
+    #else
+        unsigned int mask = 0, k;
+        for (k = 0; k < 16; k++) {
+            if (s[k] == c) mask |= 1u << k;
+        }
+        return mask;
+    #endif
+    }
+    static inline unsigned int doorman_within16(const unsigned char *s, unsigned char low, unsigned char high) {
+    #if defined(__SSE2__)
+        /* x + 128 - low wraps low..high to the lowest signed bytes */
+        __m128i x = _mm_add_epi8(_mm_loadu_si128((const __m128i *)s), _mm_set1_epi8((char)(128 - low)));
+        return (unsigned int)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8((char)(high - low - 127)), x));
+    #else
+        unsigned int mask = 0, k;
+        for (k = 0; k < 16; k++) {
+            if (s[k] >= low && s[k] <= high) mask |= 1u << k;
+        }
+        return mask;
+    #endif
+    }
+    static inline unsigned long long doorman_eq64(const unsigned char *s, unsigned char c) {
+        return (unsigned long long)doorman_eq16(s, c) | (unsigned long long)doorman_eq16(s + 16, c) << 16
+            | (unsigned long long)doorman_eq16(s + 32, c) << 32 | (unsigned long long)doorman_eq16(s + 48, c) << 48;
+    }
+    static inline unsigned long long doorman_within64(const unsigned char *s, unsigned char low, unsigned char high) {
+        return (unsigned long long)doorman_within16(s, low, high)
+            | (unsigned long long)doorman_within16(s + 16, low, high) << 16
+            | (unsigned long long)doorman_within16(s + 32, low, high) << 32
+            | (unsigned long long)doorman_within16(s + 48, low, high) << 48;
+    }
+    static inline __attribute__((always_inline)) Py_ssize_t doorman_first_marked(
+            const unsigned char *s, Py_ssize_t i, Py_ssize_t n, unsigned long long (*marks)(const unsigned char *),
+            int valid) {
+        unsigned long long m, keep = (1ULL << valid) - 1;
+        unsigned char tail[64];
+        while (i + 64 <= n) {
+            m = marks(s + i) & keep;
+            if (m)
+                return i + __builtin_ctzll(m);
+            i += valid;
+        }
+        if (i >= n)
+            return n;
+        memset(tail, 0, 64);
+        memcpy(tail, s + i, (size_t)(n - i));
+        m = marks(tail);
+        return m ? i + __builtin_ctzll(m) : n;
+    }
+    """
+    unsigned long long eq64 "doorman_eq64"(const Py_UCS1 *s, unsigned char c) noexcept nogil
+    unsigned long long within64 "doorman_within64"(const Py_UCS1 *s, unsigned char low, unsigned char high) noexcept nogil

@@ -12,6 +12,7 @@ from cpython.unicode cimport PyUnicode_FindChar
 
 
 cdef extern from "string.h":
+    void *memchr(const void *s, int c, size_t n)
     void *memrchr(const void *s, int c, size_t n)
 
 from doorman.boundary import contact
@@ -93,6 +94,72 @@ cdef inline Py_ssize_t letters_from(const Text *t, Py_ssize_t p, Py_ssize_t most
     return k
 
 
+# EMAIL's classes for the Latin-1 characters, as bits: `[A-Za-z0-9]`, `[A-Za-z]`, the local part's
+# `[A-Za-z0-9._%+-]`, a label's `[A-Za-z0-9-]`, what refuses a match before it and what address_starts walks back
+# over (`[\\w.%+-]`), and what refuses the top-level domain's end (`[\\w-]`)
+DEF E_ALNUM = 1
+DEF E_LETTER = 2
+DEF E_LOCAL = 4
+DEF E_LABEL = 8
+DEF E_BEFORE = 16
+DEF E_NOT_AFTER = 32
+cdef unsigned char EMAIL_CLASS[256]
+for _c in range(256):
+    EMAIL_CLASS[_c] = (
+        (E_ALNUM if is_ascii_alnum(_c) else 0) | (E_LETTER if 65 <= _c <= 90 or 97 <= _c <= 122 else 0)
+        | (E_LOCAL if local_char(_c) else 0) | (E_LABEL if label_char(_c) else 0)
+        | (E_BEFORE if is_word(_c) or chr(_c) in ".%+-" else 0) | (E_NOT_AFTER if is_word(_c) or _c == 45 else 0)
+    )
+
+
+cdef inline unsigned int email_class(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """EMAIL_CLASS of s[p], or 0 past the text's end."""
+    return EMAIL_CLASS[s[p]] if p < n else 0
+
+
+cdef Py_ssize_t email_match_latin(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t start) noexcept:
+    """email_match in a one-byte text of n characters, reading its bytes through EMAIL_CLASS: the same steps."""
+    cdef Py_ssize_t p, k, run, best = -1, labels = 0
+    if start > 0 and EMAIL_CLASS[s[start - 1]] & E_BEFORE:
+        return -1
+    if not email_class(s, n, start) & E_ALNUM:
+        return -1
+    p = start + 1
+    k = 0
+    while k < 63 and email_class(s, n, p) & E_LOCAL:
+        p += 1
+        k += 1
+    if p >= n or s[p] != 64:
+        return -1
+    p += 1
+    while True:  # p: where a label, or the top-level domain, may start
+        run = 0
+        while email_class(s, n, p + run) & E_LABEL:
+            run += 1
+        if (
+            1 <= run <= 63 and p + run < n and s[p + run] == 46 and EMAIL_CLASS[s[p]] & E_ALNUM
+            and EMAIL_CLASS[s[p + run - 1]] & E_ALNUM
+        ):
+            if labels >= 1 and 2 <= run <= 24 and letters_from_latin(s, n, p, run) == run:
+                best = p + run
+            labels += 1
+            p += run + 1
+            continue
+        if labels >= 1:
+            run = letters_from_latin(s, n, p, 25)
+            if 2 <= run <= 24 and not email_class(s, n, p + run) & E_NOT_AFTER:
+                return p + run
+        return best
+
+
+cdef inline Py_ssize_t letters_from_latin(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t p, Py_ssize_t most) noexcept:
+    """letters_from in a one-byte text of n characters."""
+    cdef Py_ssize_t k = 0
+    while k < most and email_class(s, n, p + k) & E_LETTER:
+        k += 1
+    return k
+
+
 class EmailRecogniser:
     def find(self, str text):
         cdef list found = []
@@ -100,8 +167,22 @@ class EmailRecogniser:
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_UCS4 c
+        cdef const Py_UCS1 *latin = <const Py_UCS1 *> view.data
+        cdef const Py_UCS1 *at_byte
         at = PyUnicode_FindChar(text, 64, 0, view.n, 1)
         while at >= 0:
+            if view.kind == 1:
+                start = at
+                while start > 0 and at - start < 70 and EMAIL_CLASS[latin[start - 1]] & E_BEFORE:
+                    start -= 1
+                if start >= end:
+                    e = email_match_latin(latin, view.n, start)
+                    if e >= 0:
+                        end = e
+                        found.append(new_finding(Finding, start, e, "EMAIL", 6))
+                at_byte = <const Py_UCS1 *> memchr(latin + at + 1, 64, <size_t> (view.n - at - 1))
+                at = -1 if at_byte == NULL else at_byte - latin
+                continue
             start = at  # contact.address_starts: back over the local-part run before the '@'
             while start > 0 and at - start < 70:
                 c = char_at(t, start - 1)
@@ -455,6 +536,19 @@ cdef Py_ssize_t phone_match(const Text *t, Py_ssize_t i, Py_ssize_t *group_end) 
     return e
 
 
+cdef inline Py_ssize_t phone_shortest(Py_UCS4 c) noexcept:
+    """The fewest characters PHONE's group 1 can have when it opens with c (all of them in findings' number
+    class, so within the number's reach): `+ddd`; `(0dd)ddd`; `0ddSddd` or `00dSdSd`; for any other digit
+    `dddSdddSdddd` or `dd dddd dddd`."""
+    if c == 43:
+        return 4
+    if c == 40:
+        return 8
+    if c == 48:
+        return 7
+    return 12
+
+
 cdef inline bint phone_may_open(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
     """False where phone_match at i (a number start in a one-byte text of n) must fail: its first checks, on the
     bytes."""
@@ -690,17 +784,22 @@ cdef bint cue_tail(const Text *t, Py_ssize_t q, Py_ssize_t start) noexcept:
     return False
 
 
-cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noexcept:
+cdef bint cue_before(const Text *t, Py_ssize_t start) noexcept:
     """context_before(text, start, PHONE_CUE, 24): a cue word ends at the last word character of the window
-    and only the tail's non-word characters follow it up to start."""
+    (which opens after the last newline before start) and only the tail's non-word characters follow it."""
     cdef Py_ssize_t lo = start - CUE_WINDOW, q, p, k, m, w, run = 1
     cdef Py_UCS4 last
     cdef bint same
     cdef unsigned long long words
-    if lo < line_start:
-        lo = line_start
+    if lo < 0:
+        lo = 0
     q = start
-    while q > lo and not is_word(char_at(t, q - 1)):
+    while q > lo:
+        last = char_at(t, q - 1)
+        if is_word(last):
+            break
+        if last == 10:  # the window opens after it: no word character in it
+            return False
         q -= 1
     if q <= lo:
         return False
@@ -709,6 +808,10 @@ cdef bint cue_before(const Text *t, Py_ssize_t start, Py_ssize_t line_start) noe
         return False
     if not cue_tail(t, q, start):
         return False
+    # no newline in text[q - 1:start]: the window's line opens before q - 1
+    p = last_index(t, 10, lo, q - 1) + 1
+    if lo < p:
+        lo = p
     # a cue word's characters match only word characters, and \b opens it: the word characters before q are
     # exactly the ones it ends with
     while run <= longest_cue_run and is_word(char_at(t, q - 1 - run)):
@@ -1062,10 +1165,11 @@ class PhoneRecogniser:
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, i, e, g, phone_end = 0, bare_end = 0, count
-        cdef Py_ssize_t line_start, reach = 0, block = -16
+        cdef Py_ssize_t reach = 0, block = -16
         cdef unsigned int starts = 0
         cdef Py_UCS4 c, before
-        cdef bint phone_here
+        cdef bint phone_here, question_sought = False
+        cdef Py_ssize_t first_question = -1
         cdef const unsigned char *latin = <const unsigned char *> view.data
         i = -1
         while True:
@@ -1101,7 +1205,9 @@ class PhoneRecogniser:
                     while reach < n and is_number_class(char_at(t, reach)):
                         reach += 1
             phone_here = False
-            if i >= phone_end and reach - i >= 4 and (view.kind != 1 or phone_may_open(latin, n, i)):
+            if i >= phone_end and reach - i >= phone_shortest(latin[i] if view.kind == 1 else char_at(t, i)) and (
+                view.kind != 1 or phone_may_open(latin, n, i)
+            ):
                 e = phone_match(t, i, &g)
                 if e >= 0:
                     phone_end = e
@@ -1120,9 +1226,11 @@ class PhoneRecogniser:
                     bare_end = e
                     if phone_here or not 7 <= count <= 15:
                         continue
-                    line_start = last_index(t, 10, i - CUE_WINDOW, i) + 1
-                    if cue_before(t, i, line_start) or (
-                        maybe_asked(t, max(0, i - ASKED_WINDOW), i)
+                    if not question_sought:  # where the text's first '?' is: none before i, no question
+                        first_question = PyUnicode_FindChar(text, 63, 0, n, 1)
+                        question_sought = True
+                    if cue_before(t, i) or (
+                        0 <= first_question < i and maybe_asked(t, max(0, i - ASKED_WINDOW), i)
                         and PHONE_ASKED_SEARCH(text, max(0, i - ASKED_WINDOW), i) is not None
                     ):
                         bare.append(new_finding(Finding, i, e, "PHONE", 3))

@@ -30,6 +30,7 @@ from doorman.boundary.findings import Finding, mentions
 
 from doorman.boundary.fast.chars cimport (
     HIGHS,
+    ascii_fold,
     LITTLE_ENDIAN,
     ONES,
     SIXTEEN_AT_ONCE,
@@ -45,15 +46,16 @@ from doorman.boundary.fast.chars cimport (
     lowest_bit,
     matches_ci,
     new_finding,
+    changed_patterns,
     same_letter,
     text_of,
+    twins_where_unchanged,
     unit,
     unit_at,
     unsafe_fold,
 )
 
 
-cdef object DATE_MATCH = dates.DATE.match
 cdef object DATE_FINDITER = dates.DATE.finditer
 cdef object BIRTH_SEARCH = dates.BIRTH_CUE.search
 cdef object BIRTH_MATCH = dates.BIRTH_CUE.match
@@ -102,6 +104,268 @@ cdef bint digit_date_may_start(const unit *data, const Text *t, Py_ssize_t p) no
         return True
     c = unit_at(data, t.n, k)
     return c < 128 and MONTH_FIRST[c]
+
+
+cdef inline bint digits_at(const Text *t, Py_ssize_t p, Py_ssize_t count) noexcept:
+    cdef Py_ssize_t k
+    for k in range(count):
+        if not is_digit(char_at(t, p + k)):
+            return False
+    return True
+
+
+cdef inline bint date_separator(Py_UCS4 c) noexcept:
+    return c == 45 or c == 47 or c == 46  # [-/.]
+
+
+cdef inline bint date_may_end(const Text *t, Py_ssize_t e) noexcept:
+    """DATE's closing `(?![\\w\\-]|[/.]\\d)` at e."""
+    cdef Py_UCS4 c = char_at(t, e)
+    if is_word(c) or c == 45:
+        return False
+    return not ((c == 47 or c == 46) and is_digit(char_at(t, e + 1)))
+
+
+cdef Py_ssize_t digit_date_end(const Text *t, Py_ssize_t p) noexcept:
+    """The end of DATE's match at p when one of its first two forms (digits and [-/.] only, tried first) matches
+    there: `\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}`, then `\\d{1,2}[-/.]\\d{1,2}[-/.](?:\\d{4}|\\d{2})`, each choice
+    greedy and given back in the pattern's order; -1 when neither does (the pattern's other forms may)."""
+    cdef Py_ssize_t first, second, third, q, r
+    cdef Py_UCS4 before = char_at(t, p - 1)
+    if is_word(before) or before == 45 or before == 47 or before == 46:  # (?<![\w\-/.])
+        return -1
+    if digits_at(t, p, 4) and date_separator(char_at(t, p + 4)):
+        q = p + 5
+        for first in range(2, 0, -1):
+            if digits_at(t, q, first) and date_separator(char_at(t, q + first)):
+                r = q + first + 1
+                for second in range(2, 0, -1):
+                    if digits_at(t, r, second) and date_may_end(t, r + second):
+                        return r + second
+    for first in range(2, 0, -1):
+        if digits_at(t, p, first) and date_separator(char_at(t, p + first)):
+            q = p + first + 1
+            for second in range(2, 0, -1):
+                if digits_at(t, q, second) and date_separator(char_at(t, q + second)):
+                    r = q + second + 1
+                    for third in (4, 2):
+                        if digits_at(t, r, third) and date_may_end(t, r + third):
+                            return r + third
+    return -1
+
+
+cdef inline bint month_first_ci(Py_UCS4 c) noexcept:
+    """`(?i)[adefjmnos]`, DATE's look at a month name's first letter."""
+    cdef unsigned int f = ascii_fold(c)
+    return f == 97 or f == 100 or f == 101 or f == 102 or f == 106 or f == 109 or f == 110 or f == 111 or f == 115
+
+
+cdef inline Py_ssize_t ordinal_end(const Text *t, Py_ssize_t q) noexcept:
+    """The end of `(?i)(?:st|nd|rd|th|er)` at q, or q."""
+    cdef unsigned int a = ascii_fold(char_at(t, q)), b = ascii_fold(char_at(t, q + 1))
+    if a == 115 and b == 116 or a == 110 and b == 100 or a == 114 and b == 100 or a == 116 and b == 104 or a == 101 and b == 114:
+        return q + 2
+    return q
+
+
+# DATE's month names (dates._MONTHS), each spelling in the order the pattern tries them: MONTH_CHARS[m][k] the
+# lower-case character(s) the k-th may be (up to two, 0 for none), MONTH_UPPER their one other case where not
+# ASCII; MONTH_ORDER[first letter - 97] the spellings opening with that letter, in order.
+DEF MONTH_MAX = 160
+DEF MONTH_LONGEST = 16
+cdef Py_UCS4 MONTH_CHARS[MONTH_MAX][MONTH_LONGEST][4]
+cdef Py_UCS4 MONTH_UPPER[MONTH_MAX][MONTH_LONGEST][4]
+cdef Py_ssize_t MONTH_LENGTHS[MONTH_MAX]
+cdef list MONTH_ORDER = [[] for _ in range(26)]
+
+
+def _month_spellings():
+    """dates._MONTHS expanded into its spellings, in the pattern's order (each a list of sets of characters),
+    or None when it holds a piece this expansion does not know."""
+    import re
+    from re import _parser
+    try:
+        from re._casefix import _EXTRA_CASES as extra
+    except ImportError:
+        extra = {}
+
+    def sequence(items):
+        spellings = [[]]
+        for op, value in items:
+            op = str(op)
+            if op == "LITERAL":
+                choices = [[frozenset([chr(value)])]]
+            elif op == "IN" and all(str(o) == "LITERAL" for o, _ in value):
+                choices = [[frozenset(chr(v) for _, v in value)]]
+            elif op == "BRANCH":
+                choices = [w for branch in value[1] for w in sequence(branch)]
+            elif op == "MAX_REPEAT" and value[0] == 0 and value[1] == 1:
+                choices = sequence(value[2]) + [[]]
+            elif op == "SUBPATTERN":
+                choices = sequence(value[3])
+            else:
+                raise ValueError(op)
+            spellings = [s + c for s in spellings for c in choices]
+        return spellings
+
+    try:
+        spellings = sequence(_parser.parse(dates._MONTHS, re.IGNORECASE))
+    except Exception:
+        return None
+    for spelling in spellings:
+        for piece in spelling:
+            for ch in piece:
+                if ch != ch.lower() or len(ch.upper()) != 1 or ch.upper().lower() != ch or (
+                        ord(ch) >= 128 and (ord(ch) in extra or ord(ch.upper()) in extra)):
+                    return None
+    return spellings
+
+
+cdef bint load_months() except -1:
+    cdef Py_ssize_t m, k, j
+    spellings = _month_spellings()
+    if (spellings is None or len(spellings) > MONTH_MAX or any(len(w) > MONTH_LONGEST or not w for w in spellings)
+            or any(len(piece) > 4 for w in spellings for piece in w)
+            or any(not all(97 <= ord(ch) <= 122 for ch in w[0]) or len(w[0]) != 1 for w in spellings)):
+        warnings.warn("doorman.boundary.fast.dates: DATE's month names changed; BirthDateRecogniser not compiled")
+        return False
+    for m, spelling in enumerate(spellings):
+        MONTH_LENGTHS[m] = len(spelling)
+        for k, piece in enumerate(spelling):
+            for j, ch in enumerate(sorted(piece)):
+                MONTH_CHARS[m][k][j] = ord(ch)
+                MONTH_UPPER[m][k][j] = ord(ch.upper())
+        MONTH_ORDER[ord(next(iter(spelling[0]))) - 97].append(m)
+    return True
+
+
+cdef bint MONTHS_FIT = load_months()
+
+
+cdef inline bint month_char(Py_UCS4 c, Py_UCS4 lower, Py_UCS4 upper) noexcept:
+    """`(?i)` c matches the pattern's lower-case character `lower` (`upper` its other case)."""
+    if lower == 0:
+        return False
+    if 97 <= lower <= 122:
+        return same_letter(c, lower)
+    return c == lower or c == upper
+
+
+cdef int month_ends(const Text *t, Py_ssize_t u, Py_ssize_t *ends) except -1:
+    """Where DATE's month name may end when it starts at u, in the order the pattern tries them, each once:
+    their count, written to ends (MONTH_MAX at most)."""
+    cdef Py_ssize_t count = 0, k, e, index, j
+    cdef unsigned int first = ascii_fold(char_at(t, u))
+    cdef int m
+    cdef Py_UCS4 c
+    cdef bint repeated
+    if first == 0 or not MONTHS_FIT:
+        return 0
+    for m in MONTH_ORDER[first - 97]:
+        for k in range(MONTH_LENGTHS[m]):
+            c = char_at(t, u + k)
+            for j in range(4):
+                if month_char(c, MONTH_CHARS[m][k][j], MONTH_UPPER[m][k][j]):
+                    break
+            else:
+                break
+        else:
+            e = u + MONTH_LENGTHS[m]
+            repeated = False
+            for index in range(count):
+                if ends[index] == e:
+                    repeated = True
+            if not repeated:
+                ends[count] = e
+                count += 1
+    return count
+
+
+cdef inline bint de_at(const Text *t, Py_ssize_t u) noexcept:
+    """`(?i)de ` at u"""
+    return same_letter(char_at(t, u), 100) and same_letter(char_at(t, u + 1), 101) and char_at(t, u + 2) == 32
+
+
+cdef Py_ssize_t after_day_month(const Text *t, Py_ssize_t v) except -2:
+    """The end of `{_MONTH}[ \\-,]+(?:de )?\\d{4}` and DATE's closing look at v, or -1."""
+    cdef Py_ssize_t ends[MONTH_MAX]
+    cdef Py_ssize_t count, index, k, j
+    cdef Py_UCS4 c
+    if not month_first_ci(char_at(t, v)):  # (?=[adefjmnos])
+        return -1
+    count = month_ends(t, v, ends)
+    for index in range(count):
+        k = ends[index]
+        while True:
+            c = char_at(t, k)
+            if not (c == 32 or c == 45 or c == 44):
+                break
+            k += 1
+        for j in range(k, ends[index], -1):  # [ \-,]+ gives back one at a time
+            if de_at(t, j) and digits_at(t, j + 3, 4) and date_may_end(t, j + 7):
+                return j + 7
+            if digits_at(t, j, 4) and date_may_end(t, j + 4):
+                return j + 4
+    return -1
+
+
+cdef Py_ssize_t date_end(const Text *t, Py_ssize_t p) except -2:
+    """DATE.match(text, p)'s end, or -1 for no match: each form, and each choice within it, tried in the
+    pattern's order."""
+    cdef Py_ssize_t ends[MONTH_MAX]
+    cdef Py_ssize_t count, index, digits, q, q2, q3, u, v, r, r2, r3, e
+    cdef Py_UCS4 before = char_at(t, p - 1)
+    if is_word(before) or before == 45 or before == 47 or before == 46:  # (?<![\w\-/.])
+        return -1
+    if is_digit(char_at(t, p)):
+        e = digit_date_end(t, p)
+        if e >= 0:
+            return e
+        for digits in range(2, 0, -1):  # \d{1,2}(?:st|nd|rd|th|er)?\.?[ \-](?:de )?{_MONTH}...
+            if not digits_at(t, p, digits):
+                continue
+            q = p + digits
+            e = ordinal_end(t, q)
+            for index in range(2):  # the ordinal's letters, if there, then none
+                q2 = e if index == 0 else q
+                if index == 1 and e == q:
+                    break
+                for q3 in (q2 + 1, q2):
+                    if q3 > q2 and char_at(t, q2) != 46:
+                        continue
+                    if not (char_at(t, q3) == 32 or char_at(t, q3) == 45):
+                        continue
+                    u = q3 + 1
+                    if de_at(t, u):
+                        r = after_day_month(t, u + 3)
+                        if r >= 0:
+                            return r
+                    r = after_day_month(t, u)
+                    if r >= 0:
+                        return r
+        return -1
+    if not month_first_ci(char_at(t, p)):
+        return -1
+    count = month_ends(t, p, ends)  # {_MONTH}[ \-]\d{1,2}(?:st|nd|rd|th)?,?[ \-]\d{4}
+    for index in range(count):
+        q = ends[index]
+        if not (char_at(t, q) == 32 or char_at(t, q) == 45):
+            continue
+        q += 1
+        for digits in range(2, 0, -1):
+            if not digits_at(t, q, digits):
+                continue
+            r = q + digits
+            e = ordinal_end(t, r)
+            if e > r and ascii_fold(char_at(t, r)) == 101:  # "er" is no ordinal here
+                e = r
+            for r2 in range(e, r - 1, -2) if e > r else range(r, r + 1):  # the ordinal's letters, if there, then none
+                for r3 in (r2 + 1, r2):
+                    if r3 > r2 and char_at(t, r2) != 44:
+                        continue
+                    if (char_at(t, r3) == 32 or char_at(t, r3) == 45) and digits_at(t, r3 + 1, 4) and date_may_end(t, r3 + 5):
+                        return r3 + 5
+    return -1
 
 
 cdef bint month_may_start(const unit *data, const Text *t, Py_ssize_t p) noexcept:
@@ -214,7 +478,7 @@ cdef bint plausible_birth_year(const Text *t, Py_ssize_t start, Py_ssize_t end) 
     return False
 
 
-cdef object birth_cue(const Text *t, str text, object m, Py_ssize_t start, list cues, list asked):
+cdef object birth_cue(const Text *t, str text, Py_ssize_t stop, Py_ssize_t start, list cues, list asked):
     """The reference's test of a DATE match at `start`: a birth cue just before it on its line
     (findings.context_before(text, start, BIRTH_CUE, 32)), or a plausible birth year with a birth-date question
     within ASKED_WINDOW characters before it. The cue's match when one is there, else None.
@@ -234,9 +498,9 @@ cdef object birth_cue(const Text *t, str text, object m, Py_ssize_t start, list 
             return cue
     low = start - ASKED_WINDOW if start > ASKED_WINDOW else 0
     if asked is None:
-        if cue_may_be_near(t, low, start, True) and plausible_birth_year(t, start, m.end()):
+        if cue_may_be_near(t, low, start, True) and plausible_birth_year(t, start, stop):
             return ASKED_SEARCH(text, low, start)
-    elif last_up_to(asked, start - 2) >= low and plausible_birth_year(t, start, m.end()):
+    elif last_up_to(asked, start - 2) >= low and plausible_birth_year(t, start, stop):
         return first_match(ASKED_MATCH, text, asked, low, start)
     return None
 
@@ -622,14 +886,14 @@ cdef list birth_dates(const Text *t, str text, list starts, list cues, list aske
             start = starts[chained]
             chained += 1
             if start >= end:
-                m = DATE_MATCH(text, start)
-                if m is not None:
-                    stop = m.end()
-                    end = stop if stop > start else start + 1
-                    cue = birth_cue(t, text, m, start, cues, asked)
-                    if cue is not None:
-                        found.append(new_finding(Finding, start, stop, "DOB", 5))
-                        mentioned = mentioned or mentioned_in(cue.group())
+                stop = date_end(t, start)
+                if stop < 0:
+                    continue
+                end = stop if stop > start else start + 1
+                cue = birth_cue(t, text, stop, start, cues, asked)
+                if cue is not None:
+                    found.append(new_finding(Finding, start, stop, "DOB", 5))
+                    mentioned = mentioned or mentioned_in(cue.group())
     if found and not mentioned and not mentions(text, CUE_WORDS):
         return []
     return found
@@ -653,7 +917,7 @@ class BirthDateRecogniser:
             found = []
             if mentions(text, CUE_WORDS):
                 for m in DATE_FINDITER(text):
-                    if birth_cue(&t, text, m, m.start(), None, None) is not None:
+                    if birth_cue(&t, text, m.end(), m.start(), None, None) is not None:
                         found.append(new_finding(Finding, m.start(), m.end(), "DOB", 5))
             return found
         if not cues:
@@ -667,6 +931,10 @@ class BirthDateRecogniser:
         return birth_dates(&t, text, starts, cues, asked)
 
 
-TWINS = {dates.BirthDateRecogniser: BirthDateRecogniser} if CLASSES_FIT else {}
+# DATE is ported (date_end), as it was: a change there leaves the reference to run.
+_DATE_CHANGE = changed_patterns(dates, {"DATE": 324237165})
+if not CLASSES_FIT or not MONTHS_FIT:
+    _DATE_CHANGE = "the date scan's tables do not fit"  # build_classes or load_months has warned
+TWINS = twins_where_unchanged({dates.BirthDateRecogniser: (BirthDateRecogniser, _DATE_CHANGE)})
 
 

@@ -11,9 +11,14 @@ from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
 from cpython.set cimport PySet_Contains
-from cpython.unicode cimport Py_UCS1, Py_UCS2, PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA
+from cpython.unicode cimport (
+    Py_UCS1, Py_UCS2, PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_KIND,
+)
 
 cdef extern from "Python.h":
+    ctypedef struct PyObject
+    ctypedef Py_ssize_t Py_hash_t
+    bint _PySet_NextEntry(object, Py_ssize_t *, PyObject **, Py_hash_t *)
     bint PyUnicode_IS_ASCII(object)
     str PyUnicode_DecodeASCII(const char *, Py_ssize_t, const char *)
     str PyUnicode_New(Py_ssize_t, Py_UCS4)
@@ -238,8 +243,10 @@ def echo_terms(str text, findings):
                 common = _common_at(&t, i, end, NULL)
                 if common == 0:  # ASCII, and plain
                     terms.add(_ascii_slice(&t, text, i, end))
-                elif common == -1 and plain(text[i:end], COMMON):
-                    terms.add(text[i:end])
+                elif common == -1:
+                    word = text[i:end]
+                    if plain(word, COMMON):
+                        terms.add(word)
             i = end
     return terms
 
@@ -582,6 +589,7 @@ cdef inline unsigned int _slot(unsigned long long h) noexcept:
 # characters with them and makes a string only for a finding.
 cdef enum:
     MOST = 63
+    LOCAL_VARIANTS = 64
 
 cdef struct Variant:
     Py_ssize_t n
@@ -594,32 +602,34 @@ cdef struct Variants:
     Py_ssize_t count, capacity
     unsigned long long lengths  # bit n: some variant is n characters long
     unsigned long long filter[64]  # bit _slot(hash): some variant hashes there
-    unsigned char firsts[256]  # only ASCII ones are set
-    unsigned char seconds[128]  # a variant's second character (all of them when one is a single character)
+    unsigned char firsts[256]
+    unsigned char seconds[256]  # a variant's second character (all of them when one is a single character)
 
 
-cdef inline bint _ascii_word_like(str word) noexcept:
-    """_word_like, for an ASCII word."""
+cdef inline bint _latin_word_like(str word) noexcept:
+    """A word of one-byte characters that is word-like: ASCII letters and digits, '-' after the first, and
+    alphanumerics beyond ASCII. Every one of them is _inside_word, so an occurrence is whole exactly where a run
+    of the text equals it."""
     cdef Py_ssize_t n = len(word), k
-    cdef const Py_UCS1 *chars = <const Py_UCS1 *> PyUnicode_DATA(word)
+    cdef const Py_UCS1 *chars
     cdef unsigned int c
-    if not 0 < n <= MOST:
+    if PyUnicode_KIND(word) != PyUnicode_1BYTE_KIND or not 0 < n <= MOST:
         return False
+    chars = <const Py_UCS1 *> PyUnicode_DATA(word)
     for k in range(n):
         c = chars[k]
-        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or (c == 45 and k > 0)):
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or (c == 45 and k > 0)
+                or (c >= 128 and is_word(c))):
             return False
     return True
 
 
-cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
-    """One variant, unless the same characters are there already (the reference's variants are a set)."""
-    cdef unsigned long long h = 0
-    cdef Py_ssize_t k, i
+cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n, unsigned long long h) except -1:
+    """One variant (h: its hash), unless the same characters are there already (the reference's variants are a
+    set)."""
+    cdef Py_ssize_t i
     cdef unsigned int slot
     cdef Variant *other
-    for k in range(n):
-        h = _mix(h, chars[k])
     slot = _slot(h)
     if v.filter[slot >> 6] >> (slot & 63) & 1:  # else surely new
         for i in range(v.count):
@@ -642,31 +652,60 @@ cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) exce
     return 0
 
 
+cdef inline int _add_word(Variants *v, str word) except -1:
+    """One variant given as a str (word-like, one-byte characters)."""
+    cdef Py_ssize_t n = len(word), k
+    cdef const unsigned char *chars = <const unsigned char *> PyUnicode_DATA(word)
+    cdef unsigned long long h = 0
+    for k in range(n):
+        h = _mix(h, chars[k])
+    return _add(v, chars, n, h)
+
+
 cdef int _add_ascii_term(Variants *v, str term) except -1:
     """term, term.upper(), term.capitalize() and (four characters or more) term.lower(), for an ASCII term: each
-    one the term's earlier ones do not already spell."""
+    one the term's earlier ones do not already spell. 0, or 1 (nothing added) when the term is not word-like."""
     cdef Py_ssize_t n = len(term), k
     cdef const Py_UCS1 *given = <const Py_UCS1 *> PyUnicode_DATA(term)
     cdef unsigned char upper[MOST]
-    cdef unsigned char changed[MOST]
-    cdef unsigned int c
-    _add(v, given, n)
+    cdef unsigned char lower[MOST]
+    cdef unsigned int c, u, l
+    cdef unsigned long long h_given = 0, h_upper = 0, h_lower = 0, h_capital
+    cdef bint any_lower = False, any_upper = False, later_upper = False, later_letter = False
+    if not 0 < n <= MOST:
+        return 1
     for k in range(n):
         c = given[k]
-        upper[k] = c - 32 if 97 <= c <= 122 else c
-    if memcmp(upper, given, n) != 0:
-        _add(v, upper, n)
-    changed[0] = upper[0]
-    for k in range(1, n):
-        c = given[k]
-        changed[k] = c + 32 if 65 <= c <= 90 else c
-    if memcmp(changed, given, n) != 0 and memcmp(changed, upper, n) != 0:
-        _add(v, changed, n)
-    if n >= 4:
-        c = given[0]
-        changed[0] = c + 32 if 65 <= c <= 90 else c
-        if memcmp(changed, given, n) != 0:  # any other repeat, _add drops
-            _add(v, changed, n)
+        if 97 <= c <= 122:
+            u, l = c - 32, c
+            any_lower = True
+            later_letter = later_letter or k > 0
+        elif 65 <= c <= 90:
+            u, l = c, c + 32
+            any_upper = True
+            later_upper = later_upper or k > 0
+            later_letter = later_letter or k > 0
+        elif 48 <= c <= 57 or (c == 45 and k > 0):
+            u = l = c
+        else:
+            return 1
+        upper[k], lower[k] = u, l
+        h_given, h_upper, h_lower = _mix(h_given, c), _mix(h_upper, u), _mix(h_lower, l)
+    _add(v, given, n, h_given)
+    if any_lower:  # term.upper() differs
+        _add(v, upper, n, h_upper)
+    # term.capitalize(): upper[0] then lower[1:]; it differs from the term when its first is lower-case or a later
+    # one upper-case, and from term.upper() when a later character is a letter
+    if (97 <= given[0] <= 122 or later_upper) and later_letter:
+        h_capital = upper[0]
+        for k in range(1, n):
+            h_capital = _mix(h_capital, lower[k])
+        c = lower[0]
+        lower[0] = upper[0]
+        _add(v, lower, n, h_capital)
+        lower[0] = c
+    if n >= 4 and any_upper:  # term.lower() differs; any other repeat, _add drops
+        _add(v, lower, n, h_lower)
     return 0
 
 
@@ -699,7 +738,7 @@ cdef inline Py_ssize_t _word_at(const unit *s, const Text *t, str text, const Va
         before = s[pos - 1]
         if _inside_word(before) or before == 46:
             return end
-    if end < n and (s[end] >= 128 or not v.seconds[s[end]]) and _inside(s[end]):
+    if end < n and (s[end] >= 256 or not v.seconds[s[end]]) and _inside(s[end]):
         return end  # the run goes on with a character no variant has second
     while end < n and _inside(s[end]):
         h = _mix(h, s[end])
@@ -717,7 +756,7 @@ cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, 
     cdef Py_UCS4 c
     for pos in range(t.n):
         c = s[pos]
-        if c < 128 and v.firsts[c]:
+        if c < 256 and v.firsts[c]:
             _word_at(s, t, text, v, pos, found)
     return 0
 
@@ -828,26 +867,44 @@ def find_terms(str text, terms):
     the first character outside that set, so one pass over the text compares the runs that open with one of the
     ASCII variants' first characters (filtered by length and hash); a variant beyond ASCII, or holding an
     apostrophe or '%', is found as the reference finds it."""
-    cdef list found = [], others = []
-    cdef set other_words = set()
+    cdef list found = [], others = None  # others and other_words: made for the first word the scan cannot take
+    cdef set other_words = None
     cdef Text t = text_of(text)
-    cdef Py_ssize_t pos, end
+    cdef Py_ssize_t pos, end, at = 0
     cdef Variants v
-    given = terms if type(terms) is set or type(terms) is frozenset else list(terms)  # read once, unchanged
+    cdef PyObject *key = NULL
+    cdef Py_hash_t hashed
+    cdef bint a_set = type(terms) is set or type(terms) is frozenset
+    cdef Variant local[LOCAL_VARIANTS]  # the variants of up to sixteen terms, without a malloc
+    given = terms if a_set else list(terms)  # read once, unchanged
     memset(&v, 0, sizeof(v))
     v.capacity = 4 * len(given)
-    v.items = <Variant *> malloc(v.capacity * sizeof(Variant)) if v.capacity else NULL
-    if v.capacity and v.items == NULL:
+    if v.capacity <= LOCAL_VARIANTS:
+        v.items = &local[0]
+    else:
+        v.items = <Variant *> malloc(v.capacity * sizeof(Variant))
+    if v.items == NULL:
         raise MemoryError()
     try:
-        for term in given:
-            if PyUnicode_IS_ASCII(term) and _ascii_word_like(term):
-                _add_ascii_term(&v, term)
+        while True:  # each term of the set or list, without an iterator object for a set
+            if a_set:
+                if not _PySet_NextEntry(given, &at, &key, &hashed):
+                    break
+                term = <object> key
+            elif at < len(<list> given):
+                term = (<list> given)[at]
+                at += 1
+            else:
+                break
+            if PyUnicode_IS_ASCII(term) and _add_ascii_term(&v, term) == 0:
                 continue
             for word in (term, term.upper(), term.capitalize(), term.lower() if len(term) >= 4 else term):
-                if PyUnicode_IS_ASCII(word) and _ascii_word_like(word):
-                    _add(&v, <const unsigned char *> PyUnicode_DATA(word), len(word))
-                elif word not in other_words:
+                if _latin_word_like(word):
+                    _add_word(&v, word)
+                    continue
+                if others is None:
+                    others, other_words = [], set()
+                if word not in other_words:
                     other_words.add(word)
                     others.append(word)
         if v.count:
@@ -858,8 +915,9 @@ def find_terms(str text, terms):
             else:
                 _find_words(<const Py_UCS4 *> t.data, &t, text, &v, found)
     finally:
-        free(v.items)
-    for word in others:
+        if v.items != &local[0]:
+            free(v.items)
+    for word in others or ():
         pos = text.find(word)
         while pos != -1:
             end = pos + len(word)

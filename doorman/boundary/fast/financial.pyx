@@ -69,6 +69,8 @@ DEF WORD_OR_DASH = 4  # `[\\w\\-]`
 DEF SEPARATED_DIGITS = 8  # `[\\d \\-]`: what CARD, SSN and NINE_GROUPED/NINE_BARE matches are made of
 DEF IBAN = 16  # `[A-Z0-9 ]` and `\\d`: what an IBAN match is made of
 DEF ALNUM = 32  # `[^\\W_]`
+DEF DIGIT_OR_DASH = 64  # `[\\d\\-]`
+DEF TOKEN_CHAR = 128  # `[A-Z0-9\\-]`
 cdef unsigned char CLASSES[256]
 
 
@@ -81,7 +83,11 @@ cdef void load_classes() noexcept:
         if is_word(c):
             CLASSES[c] |= WORD | WORD_OR_DASH | (ALNUM if c != 95 else 0)
         if c == 45:
-            CLASSES[c] |= WORD_OR_DASH | SEPARATED_DIGITS
+            CLASSES[c] |= WORD_OR_DASH | SEPARATED_DIGITS | DIGIT_OR_DASH | TOKEN_CHAR
+        if is_digit(c):
+            CLASSES[c] |= DIGIT_OR_DASH
+        if 65 <= c <= 90 or 48 <= c <= 57:
+            CLASSES[c] |= TOKEN_CHAR
         if c == 32:
             CLASSES[c] |= SEPARATED_DIGITS | IBAN
         if 65 <= c <= 90:
@@ -187,25 +193,47 @@ cdef Py_ssize_t next_run(const Text *t, Py_ssize_t i, Py_ssize_t least, int kind
 
 cdef extern from *:
     """
-    #if defined(__SSE2__)
-    #include <emmintrin.h>
-    #endif
-    /* bit k: byte k of the sixteen at s is an ASCII digit */
-    static inline unsigned int doorman_financial_digits16(const unsigned char *s) {
-    #if defined(__SSE2__)
-        __m128i x = _mm_loadu_si128((const __m128i *)s);
-        return (unsigned int)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                                             _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x)));
-    #else
-        unsigned int mask = 0, k;
-        for (k = 0; k < 16; k++) {
-            if (s[k] >= '0' && s[k] <= '9') mask |= 1u << k;
-        }
-        return mask;
-    #endif
+    /* bit k: byte k of the sixty-four at s is an ASCII digit */
+    static inline unsigned long long doorman_financial_digits64(const unsigned char *s) {
+        return doorman_within64(s, '0', '9');
+    }
+    /* bit k: bytes k to k + 3 of the sixty-four at s are ASCII digits (k < 61) */
+    static inline unsigned long long doorman_financial_fours64(const unsigned char *s) {
+        unsigned long long m = doorman_financial_digits64(s);
+        m &= m >> 1;
+        return m & (m >> 2);
+    }
+    static Py_ssize_t doorman_financial_four_digits(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, doorman_financial_fours64, 61);
+    }
+    /* bit k (k < 60): s[k:k + 5] holds ASCII digits but for s[k + 3] (which every SSN or SIN start has: three
+       digits, a digit, ' ' or '-', then a digit) */
+    static inline unsigned long long doorman_financial_nines64(const unsigned char *s) {
+        unsigned long long d = doorman_financial_digits64(s);
+        d &= (d >> 1) & (d >> 2) & (d >> 4);
+        return d & 0x0FFFFFFFFFFFFFFFULL;
+    }
+    /* bit k (k < 61): s[k:k + 4] is two capitals A to Z and two ASCII digits, as an IBAN opens */
+    static inline unsigned long long doorman_financial_ibans64(const unsigned char *s) {
+        unsigned long long d = doorman_financial_digits64(s), c = doorman_within64(s, 'A', 'Z');
+        return c & (c >> 1) & (d >> 2) & (d >> 3);
+    }
+    static Py_ssize_t doorman_financial_iban_start(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, doorman_financial_ibans64, 61);
+    }
+    /* doorman_financial_nines64 at s + i (i + 4 < n), the bytes past n read as NUL */
+    static unsigned long long doorman_financial_nine_starts(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        unsigned char tail[64];
+        if (i + 64 <= n)
+            return doorman_financial_nines64(s + i);
+        memset(tail, 0, 64);
+        memcpy(tail, s + i, (size_t)(n - i));
+        return doorman_financial_nines64(tail);
     }
     """
-    unsigned int digits16 "doorman_financial_digits16"(const unsigned char *s) noexcept nogil
+    Py_ssize_t iban_start "doorman_financial_iban_start"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+    unsigned long long nine_starts "doorman_financial_nine_starts"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+    Py_ssize_t four_digits "doorman_financial_four_digits"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
 
 
 
@@ -214,30 +242,36 @@ cdef bint LATIN1_DIGITS_ASCII = all(chr(c).isdecimal() == (48 <= c <= 57) for c 
 
 
 cdef Py_ssize_t next_four_digits(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
-    """next_run(t, i, 4, DIGIT, end), sixteen characters at a time in a one-byte text: the first place from i
+    """next_run(t, i, 4, DIGIT, end), sixty-one characters at a time in a one-byte text: the first place from i
     where four digits follow is the start of the first such run there."""
     cdef const unsigned char *latin = <const unsigned char *>t.data
     cdef Py_ssize_t n = t.n, q, e
-    cdef unsigned int here, after, run
-    cdef uint64_t both
     if t.kind != PyUnicode_1BYTE_KIND or not LATIN1_DIGITS_ASCII:
         return next_run(t, i, 4, DIGIT, end)
-    if i + 32 <= n:
-        here = digits16(latin + i)
-        while i + 32 <= n:
-            after = digits16(latin + i + 16)
-            both = here | (<uint64_t> after << 16)
-            run = <unsigned int> (both & (both >> 1) & (both >> 2) & (both >> 3)) & 0xFFFF
-            if run:
-                q = i + lowest_bit(run)
-                e = q + 4
-                while e < n and CLASSES[latin[e]] & DIGIT:
-                    e += 1
-                end[0] = e
-                return q
-            here = after
-            i += 16
-    return next_run(t, i, 4, DIGIT, end)
+    q = four_digits(latin, i, n)
+    if q >= n:
+        return n
+    e = q + 4
+    while e < n and CLASSES[latin[e]] & DIGIT:
+        e += 1
+    end[0] = e
+    return q
+
+
+cdef inline Py_ssize_t next_nine_start(const unsigned char *latin, Py_ssize_t n, Py_ssize_t *base,
+                                       unsigned long long *starts) noexcept:
+    """The next place in a one-byte text (of ASCII digits) that opens three digits, any character and a digit, as
+    every SSN and SIN match does, or -1: sixty places a time, `starts` holding the rest of the block at
+    `base` (-60 and 0 at first)."""
+    cdef Py_ssize_t k
+    while starts[0] == 0:
+        base[0] += 60
+        if base[0] + 4 >= n:
+            return -1
+        starts[0] = nine_starts(latin, base[0], n)
+    k = lowest_bit(starts[0])
+    starts[0] &= starts[0] - 1
+    return base[0] + k
 
 
 cdef Py_ssize_t next_nine(const Text *t, Py_ssize_t i, Py_ssize_t *end) noexcept:
@@ -294,6 +328,15 @@ cdef bint luhn(const Py_UCS4 *digits, Py_ssize_t count) noexcept:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+cdef bint card_number(const Py_UCS4 *digits, Py_ssize_t count) noexcept:
+    """A card's digits pass Luhn and are not all the same digit."""
+    cdef Py_ssize_t k
+    for k in range(1, count):
+        if digits[k] != digits[0]:
+            return luhn(digits, count)
+    return False
 
 
 cdef Py_ssize_t card_match(const Text *t, Py_ssize_t i, Py_UCS4 *digits, Py_ssize_t *count) noexcept:
@@ -365,13 +408,55 @@ cdef Py_ssize_t ssn_match(const Text *t, Py_ssize_t i) noexcept:
     return e if number_may_end(t, e) else -1
 
 
+cdef extern from *:
+    """
+    /* bit k: s[k] is an ASCII digit and s[k:k + 13] is ASCII digits, ' ' and '-', each ' ' or '-' followed by a
+       digit (as every CARD match's first thirteen characters are); k < 51, or any k where the bytes past 63 would
+       be NUL */
+    static inline unsigned long long doorman_financial_cards64(const unsigned char *s) {
+        unsigned long long d = doorman_financial_digits64(s), sep, m;
+        /* first, without the separators: each of the thirteen is a digit or is followed by one */
+        m = d | (d >> 1);
+        m &= m >> 1;
+        m &= m >> 2;
+        m &= m >> 4;
+        if (!(m & (m >> 5) & d))
+            return 0;
+        sep = doorman_eq64(s, ' ') | doorman_eq64(s, '-');
+        m = d | (sep & (d >> 1));
+        m &= m >> 1;
+        m &= m >> 2;
+        m &= m >> 4;
+        return m & (m >> 5) & d;
+    }
+    static Py_ssize_t doorman_financial_card_start(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, doorman_financial_cards64, 51);
+    }
+    """
+    Py_ssize_t card_start "doorman_financial_card_start"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+
+
 class CardRecogniser:
     def find(self, str text not None):
         cdef list found = []
         cdef Text t = text_of(text)
-        cdef Py_ssize_t i = 0, start, run_end, e, k, count, end = 0
+        cdef Py_ssize_t i = 0, start, run_end, e, count, end = 0
         cdef Py_UCS4 digits[CARD_DIGITS]
-        cdef bint uniform
+        if t.kind == PyUnicode_1BYTE_KIND and LATIN1_DIGITS_ASCII:
+            # sixty-four bytes at a time, to each place whose thirteen characters a match may open with (only
+            # such a place can start a match, and each is a start long_number_starts(text, 13) holds)
+            while True:
+                i = card_start(<const unsigned char *>t.data, i, t.n)
+                if i >= t.n:
+                    return found
+                if number_may_start(&t, i):
+                    e = card_match(&t, i, digits, &count)
+                    if e >= 0:
+                        if card_number(digits, count):
+                            found.append(finding(i, e, "CARD", 8))
+                        i = e
+                        continue
+                i += 1
         while True:
             # a match is 13 or more digits, ' ' and '-' (long_number_starts(text, 13) holds its start)
             start = next_run(&t, i, CARD_LENGTH, SEPARATED_DIGITS, &run_end)
@@ -382,11 +467,7 @@ class CardRecogniser:
                     e = card_match(&t, i, digits, &count)
                     if e >= 0:
                         end = e
-                        uniform = True
-                        for k in range(1, count):
-                            if digits[k] != digits[0]:
-                                uniform = False
-                        if luhn(digits, count) and not uniform:
+                        if card_number(digits, count):
                             found.append(finding(i, e, "CARD", 8))
             i = run_end
 
@@ -460,13 +541,19 @@ class IbanRecogniser:
     def find(self, str text not None):
         cdef list found = []
         cdef Text t = text_of(text)
-        cdef Py_ssize_t i = 0, start, run_end, e, cut, end = 0
+        cdef Py_ssize_t i = 0, start, run_end = 0, last, e, cut, end = 0
+        cdef bint sixty = t.kind == PyUnicode_1BYTE_KIND and LATIN1_DIGITS_ASCII
         while True:
-            # a match holds 12 or more of [A-Z0-9 ] and \d, and nothing else
-            start = next_run(&t, i, IBAN_LENGTH, IBAN, &run_end)
+            if sixty:  # the places that open two capitals and two digits, sixty-one at a time
+                start = iban_start(<const unsigned char *>t.data, i, t.n)
+                run_end = last = start + 1
+            else:
+                # a match holds 12 or more of [A-Z0-9 ] and \d, and nothing else
+                start = next_run(&t, i, IBAN_LENGTH, IBAN, &run_end)
+                last = run_end - IBAN_LENGTH + 1
             if start >= t.n:
                 return found
-            for i in range(max(start, end), run_end - IBAN_LENGTH + 1):
+            for i in range(max(start, end), last):
                 # `[A-Z](?<![\w\-].)[A-Z]\d{2}`
                 if not (
                     i >= end and upper(at(&t, i)) and upper(at(&t, i + 1)) and digit(at(&t, i + 2))
@@ -579,62 +666,76 @@ class NationalIdRecogniser:
         cdef Py_UCS4 separator, third
         cdef const unsigned char *latin = <const unsigned char *>t.data
         cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
+        cdef bint sixty = one_byte and LATIN1_DIGITS_ASCII
+        cdef Py_ssize_t base = -60, last = 0
+        cdef unsigned long long starts = 0
+        run_end = 0
+        i = -1
         while True:
-            # a match is 9 or more digits, ' ' and '-' (long_number_starts(text, 9) holds its start)
-            start = next_nine(&t, i, &run_end)
-            if start >= t.n:
-                break
-            for i in range(start, run_end - NINE_LENGTH + 1):
-                if one_byte:  # digit and number_may_start, reading bytes
-                    if not CLASSES[latin[i]] & DIGIT or i > 0 and (
-                        CLASSES[latin[i - 1]] & WORD_OR_DASH or latin[i - 1] == 46
-                    ):
-                        continue
-                    # every match opens with three digits, then ' ' or '-' (SSN, NINE_GROUPED) or a digit
-                    # (NINE_BARE); i + 8 is in the run
-                    third = latin[i + 3]
-                    if not (CLASSES[latin[i + 1]] & DIGIT and CLASSES[latin[i + 2]] & DIGIT and (
-                        CLASSES[third] & DIGIT or third == 32 or third == 45
-                    )):
-                        continue
-                elif not (digit(at(&t, i)) and number_may_start(&t, i)):
+            if sixty:  # a start, sixty places at a time; text[i:i + 5] is in the text
+                i = next_nine_start(latin, t.n, &base, &starts)
+                if i < 0:
+                    break
+            else:
+                i += 1
+                if i >= last:
+                    # a match is 9 or more digits, ' ' and '-' (long_number_starts(text, 9) holds its start)
+                    start = next_nine(&t, run_end, &run_end)
+                    while start < t.n and run_end - NINE_LENGTH + 1 <= start:
+                        start = next_nine(&t, run_end, &run_end)
+                    if start >= t.n:
+                        break
+                    i = start
+                    last = run_end - NINE_LENGTH + 1
+            if one_byte:  # digit and number_may_start, reading bytes
+                if not CLASSES[latin[i]] & DIGIT or i > 0 and (
+                    CLASSES[latin[i - 1]] & WORD_OR_DASH or latin[i - 1] == 46
+                ):
                     continue
+                # every match opens with three digits, then ' ' or '-' (SSN, NINE_GROUPED) or a digit
+                # (NINE_BARE); i + 4 is in the text
+                third = latin[i + 3]
+                if not (CLASSES[latin[i + 1]] & DIGIT and CLASSES[latin[i + 2]] & DIGIT and (
+                    CLASSES[third] & DIGIT or third == 32 or third == 45
+                )):
+                    continue
+            elif not (digit(at(&t, i)) and number_may_start(&t, i)):
+                continue
+            else:
+                third = at(&t, i + 3)
+            # SSN and NINE_GROUPED hold a separator at i + 3 and again at i + 6 or i + 7; NINE_BARE a digit
+            if third == 32 or third == 45:
+                # each pattern skips the starts inside its own last match, as match_at does
+                if i >= ssn_end and at(&t, i + 6) == third:
+                    e = ssn_match(&t, i)
+                    if e >= 0:
+                        ssn_end = e
+                        ssns.append(finding(i, e, "SSN", 7))
+                if i >= grouped_end and at(&t, i + 7) == third:
+                    e = nine_digits(&t, i, 7, digits, &separator)
+                    if e >= 0 and number_may_end(&t, e):
+                        grouped_end = e
+                        if luhn(digits, 9) and digits[0] != 48 and digits[0] != 56:
+                            grouped = [] if grouped is None else grouped
+                            grouped.append(finding(i, e, "SIN", 7))
+                        elif cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 40) or cue_in(
+                            text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 40
+                        ):
+                            grouped = [] if grouped is None else grouped
+                            grouped.append(finding(i, e, "SSN", 7))
+                continue
+            j = digits_end(&t, i + 1)
+            if i >= bare_end and j - i == 9 and number_may_end(&t, j):
+                bare_end = j
+                if cue_in(text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 30):
+                    bare = [] if bare is None else bare
+                    bare.append(finding(i, j, "SSN", 7))
                 else:
-                    third = at(&t, i + 3)
-                # SSN and NINE_GROUPED hold a separator at i + 3 and again at i + 6 or i + 7; NINE_BARE a digit
-                if third == 32 or third == 45:
-                    # each pattern skips the starts inside its own last match, as match_at does
-                    if i >= ssn_end and at(&t, i + 6) == third:
-                        e = ssn_match(&t, i)
-                        if e >= 0:
-                            ssn_end = e
-                            ssns.append(finding(i, e, "SSN", 7))
-                    if i >= grouped_end and at(&t, i + 7) == third:
-                        e = nine_digits(&t, i, 7, digits, &separator)
-                        if e >= 0 and number_may_end(&t, e):
-                            grouped_end = e
-                            if luhn(digits, 9) and digits[0] != 48 and digits[0] != 56:
-                                grouped = [] if grouped is None else grouped
-                                grouped.append(finding(i, e, "SIN", 7))
-                            elif cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 40) or cue_in(
-                                text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 40
-                            ):
-                                grouped = [] if grouped is None else grouped
-                                grouped.append(finding(i, e, "SSN", 7))
-                    continue
-                j = digits_end(&t, i + 1)
-                if i >= bare_end and j - i == 9 and number_may_end(&t, j):
-                    bare_end = j
-                    if cue_in(text, &t, i, SSN_CUE_SEARCH, SSN_KEYS, SSN_FIRSTS, 30):
+                    for k in range(9):
+                        digits[k] = at(&t, i + k)
+                    if luhn(digits, 9) and cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 30):
                         bare = [] if bare is None else bare
-                        bare.append(finding(i, j, "SSN", 7))
-                    else:
-                        for k in range(9):
-                            digits[k] = at(&t, i + k)
-                        if luhn(digits, 9) and cue_in(text, &t, i, SIN_CUE_SEARCH, SIN_KEYS, SIN_FIRSTS, 30):
-                            bare = [] if bare is None else bare
-                            bare.append(finding(i, j, "SIN", 7))
-            i = run_end
+                        bare.append(finding(i, j, "SIN", 7))
         if grouped is not None:
             ssns.extend(grouped)
         if bare is not None:
@@ -749,6 +850,34 @@ if CUE_CORE_MOST > 25:
 
     warnings.warn("financial's ACCOUNT_CUE changed: each cue window is read whole", RuntimeWarning)
 cdef Py_ssize_t MOST_CUES_KNOWN = 4096
+# CUE_ENDS[a][b]: an ACCOUNT_CUE match (the pattern read above) can hold the folded pair a, b just before its
+# closing punctuation: the last two characters of a cue word or of a suffix, or any character and the '_' of
+# `_#`; every pair where the pattern is not that one
+cdef bint CUE_ENDS[128][128]
+
+
+cdef void load_cue_ends() noexcept:
+    cdef int a, b
+    for a in range(128):
+        for b in range(128):
+            CUE_ENDS[a][b] = CUE_CORE_MOST > 25 or b == 95
+    for pair in "nt ct /c er ip cy de en nr to te ta ng it sb be ba ib ic an id no o. r. ro".split():
+        CUE_ENDS[ord(pair[0])][ord(pair[1])] = True
+
+
+load_cue_ends()
+
+
+cdef inline bint cue_may_end(const Text *t, Py_ssize_t e) noexcept:
+    """text[e - 2:e] (in the text), folded as `(?i)` matches, is a CUE_ENDS pair."""
+    cdef Py_UCS4 a, b
+    if t.kind == PyUnicode_1BYTE_KIND:
+        a = FOLD_LATIN[(<const unsigned char *>t.data)[e - 2]]
+        b = FOLD_LATIN[(<const unsigned char *>t.data)[e - 1]]
+    else:
+        a = fold_code(at(t, e - 2))
+        b = fold_code(at(t, e - 1))
+    return a < 128 and b < 128 and CUE_ENDS[a][b]
 
 
 cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
@@ -772,6 +901,9 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
         if not (is_space(c) or c == 34 or c == 39 or c == 58 or c == 35 or c == 61 or c == 40):
             break
         core_end -= 1
+    # a match's cue word or suffix ends at core_end (its closing punctuation holds only what was passed over)
+    if core_end - 2 >= low and not cue_may_end(t, core_end):
+        return False
     if core_end - CUE_CORE_MOST > low:
         low = core_end - CUE_CORE_MOST
     # from the nearest word (the likeliest cue) back to the window's start or the line's
@@ -804,13 +936,14 @@ cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
     return False
 
 
-# ACCOUNT_CUE's verdict on a window of a one-byte text (opening after no letter or digit, as cue_before calls it:
-# then the verdict depends on the window's characters alone), in a small direct-mapped table by its bytes
+# The windows of one-byte texts that ACCOUNT_CUE matches whole (opening after no letter or digit, as cue_before
+# calls it: then the verdict depends on the window's characters alone), in a small direct-mapped table by their
+# bytes. Like CUES_KNOWN, only cues are kept (the pattern's words and punctuation); a window that is not one may
+# hold a name, and no text of a request outlives it.
 DEF CUE_SLOTS = 256
 DEF CUE_KEY_MOST = 40
 cdef Py_ssize_t CUE_SLOT_SIZES[CUE_SLOTS]  # 0: an empty slot (no window is empty)
 cdef unsigned char CUE_SLOT_BYTES[CUE_SLOTS][CUE_KEY_MOST]
-cdef bint CUE_SLOT_VERDICTS[CUE_SLOTS]
 
 
 cdef bint cue_at(str text, const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t start, Py_ssize_t core_end) except -1:
@@ -820,21 +953,20 @@ cdef bint cue_at(str text, const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t st
     cdef const unsigned char *latin = <const unsigned char *>t.data
     cdef Py_ssize_t size = start - p, slot
     cdef uint64_t key = <uint64_t> size
-    cdef bint verdict
     if not cue_word_at(t, p, c, start):
         return False
     if t.kind == PyUnicode_1BYTE_KIND:  # cue_before has read text[p:core_end] as CUE_CHAR_OK
-        if size <= CUE_KEY_MOST:  # the verdicts seen, kept in C by the window's bytes
+        if size <= CUE_KEY_MOST:
             for k in range(p, start):
                 key = (key ^ latin[k]) * 0x100000001B3ULL
             slot = <Py_ssize_t> (key >> 56) % CUE_SLOTS
             if CUE_SLOT_SIZES[slot] == size and memcmp(CUE_SLOT_BYTES[slot], latin + p, size) == 0:
-                return CUE_SLOT_VERDICTS[slot]
-            verdict = ACCOUNT_CUE_MATCH(text, p, start) is not None
+                return True
+            if ACCOUNT_CUE_MATCH(text, p, start) is None:
+                return False
             CUE_SLOT_SIZES[slot] = size
             memcpy(CUE_SLOT_BYTES[slot], latin + p, size)
-            CUE_SLOT_VERDICTS[slot] = verdict
-            return verdict
+            return True
     window = text[p:start]
     if window in CUES_KNOWN:
         return True
@@ -846,10 +978,10 @@ cdef bint cue_at(str text, const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t st
 
 
 # The capital runs that open an ACCOUNT_PREFIXED match (CUST, ACCT, ...), as the pattern itself says the first
-# time each is seen, kept by their letters (five bits each, twelve letters at most) in a small direct-mapped table
+# time each is seen, kept by their letters (five bits each, twelve letters at most) in a small direct-mapped table;
+# a run that opens none (a name in capitals) is not kept
 DEF PREFIX_SLOTS = 256
 cdef uint64_t PREFIX_CODES[PREFIX_SLOTS]
-cdef bint PREFIX_OPENS[PREFIX_SLOTS]
 
 
 cdef bint account_prefix(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
@@ -862,12 +994,11 @@ cdef bint account_prefix(str text, const Text *t, Py_ssize_t start, Py_ssize_t e
             code = code << 5 | (<uint64_t>at(t, p) - 64)
         slot = <Py_ssize_t>((code * 0x9E3779B97F4A7C15ULL) >> 56) % PREFIX_SLOTS
         if PREFIX_CODES[slot] == code:
-            return PREFIX_OPENS[slot]
+            return True
     # the run is a prefix when it opens a match of its own: a prefix takes all the letters before the digits
     opens = ACCOUNT_PREFIXED.fullmatch(text[start:end] + "00000") is not None
-    if slot >= 0:
+    if slot >= 0 and opens:
         PREFIX_CODES[slot] = code
-        PREFIX_OPENS[slot] = opens
     return opens
 
 
@@ -887,15 +1018,20 @@ cdef Py_ssize_t prefixed_digits_end(const Text *t, Py_ssize_t i) noexcept:
     return -1 if word_or_dash(at(t, j)) else j
 
 
-cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e) noexcept:
+cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e, Py_ssize_t dd_start, Py_ssize_t dd_end) noexcept:
     """ACCOUNT_TOKEN's `[\\d\\-]{3,24}\\d(?![\\w\\-]|\\.\\d)` from q to the run's end e (a shorter match would leave
-    a digit or '-' next, which the look-ahead refuses)."""
+    a digit or '-' next, which the look-ahead refuses). In a one-byte text, text[dd_start:dd_end] is a longest run
+    of `[\\d\\-]` (dd_start -1 where not known)."""
     cdef Py_ssize_t p
     cdef Py_UCS4 c
     cdef const unsigned char *latin = <const unsigned char *>t.data
     if not 4 <= e - q <= 25 or not digit(at(t, e - 1)):
         return False
     if t.kind == PyUnicode_1BYTE_KIND:  # q and e are in the text
+        if 0 <= dd_start <= q < dd_end:
+            if e > dd_end:
+                return False
+            return not (at(t, e) == 46 and digit(at(t, e + 1)))
         for p in range(q, e):
             if not (latin[p] == 45 or CLASSES[latin[p]] & DIGIT):
                 return False
@@ -907,14 +1043,27 @@ cdef bint token_digits(const Text *t, Py_ssize_t q, Py_ssize_t e) noexcept:
     return not (at(t, e) == 46 and digit(at(t, e + 1)))
 
 
-cdef bint account_token(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
+cdef bint account_token(
+    const Text *t, Py_ssize_t s, Py_ssize_t e, Py_ssize_t first_four, Py_ssize_t dd_start, Py_ssize_t dd_end
+) noexcept:
     """ACCOUNT_TOKEN matches at s, the start of the run of word characters and '-' text[s:e] (so after no word
-    character or '-'); a match there ends at e, as its look-ahead refuses a word character or '-' after it."""
+    character or '-'); a match there ends at e, as its look-ahead refuses a word character or '-' after it.
+
+    In a one-byte text first_four is the first place from s where four digits follow (else -1), and dd_start,
+    dd_end as token_digits takes them."""
     cdef Py_UCS4 first = at(t, s)
     cdef Py_ssize_t p, q, k
     cdef bint four = False
+    cdef const unsigned char *latin = <const unsigned char *>t.data
     # (?:(?<=\d)(?=\d{3})|(?=[A-Z0-9\-]*\d{4})) after the first character
-    if 48 <= first <= 57:
+    if first_four >= 0 and t.kind == PyUnicode_1BYTE_KIND:
+        # the first look-ahead holds only at first_four == s; the second reaches first_four over [A-Z0-9\-]
+        four = True
+        for p in range(s + 1, first_four):
+            if not CLASSES[latin[p]] & TOKEN_CHAR:
+                four = False
+                break
+    elif 48 <= first <= 57:
         four = digit(at(t, s + 1)) and digit(at(t, s + 2)) and digit(at(t, s + 3))
     p = s + 1
     while not four:
@@ -949,7 +1098,7 @@ cdef bint account_token(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
         q = s + 1
     else:
         return False
-    return token_digits(t, q, e)
+    return token_digits(t, q, e, dd_start, dd_end)
 
 
 cdef bint date_shaped(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
@@ -978,7 +1127,7 @@ class AccountNumberRecogniser:
     def find(self, str text not None):
         cdef list prefixed = [], tokens = []
         cdef Text t = text_of(text)
-        cdef Py_ssize_t i = 0, start, run_end, q, e, prefixed_end = 0
+        cdef Py_ssize_t i = 0, start, run_end, q, e, prefixed_end = 0, first_four, dd_start, dd_end
         cdef const unsigned char *latin = <const unsigned char *>t.data
         cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
         while True:
@@ -990,9 +1139,17 @@ class AccountNumberRecogniser:
                 break
             start = i
             q = start
-            if one_byte:  # the same, reading bytes
+            first_four = dd_start = dd_end = -1
+            if one_byte:  # the same, reading bytes, and the run of [\d\-] around the digits
+                first_four = i
+                while start > 0 and CLASSES[latin[start - 1]] & DIGIT_OR_DASH:
+                    start -= 1
+                dd_start = start
                 while start > 0 and CLASSES[latin[start - 1]] & WORD_OR_DASH:
                     start -= 1
+                while run_end < t.n and CLASSES[latin[run_end]] & DIGIT_OR_DASH:
+                    run_end += 1
+                dd_end = run_end
                 while run_end < t.n and CLASSES[latin[run_end]] & WORD_OR_DASH:
                     run_end += 1
                 q = start
@@ -1015,8 +1172,13 @@ class AccountNumberRecogniser:
             # ACCOUNT_TOKEN
             if (
                 5 <= run_end - start <= 33
-                and account_token(&t, start, run_end)
-                and not date_shaped(&t, start, run_end)
+                and account_token(&t, start, run_end, first_four, dd_start, dd_end)
+                # a date holds only digits and '-', ten at most
+                and (
+                    run_end - start > 10
+                    or one_byte and (dd_start > start or dd_end < run_end)
+                    or not date_shaped(&t, start, run_end)
+                )
                 and cue_before(text, &t, start)
             ):
                 tokens.append(finding(start, run_end, "ACCOUNT", 4))

@@ -4,6 +4,9 @@
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memmove
 
+from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.ref cimport Py_INCREF
+
 from doorman.boundary import findings as reference
 
 
@@ -69,50 +72,109 @@ cdef void _sort(Ranked *items, Ranked *spare, Py_ssize_t count) noexcept nogil:
         memcpy(items, source, count * sizeof(Ranked))
 
 
+cdef enum:
+    ON_STACK = 64  # findings resolved in stack arrays, their order kept in packed keys; more go to the heap
+
+
+cdef inline bint _packed(const Ranked *ranked, Py_ssize_t count, unsigned long long *keys) noexcept:
+    """Each finding's place in _before's order as one number, (255 - priority, 2**20 - 1 - length, start,
+    index) in 8, 20, 24 and 12 bits, where every finding fits. A finding of no length is passed over by the
+    choosing, so its place does not matter."""
+    cdef Py_ssize_t i, length
+    cdef const Ranked *r
+    if count > 4096:
+        return False
+    for i in range(count):
+        r = &ranked[i]
+        length = r.length if r.length > 0 else 0
+        if not (0 <= r.priority < 256 and length < (1 << 20) and 0 <= r.start < (1 << 24)):
+            return False
+        keys[i] = ((<unsigned long long> (255 - r.priority) << 56) | (<unsigned long long> ((1 << 20) - 1 - length) << 36)
+                   | (<unsigned long long> r.start << 12) | <unsigned long long> i)
+    return True
+
+
+cdef inline void _sort_keys(unsigned long long *keys, Py_ssize_t count) noexcept nogil:
+    cdef Py_ssize_t i, j
+    cdef unsigned long long key
+    for i in range(1, count):
+        key = keys[i]
+        j = i
+        while j > 0 and key < keys[j - 1]:
+            keys[j] = keys[j - 1]
+            j -= 1
+        keys[j] = key
+
+
+cdef inline Py_ssize_t _choose(Ranked *chosen, Py_ssize_t taken, const Ranked *f) noexcept nogil:
+    """reference.resolve_overlaps' choosing of f: the chosen findings stay sorted by start (bisect_right)"""
+    cdef Py_ssize_t low = 0, high = taken, middle
+    if f.end <= f.start:
+        return taken
+    while low < high:
+        middle = (low + high) >> 1
+        if f.start < chosen[middle].start:
+            high = middle
+        else:
+            low = middle + 1
+    if (low == 0 or chosen[low - 1].end <= f.start) and (low == taken or f.end <= chosen[low].start):
+        memmove(&chosen[low + 1], &chosen[low], (taken - low) * sizeof(Ranked))
+        chosen[low] = f[0]
+        taken += 1
+    return taken
+
+
 def resolve_overlaps(findings):
-    cdef list given = list(findings), kept = []
-    cdef Py_ssize_t count = len(given), taken = 0, i, low, high, middle
-    cdef Ranked *ranked
-    cdef Ranked *chosen
-    cdef Ranked f
+    # a list is read in place while every field read is an exact int (no Python code can run to change it)
+    cdef list given = findings if type(findings) is list else list(findings), kept
+    cdef Py_ssize_t count, taken = 0, i
+    cdef Ranked ranked_here[ON_STACK]
+    cdef Ranked chosen_here[ON_STACK]
+    cdef unsigned long long keys[ON_STACK]
+    cdef Ranked *ranked = ranked_here
+    cdef Ranked *chosen = chosen_here
     cdef tuple item
+    cdef object start, end, priority
+    count = len(given)
     if count == 0:
-        return kept
-    ranked = <Ranked *> malloc(count * sizeof(Ranked))
-    chosen = <Ranked *> malloc(count * sizeof(Ranked))
-    if ranked == NULL or chosen == NULL:
-        free(ranked)
-        free(chosen)
-        raise MemoryError()
+        return []
+    if count > ON_STACK:
+        ranked = <Ranked *> malloc(count * sizeof(Ranked))
+        chosen = <Ranked *> malloc(count * sizeof(Ranked))
+        if ranked == NULL or chosen == NULL:
+            free(ranked)
+            free(chosen)
+            raise MemoryError()
     try:
         for i in range(count):
             item = <tuple> given[i]  # a Finding, a tuple: its fields read without a method call
-            ranked[i].start = item[0]
-            ranked[i].end = item[1]
-            ranked[i].priority = item[3]
+            start, end, priority = item[0], item[1], item[3]
+            if given is findings and not (type(start) is int and type(end) is int and type(priority) is int):
+                given = list(findings)
+                item = <tuple> given[i]
+                start, end, priority = item[0], item[1], item[3]
+            ranked[i].start = start
+            ranked[i].end = end
+            ranked[i].priority = priority
             ranked[i].length = ranked[i].end - ranked[i].start
             ranked[i].index = i
-        _sort(ranked, chosen, count)  # chosen serves as the merge's spare room until the choosing
-        for i in range(count):
-            f = ranked[i]
-            if f.end <= f.start:
-                continue
-            low, high = 0, taken  # bisect_right on the chosen findings' starts
-            while low < high:
-                middle = (low + high) // 2
-                if f.start < chosen[middle].start:
-                    high = middle
-                else:
-                    low = middle + 1
-            if (low == 0 or chosen[low - 1].end <= f.start) and (low == taken or f.end <= chosen[low].start):
-                memmove(&chosen[low + 1], &chosen[low], (taken - low) * sizeof(Ranked))
-                chosen[low] = f
-                taken += 1
+        if count <= ON_STACK and _packed(ranked, count, keys):
+            _sort_keys(keys, count)
+            for i in range(count):
+                taken = _choose(chosen, taken, &ranked[keys[i] & 4095])
+        else:
+            _sort(ranked, chosen, count)  # chosen serves as the merge's spare room until the choosing
+            for i in range(count):
+                taken = _choose(chosen, taken, &ranked[i])
+        kept = PyList_New(taken)
         for i in range(taken):
-            kept.append(given[chosen[i].index])
+            item = <tuple> given[chosen[i].index]
+            Py_INCREF(item)
+            PyList_SET_ITEM(kept, i, item)
     finally:
-        free(ranked)
-        free(chosen)
+        if ranked != ranked_here:
+            free(ranked)
+            free(chosen)
     return kept
 
 

@@ -418,7 +418,35 @@ for _cp in range(128):
                         else MARK_HYPHEN if _cp == 45 else 0)
 
 
-cdef int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
+# facts kept for the words of the text being read (runs, cues and speakers read the same words again): an entry
+# counts only for the text whose data it names, within the call that wrote it (FACTS_CALL, one more each call)
+DEF FACTS_SLOTS = 512
+cdef struct FactsEntry:
+    const void *data
+    unsigned long long call
+    Py_ssize_t start
+    Py_ssize_t end
+    int bits
+cdef FactsEntry FACTS_SEEN[FACTS_SLOTS]
+cdef unsigned long long FACTS_CALL = 0
+
+
+cdef inline int facts(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
+    """facts_of, kept for the call's text"""
+    cdef FactsEntry *seen = &FACTS_SEEN[s & (FACTS_SLOTS - 1)]
+    cdef int bits
+    if seen.start == s and seen.end == e and seen.data == t.data and seen.call == FACTS_CALL:
+        return seen.bits
+    bits = facts_of(t, text, s, e)
+    seen.data = t.data
+    seen.call = FACTS_CALL
+    seen.start = s
+    seen.end = e
+    seen.bits = bits
+    return bits
+
+
+cdef int facts_of(const Text *t, str text, Py_ssize_t s, Py_ssize_t e) except -1:
     """What name_words says of the word text[s:e], in C for a word of the letters TOKEN holds (by the tables
     above), through str_facts beyond."""
     cdef Py_UCS1 lowered[256]
@@ -909,24 +937,31 @@ cdef bint spelled_at(const Text *t, Py_ssize_t i, Py_ssize_t at, Py_ssize_t leng
     (IGNORECASE) an ASCII letter matches as same_letter says, and a character beyond ASCII is left to the regex
     where the text holds one too."""
     cdef Py_ssize_t j
-    cdef Py_UCS4 w, c
     if i + length > t.n:
         return False
     for j in range(length):
-        w = PHRASE_CHARS[at + j]
-        c = char_at(t, i + j)
-        if w == SPACE_MARK:
-            if not is_space(c):
-                return False
-        elif folding and 97 <= w <= 122:
-            if not same_letter(c, w):
-                return False
-        elif w < 128 or not folding:
-            if c != w:
-                return False
-        elif c < 128 and not (w == 0x130 or w == 0x131 or w == 0x17F or w == 0x212A):
-            return False  # no other character beyond ASCII is equated with an ASCII one
+        if not char_fits(PHRASE_CHARS[at + j], char_at(t, i + j), folding):
+            return False
     return True
+
+
+cdef inline bint char_fits(Py_UCS4 w, Py_UCS4 c, bint folding) noexcept:
+    """spelled_at's test of one character c against the phrase's w"""
+    if w == SPACE_MARK:
+        return is_space(c)
+    if folding and 97 <= w <= 122:
+        return same_letter(c, w)
+    if w < 128 or not folding:
+        return c == w
+    # no other character beyond ASCII is equated with an ASCII one
+    return not (c < 128 and not (w == 0x130 or w == 0x131 or w == 0x17F or w == 0x212A))
+
+
+cdef inline bint may_spell(const Text *t, Py_ssize_t i, Py_ssize_t at, Py_ssize_t length, Py_ssize_t j,
+                           bint folding) noexcept:
+    """spelled_at(t, i, at, length, folding) can be true: its test of the phrase's character j (when it has one)
+    passes; a cheap look before the whole one"""
+    return j >= length or char_fits(PHRASE_CHARS[at + j], char_at(t, i + j), folding)
 
 
 cdef bint phrase_at(const Text *t, Py_ssize_t i, int group, bint folding) noexcept:
@@ -941,7 +976,8 @@ cdef bint phrase_at(const Text *t, Py_ssize_t i, int group, bint folding) noexce
         if (PAIR[group][bucket][pair_code(char_at(t, i + 1), folding)]
                 and THIRD[group][bucket][pair_code(char_at(t, i + 2), folding)]):
             for k in range(BUCKET[group][bucket], BUCKET[group][bucket + 1]):
-                if spelled_at(t, i, PHRASE_AT[group][k], PHRASE_LENGTH[group][k], folding) and (
+                if may_spell(t, i, PHRASE_AT[group][k], PHRASE_LENGTH[group][k], 3, folding) and spelled_at(
+                        t, i, PHRASE_AT[group][k], PHRASE_LENGTH[group][k], folding) and (
                         group != SIGN_OFF_GROUP or sign_off_follows(t, i + PHRASE_LENGTH[group][k])):
                     return True
     if c < 128 and not OTHER_FIRST[group][c]:
@@ -949,9 +985,11 @@ cdef bint phrase_at(const Text *t, Py_ssize_t i, int group, bint folding) noexce
     for k in range(BUCKET[group][26], BUCKET[group][27]):
         at = PHRASE_AT[group][k]
         length = PHRASE_LENGTH[group][k]
-        if spelled_at(t, i, at, length, folding) and (group != SIGN_OFF_GROUP or sign_off_follows(t, i + length)):
+        if (may_spell(t, i, at, length, 0, folding) and spelled_at(t, i, at, length, folding)
+                and (group != SIGN_OFF_GROUP or sign_off_follows(t, i + length))):
             return True
-        if (PHRASE_CHARS[at] == SPACE_MARK and spelled_at(t, i, at + 1, length - 1, folding)
+        if (PHRASE_CHARS[at] == SPACE_MARK and may_spell(t, i, at + 1, length - 1, 0, folding)
+                and spelled_at(t, i, at + 1, length - 1, folding)
                 and (group != SIGN_OFF_GROUP or sign_off_follows(t, i + length - 1))):
             return True
     return False
@@ -1443,6 +1481,7 @@ DEF SKIP_WORD = 3  # a word opening with neither a capital nor a cue's first let
 DEF SKIP_SELF_LETTER = 4  # as SKIP_WORD, unless its first three letters can open a SELF_CUE phrase
 DEF SKIP_LINE_MARK = 5  # as SKIP_MARK, but a line can start after it ('\n', or '>' where the text holds '<')
 cdef unsigned char SKIP_CLASS[256]
+cdef unsigned char SKIP_CLASS_BACKWARD[256]  # SKIP_CLASS where SELF_CUE is read backwards: SKIP_SELF_LETTER is SKIP_WORD
 # PAIR's SELF_CUE rows read with a second character below 256 as it is
 cdef unsigned char SELF_PAIR[26][256]
 cdef unsigned char SELF_THIRD[26][256]  # the same of THIRD's rows
@@ -1462,6 +1501,7 @@ for _cp in range(256):
         SKIP_CLASS[_cp] = SKIP_SELF_LETTER
     else:
         SKIP_CLASS[_cp] = SKIP_WORD
+    SKIP_CLASS_BACKWARD[_cp] = SKIP_WORD if SKIP_CLASS[_cp] == SKIP_SELF_LETTER else SKIP_CLASS[_cp]
 
 
 cdef Py_ssize_t after_tag(const Text *t, Py_ssize_t k) noexcept:
@@ -1723,7 +1763,9 @@ cdef inline bint self_third(unsigned int letter, Py_UCS4 third) noexcept:
 
 
 cdef list find_persons(str text):
+    global FACTS_CALL
     cdef Text t = text_of(text)
+    FACTS_CALL += 1
     if t.kind == 1:
         return persons_in(text, &t, <const Py_UCS1 *> t.data)
     if t.kind == 2:
@@ -1769,7 +1811,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
     cdef Py_UCS4 c, prev = 0, last_char, d
     cdef unsigned int folded
     cdef int f
-    cdef bint follows
+    cdef bint follows, line_start
     cdef bint has_lt = "<" in text, has_at = "@" in text
     cdef bint title_gate_sure = False
     cdef int self_gate = -1, list_gate = -1, verb_gate = -1
@@ -1781,12 +1823,14 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
     cdef unsigned char skip
     # SELF_CUE read backwards from the name after it (a one-byte text): a word's first letters then say nothing
     cdef bint self_backward = unit is Py_UCS1 and SELF_BACKWARD
+    cdef const unsigned char *skip_class = &SKIP_CLASS_BACKWARD[0] if self_backward else &SKIP_CLASS[0]
     while i < n:
-        if i > 0 and prev != 10 and not (has_lt and prev == 62):
+        line_start = i == 0 or prev == 10 or (has_lt and prev == 62)
+        if not line_start:
             # step over what none of the tests below would act on (see SKIP_CLASS), prev kept as they leave it
             while i < n:
                 c = s[i]
-                skip = SKIP_CLASS[c] if c < 256 else SKIP_NONE
+                skip = skip_class[c] if c < 256 else SKIP_NONE
                 if skip == SKIP_WORD or (
                         skip == SKIP_SELF_LETTER and (self_backward or not (self_pair(<unsigned int> c - 97, unit_at(s, n, i + 1))
                                                           and self_third(<unsigned int> c - 97, unit_at(s, n, i + 2))))):
@@ -1809,6 +1853,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                 elif skip == SKIP_LINE_MARK:
                     prev = c  # a line may start after it: the loop below looks
                     i += 1
+                    line_start = c == 10 or has_lt
                     break
                 else:
                     break
@@ -1833,11 +1878,12 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             if c < 128 and TITLE_LETTER[c] and i >= title_end:
                 j = next_i
                 d = unit_at(s, n, j)
-                if j - i <= TITLE_LONGEST and (d == 32 or d == 44 or d == 46):
+                # (a word of a length no title word of its first letter has is none)
+                if j - i <= TITLE_LONGEST and (d == 32 or d == 44 or d == 46) and (TITLE_LENGTHS[c] >> (j - i)) & 1:
                     follows = capital_follows(&t, j)
                     # an opener counts only as a two-word greeting's: its second word then needs what capital_follows says
                     if follows or (TITLE_OPENER_LETTER[c] and d == 32 and capital_follows(&t, word_end_in(s, n, j + 1))):
-                        f = word_flags(&t, i, j, AS_WRITTEN) if (TITLE_LENGTHS[c] >> (j - i)) & 1 else 0
+                        f = word_flags(&t, i, j, AS_WRITTEN)
                         if (f & TITLE_KEY) and (follows or (f & OPENER_KEY)):
                             e = title_cue_end(&t, i)
                             if e >= 0:
@@ -1949,7 +1995,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                                 if email_found is None:
                                     email_found = []
                                 leading_name(email_found, &t, text, r, e, True)
-        if i == 0 or prev == 10 or (has_lt and prev == 62):
+        if line_start:  # i == 0 or prev == 10 or (has_lt and prev == 62), prev as the step-over left it
             k = skip_blanks(&t, i)
             if k < n:
                 d = unit_at(s, n, k)
@@ -1982,7 +2028,16 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                                 list_names(list_found, &t, text, e)
                     # SPEAKER opens with a bullet, a '[' or a TOKEN's capital (speaker_at returns at once otherwise)
                     if i >= speaker_end and (is_up(d) or d == 91 or d == 45 or d == 42 or d == 0x2022):
-                        speaker_found = speaker_at(speaker_found, &t, text, k, &speaker_end)
+                        follows = True
+                        if is_up(d):
+                            # the first TOKEN's letters are the \w run from k: past it, ':', a space and a capital,
+                            # or a character that lets the TOKEN go on, else no speaker
+                            e = word_end_in(s, n, k + 1)
+                            d = unit_at(s, n, e)
+                            follows = (d == 58 or (d == 32 and is_up(unit_at(s, n, e + 1))) or d == 39
+                                       or d == 0x2019 or d == 45 or d == 46)
+                        if follows:
+                            speaker_found = speaker_at(speaker_found, &t, text, k, &speaker_end)
         prev = last_char
         i = next_i
 

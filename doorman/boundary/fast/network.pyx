@@ -7,7 +7,7 @@ and handed to the reference's own patterns, which say whether it carries a secre
 """
 
 from cpython.unicode cimport PyUnicode_FindChar
-from libc.string cimport memchr
+from libc.string cimport memchr, memcpy
 
 from doorman.boundary import network
 from doorman.boundary.findings import Finding
@@ -37,9 +37,98 @@ cdef inline Py_ssize_t find_char(str text, const Text *t, Py_UCS4 ch, Py_ssize_t
     return PyUnicode_FindChar(text, ch, start, t.n, 1)
 
 
+cdef extern from *:
+    """
+    /* bit k (k < 59): byte k + 1 of the sixty-four at s is '.', an ASCII digit on either side, and another '.'
+       two to four bytes on (as the first '.' of every IPV4 match) */
+    static inline unsigned long long doorman_network_dots64(const unsigned char *s) {
+        unsigned long long p = doorman_eq64(s, '.'), d;
+        p &= (p >> 2) | (p >> 3) | (p >> 4);
+        if (!p)  /* most text: no two '.' so close, and no digits to look at */
+            return 0;
+        d = doorman_within64(s, '0', '9');
+        return (p & (d << 1) & (d >> 1)) >> 1;
+    }
+    /* The first k from i where doorman_network_dots64 holds for k, or n (read from the byte before, which the
+       digit before the '.' needs) */
+    static Py_ssize_t doorman_network_next_dot(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        Py_ssize_t b = i > 1 ? i - 1 : 0, k = doorman_first_marked(s + b, 0, n - b, doorman_network_dots64, 59);
+        return k < n - b ? b + 1 + k : n;
+    }
+    /* bit k: byte k of the sixty-four at s is ':' and so is one of the five after it (k < 59) */
+    static inline unsigned long long doorman_network_colons64(const unsigned char *s) {
+        unsigned long long c = doorman_eq64(s, ':');
+        return c & ((c >> 1) | (c >> 2) | (c >> 3) | (c >> 4) | (c >> 5));
+    }
+    static Py_ssize_t doorman_network_next_colon(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, doorman_network_colons64, 59);
+    }
+    /* bit k (k < 62): s[k:k + 3] is "://" */
+    static inline unsigned long long doorman_network_schemes64(const unsigned char *s) {
+        unsigned long long m = doorman_eq64(s, '/');
+        return doorman_eq64(s, ':') & (m >> 1) & (m >> 2);
+    }
+    static Py_ssize_t doorman_network_next_scheme_end(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, doorman_network_schemes64, 62);
+    }
+    """
+    Py_ssize_t simd_next_scheme_end "doorman_network_next_scheme_end"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+    Py_ssize_t simd_next_dot "doorman_network_next_dot"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+    Py_ssize_t simd_next_colon "doorman_network_next_colon"(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+
+
+# `\\d` in a one-byte text is an ASCII digit (checked here: else the sixty-four-at-a-time search is not used)
+cdef bint LATIN1_DIGITS_ASCII = all(chr(c).isdecimal() == (48 <= c <= 57) for c in range(256))
+
+
+cdef inline Py_ssize_t next_dot(str text, const Text *t, Py_ssize_t start) noexcept:
+    """The next '.' from start; on a one-byte text, only one with a digit on either side and another '.' two
+    to four on (as the first '.' of every IPV4 match has: the others find nothing), sixty-four bytes at a time.
+    -1 when none."""
+    cdef Py_ssize_t k
+    if t.kind == 1 and LATIN1_DIGITS_ASCII:
+        k = simd_next_dot(<const unsigned char *> t.data, start, t.n)
+        return -1 if k >= t.n else k
+    return find_char(text, t, 46, start)
+
+
+cdef inline Py_ssize_t next_colon(str text, const Text *t, Py_ssize_t start) noexcept:
+    """The next ':' from start; on a one-byte text, only one with another ':' among the five characters after
+    it (as every IPV6 ':' the search looks at has), sixty-four bytes at a time. -1 when none."""
+    cdef Py_ssize_t k
+    if t.kind == 1:
+        k = simd_next_colon(<const unsigned char *> t.data, start, t.n)
+        return -1 if k >= t.n else k
+    return find_char(text, t, 58, start)
+
+
+cdef Py_ssize_t unaddressed_run_end(const Text *t, Py_ssize_t start) noexcept:
+    """The end of the run from start of hex digits, ':', '.' and '/' (all an IPV6 match holds), when the run
+    holds no '::' and fewer than six ':' (so no match in it is an address: ipaddress needs '::', or eight
+    hextets, or six and an IPv4 suffix); else -1."""
+    cdef Py_ssize_t p = start, colons = 0
+    cdef Py_UCS4 c, before = 0
+    while True:
+        c = char_at(t, p)
+        if c == 58:
+            if before == 58:
+                return -1
+            colons += 1
+            if colons >= 6:
+                return -1
+        elif not (hex_digit(c) or c == 46 or c == 47):
+            return p
+        before = c
+        p += 1
+
+
 cdef inline Py_ssize_t find_scheme_end(str text, const Text *t, Py_ssize_t start):
-    """text.find("://", start): from each ':'."""
-    cdef Py_ssize_t k = find_char(text, t, 58, start)
+    """text.find("://", start): sixty-four bytes at a time on a one-byte text, else from each ':'."""
+    cdef Py_ssize_t k
+    if t.kind == 1:
+        k = simd_next_scheme_end(<const unsigned char *> t.data, start, t.n)
+        return -1 if k >= t.n else k
+    k = find_char(text, t, 58, start)
     while k >= 0:
         if char_at(t, k + 1) == 47 and char_at(t, k + 2) == 47:
             return k
@@ -361,14 +450,12 @@ class IpRecogniser:
         cdef list found = []
         cdef Text view = text_of(text)
         cdef const Text *t = &view
-        cdef list v6 = []
-        cdef Py_ssize_t n = view.n, i, k, e, end, h, colons = 0
-        cdef bint double_colon = False
+        cdef Py_ssize_t n = view.n, i, k, e, end, h, skip_to
         cdef Py_UCS4 before
         # Every IPV4 match opens with one to three digits and a '.', after no word character, '.' or '-': from
         # each '.', back to the start of the digits before it. (No '.', no match: the reference's "." in text.)
         end = 0
-        k = find_char(text, t, 46, 0)
+        k = next_dot(text, t, 0)
         while k >= 0:
             i = k
             while i > k - 4 and is_digit(char_at(t, i - 1)):
@@ -381,35 +468,37 @@ class IpRecogniser:
                         end = e
                         if not version_context(text, t, i) and not not_identifying(t, i, e):
                             found.append(new_finding(Finding, i, e, "IP", 6))
-            k = find_char(text, t, 46, k + 1)
+            k = next_dot(text, t, k + 1)
         # Every IPV6 match opens with a ':', or with one to four hex digits and a ':': from each ':', the start of
         # the hex digits before it, then the ':' itself. Its matches count only where the text holds '::' or
-        # three ':' (each match also holds _TWO_COLONS' match), known once every ':' is passed.
+        # three ':' (and _TWO_COLONS' match): every address found holds '::' or six ':' (see
+        # unaddressed_run_end), so any does.
         end = 0
-        k = find_char(text, t, 58, 0)
+        k = next_colon(text, t, 0)
         while k >= 0:
-            colons += 1
-            if char_at(t, k + 1) == 58:
-                double_colon = True
             # a match whose first ':' is k goes on with `[0-9A-Fa-f]{0,4}:`: without it, none starts here
             h = hex_from(t, k + 1, 5)
             if h > 4 or char_at(t, k + 1 + h) != 58:
-                k = find_char(text, t, 58, k + 1)
+                k = next_colon(text, t, k + 1)
                 continue
             i = k
             while i > k - 5 and hex_digit(char_at(t, i - 1)):
                 i -= 1
+            # a run no match in can be an address (a clock time, 12:30:45): none of its ':' finds one, and a
+            # match in it ends in it, so the ':' after it are tried as they would be
+            skip_to = unaddressed_run_end(t, i)
+            if skip_to >= 0:
+                k = next_colon(text, t, skip_to)
+                continue
             if i < k and k - i <= 4 and i >= end:
                 e = ipv6_finding(t, i, &end)
                 if e >= 0:
-                    v6.append(new_finding(Finding, i, e, "IP", 6))
+                    found.append(new_finding(Finding, i, e, "IP", 6))
             if k >= end:
                 e = ipv6_finding(t, k, &end)
                 if e >= 0:
-                    v6.append(new_finding(Finding, k, e, "IP", 6))
-            k = find_char(text, t, 58, k + 1)
-        if v6 and (double_colon or colons >= 3):
-            found.extend(v6)
+                    found.append(new_finding(Finding, k, e, "IP", 6))
+            k = next_colon(text, t, k + 1)
         return found
 
 
@@ -465,13 +554,149 @@ cdef bint holds(const Text *t, Py_ssize_t start, Py_ssize_t end, const char *asc
     return False
 
 
+# URL_SECRET_PARAM and URL_SECRET_PATH, decided in C on an all-ASCII URL (where IGNORECASE is ASCII case), as
+# they read when ported; a change there leaves them to the reference's regexes.
+cdef bint PARAM_PORTED = (
+    network.URL_SECRET_PARAM.pattern == (
+        r"[?&#;](?:[\w\-]*(?:token|key|secret|sig|signature|password|passwd|pwd|auth|session|sid|code|credential)[\w\-]*"
+        r"|x-amz-[\w\-]+|email|user|uid|login)="
+    )
+    and network.URL_SECRET_PARAM.flags == 34
+)
+cdef bint PATH_PORTED = (
+    network.URL_SECRET_PATH.pattern == r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|/webhook/[A-Za-z0-9]{16,}"
+    and network.URL_SECRET_PATH.flags == 34
+)
+cdef tuple _SECRET_KEYS = (b"token", b"key", b"secret", b"sig", b"signature", b"password", b"passwd", b"pwd", b"auth",
+                b"session", b"sid", b"code", b"credential")
+cdef tuple _EXACT_KEYS = (b"email", b"user", b"uid", b"login")
+cdef const char *SECRET_KEYS[13]
+cdef Py_ssize_t SECRET_KEY_SIZES[13]
+cdef const char *EXACT_KEYS[4]
+cdef Py_ssize_t EXACT_KEY_SIZES[4]
+
+
+cdef void load_keys(tuple words, const char **keys, Py_ssize_t *sizes) noexcept:
+    """C pointers into the module's own (immutable) bytes, kept alive by its tuples."""
+    cdef Py_ssize_t k
+    cdef bytes word
+    for k in range(len(words)):
+        word = <bytes>words[k]
+        keys[k] = word
+        sizes[k] = len(word)
+
+
+load_keys(_SECRET_KEYS, SECRET_KEYS, SECRET_KEY_SIZES)
+# bit c - 'a': a key opens with the letter c
+cdef unsigned int SECRET_KEY_FIRSTS = 0
+for _key in _SECRET_KEYS:
+    SECRET_KEY_FIRSTS |= 1u << (_key[0] - 97)
+load_keys(_EXACT_KEYS, EXACT_KEYS, EXACT_KEY_SIZES)
+
+
+cdef bint ascii_span(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """text[start:end] is all ASCII."""
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        if char_at(t, k) >= 128:
+            return False
+    return True
+
+
+cdef inline bint ascii_ci_at(const Text *t, Py_ssize_t p, Py_ssize_t end, const char *word, Py_ssize_t size) noexcept:
+    """text[p:p + size] (within end) is `word` (lower-case ASCII), ASCII letters in either case."""
+    cdef Py_ssize_t k
+    cdef unsigned int c
+    if p + size > end:
+        return False
+    for k in range(size):
+        c = char_at(t, p + k)
+        if 65 <= c <= 90:
+            c += 32
+        if c != <unsigned char>word[k]:
+            return False
+    return True
+
+
+cdef inline bint ascii_word_or_dash(Py_UCS4 c) noexcept:
+    """`[\\w\\-]` for an ASCII c"""
+    return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or c == 45
+
+
+cdef bint secret_param(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """URL_SECRET_PARAM.search(text[start:end]) finds a match, for an all-ASCII span: after a '?', '&', '#' or
+    ';', the run of `[\\w\\-]` is followed by '=' and holds a key, or opens with 'x-amz-' and goes on, or is one
+    of the exact names."""
+    cdef Py_ssize_t p, r, q, k
+    cdef Py_UCS4 c
+    cdef unsigned int lower
+    for p in range(start, end):
+        c = char_at(t, p)
+        if not (c == 63 or c == 38 or c == 35 or c == 59):
+            continue
+        r = p + 1
+        while r < end and ascii_word_or_dash(char_at(t, r)):
+            r += 1
+        if r >= end or char_at(t, r) != 61:
+            continue
+        for q in range(p + 1, r):
+            lower = (<unsigned int>char_at(t, q)) | 32
+            if lower < 97 or lower > 122 or not (SECRET_KEY_FIRSTS >> (lower - 97)) & 1:
+                continue
+            for k in range(13):
+                if <unsigned char>SECRET_KEYS[k][0] == lower and ascii_ci_at(t, q, r, SECRET_KEYS[k], SECRET_KEY_SIZES[k]):
+                    return True
+        if r - (p + 1) > 6 and ascii_ci_at(t, p + 1, r, b"x-amz-", 6):
+            return True
+        for k in range(4):
+            if r - (p + 1) == EXACT_KEY_SIZES[k] and ascii_ci_at(t, p + 1, r, EXACT_KEYS[k], EXACT_KEY_SIZES[k]):
+                return True
+    return False
+
+
+cdef bint secret_path(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """URL_SECRET_PATH.search(text[start:end]) finds a match, for an all-ASCII span."""
+    cdef Py_ssize_t p, k
+    cdef Py_UCS4 c
+    for p in range(start, end):
+        c = char_at(t, p)
+        if c == 104 or c == 72:
+            if ascii_ci_at(t, p, end, b"hooks.slack.com/", 16):
+                return True
+        elif c == 100 or c == 68:
+            if (ascii_ci_at(t, p, end, b"discord.com/api/webhooks/", 25)
+                    or ascii_ci_at(t, p, end, b"discordapp.com/api/webhooks/", 28)):
+                return True
+        elif c == 47:
+            if ascii_ci_at(t, p, end, b"/webhook/", 9):
+                k = p + 9
+                while k < end and (48 <= char_at(t, k) <= 57 or 65 <= char_at(t, k) <= 90 or 97 <= char_at(t, k) <= 122):
+                    k += 1
+                if k - (p + 9) >= 16:
+                    return True
+    return False
+
+
+cdef inline bint has_char(const Text *t, Py_ssize_t start, Py_ssize_t end, Py_UCS4 ch) noexcept:
+    """text[start:end] holds the ASCII ch: memchr on a one-byte text."""
+    cdef Py_ssize_t k
+    if start >= end:
+        return False
+    if t.kind == 1:
+        return memchr(<const char *> t.data + start, <int> ch, <size_t> (end - start)) != NULL
+    for k in range(start, end):
+        if char_at(t, k) == ch:
+            return True
+    return False
+
+
 class SecretUrlRecogniser:
     def find(self, str text):
         cdef list found = []
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, colon, start, end, url_end, pos = 0
-        cdef bint at_sign, equals, path
+        cdef bint at_sign, equals, path, ported
         colon = find_scheme_end(text, t, 0)
         while colon != -1:
             start = url_start(t, colon, pos)
@@ -486,18 +711,40 @@ class SecretUrlRecogniser:
                         url_end -= 1
                     # DSN_PASSWORD and URL_USERINFO need an '@', URL_SECRET_PARAM an '=', URL_SECRET_PATH
                     # '.com/' or '/webhoo' (whose letters IGNORECASE matches only in ASCII)
-                    at_sign = holds(t, start, url_end, b"@", 1)
-                    equals = holds(t, start, url_end, b"=", 1)
+                    at_sign = has_char(t, start, url_end, 64)
+                    equals = has_char(t, start, url_end, 61)
+                    if PARAM_PORTED and PATH_PORTED and ascii_span(t, start, url_end):
+                        # decided in C but for the '@' patterns; each pattern only says yes or no, so which of
+                        # them is asked first does not matter
+                        dsn = None
+                        if at_sign:
+                            url = text[start:url_end]
+                            dsn = DSN_MATCH(url)
+                        if dsn:
+                            found.append(new_finding(Finding, start + dsn.start(1), start + dsn.end(1), "SECRET", 21))
+                        elif (
+                            (at_sign and USERINFO_MATCH(url))
+                            or (equals and secret_param(t, start, url_end))
+                            or secret_path(t, start, url_end)
+                        ):
+                            found.append(new_finding(Finding, start, url_end, "URL", 21))
+                        colon = find_scheme_end(text, t, end)
+                        continue
                     path = holds(t, start, url_end, b".com/", 5) or holds(t, start, url_end, b"/webhoo", 7)
                     if at_sign or equals or path:
-                        url = text[start:url_end]
+                        ported = ascii_span(t, start, url_end)
+                        url = text[start:url_end] if at_sign or not ported else None
                         dsn = DSN_MATCH(url) if at_sign else None
                         if dsn:
                             found.append(new_finding(Finding, start + dsn.start(1), start + dsn.end(1), "SECRET", 21))
                         elif (
                             (at_sign and USERINFO_MATCH(url))
-                            or (equals and SECRET_PARAM_SEARCH(url))
-                            or (path and SECRET_PATH_SEARCH(url))
+                            or (equals and (
+                                secret_param(t, start, url_end) if ported and PARAM_PORTED else SECRET_PARAM_SEARCH(
+                                    text[start:url_end] if url is None else url)))
+                            or (path and (
+                                secret_path(t, start, url_end) if ported and PATH_PORTED else SECRET_PATH_SEARCH(
+                                    text[start:url_end] if url is None else url)))
                         ):
                             found.append(new_finding(Finding, start, url_end, "URL", 21))
                     colon = find_scheme_end(text, t, end)

@@ -54,7 +54,24 @@ cdef extern from *:
         __m128i shifted = _mm_add_epi8(block, _mm_set1_epi8(63));
         return (unsigned int) _mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(-102), shifted), block));
     }
+    /* For s[0:16], two-byte code units: bits 0-15 the ASCII letters, bits 16-31 the '&'s (as
+       org_letters_and_ampersands16 reads bytes); *wide: the units from 256 on. */
+    static inline unsigned int org_ucs2_letters_and_ampersands16(const unsigned short *s, unsigned int *wide) {
+        __m128i low = _mm_loadu_si128((const __m128i *) s);
+        __m128i high = _mm_loadu_si128((const __m128i *) (s + 8));
+        /* units from 256 on pack to 0 or 255: neither a letter nor '&' */
+        __m128i block = _mm_packus_epi16(low, high);
+        __m128i tops = _mm_packus_epi16(_mm_srli_epi16(low, 8), _mm_srli_epi16(high, 8));
+        __m128i shifted = _mm_add_epi8(_mm_or_si128(block, _mm_set1_epi8(0x20)), _mm_set1_epi8(31));
+        unsigned int letters = (unsigned int) _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-102), shifted));
+        unsigned int ampersands = (unsigned int) _mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(38)));
+        *wide = 0xFFFFu & ~(unsigned int) _mm_movemask_epi8(_mm_cmpeq_epi8(tops, _mm_setzero_si128()));
+        return letters | (ampersands << 16);
+    }
     #else
+    static inline unsigned int org_ucs2_letters_and_ampersands16(const unsigned short *s, unsigned int *wide) {
+        *wide = 0; return 0;
+    }
     static inline unsigned int org_capitals16(const unsigned char *s) { return 0; }
     #define ORG_SIXTEEN_AT_ONCE 0
     static inline unsigned int org_letters_and_ampersands16(const unsigned char *s) { return 0; }
@@ -63,6 +80,8 @@ cdef extern from *:
     const bint SIXTEEN_AT_ONCE "ORG_SIXTEEN_AT_ONCE"
     unsigned int letters_and_ampersands16 "org_letters_and_ampersands16"(const unsigned char *s) noexcept nogil
     unsigned int capitals16 "org_capitals16"(const unsigned char *s) noexcept nogil
+    unsigned int ucs2_letters_and_ampersands16 "org_ucs2_letters_and_ampersands16"(
+        const unsigned short *s, unsigned int *wide) noexcept nogil
 
 
 # ---- character classes: the shared tests, read from a table for Latin-1 ----
@@ -566,6 +585,8 @@ cdef unsigned char PAIR_KIND[128][129]
 # character, 0xFF after any other (only a word's start, or a '&', opens an anchor).
 cdef unsigned char LATIN1_OPENS[256][256]
 cdef unsigned char OPENS_AFTER[256]
+# Only an ASCII letter or '&' opens an anchor (what the sixteen-at-once scans jump between)
+cdef bint LETTERS_OPEN = False
 
 
 def _prepare_kinds(list runs):
@@ -607,6 +628,8 @@ def _prepare_kinds(list runs):
             LATIN1_OPENS[c][c2] = CHAR_KIND[c] & OPENING & PAIR_KIND[c][c2 if c2 < 128 else 128] if c < 128 else 0
         if c >= 128 and chr(c).isalnum() and chr(c).lower().isascii():
             raise Drift("a Latin-1 letter lowers to ASCII")  # its word could open a cue
+    global LETTERS_OPEN
+    LETTERS_OPEN = all(chr(c).isalpha() or c == 38 for c in range(128) if CHAR_KIND[c] & OPENING)
 
 
 cdef inline unsigned char narrowed(const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned char opens) noexcept:
@@ -1337,6 +1360,157 @@ cdef inline int open_latin1_at(str text, const Text *t, const unsigned char *lat
     return 0
 
 
+cdef inline int open_latin1_opening(str text, const Text *t, const unsigned char *latin1, Py_ssize_t i,
+                                    unsigned char opens, Anchors *state) except -1:
+    """open_latin1_at, given what the table lets i open (not 0)."""
+    opens = narrowed_by(latin1[i - 1] if i > 0 else 0, latin1[i], latin1[i + 1] if i + 1 < t.n else 0,
+                        latin1[i + 2] if i + 2 < t.n else 0, opens)
+    if opens:
+        open_anchors(text, t, i, latin1[i], opens, state)
+    return 0
+
+
+cdef inline bint alnum_char(Py_UCS4 c) noexcept:
+    """str.isalnum"""
+    return (CHAR_KIND[c] & ALNUM) != 0 if c < 256 else is_alnum(c)
+
+
+cdef inline int open_ucs2_at(str text, const Text *t, const unsigned short *units, Py_ssize_t i,
+                             Anchors *state) except -1:
+    """At i of a two-byte text, what the character-by-character scan does there: the anchors an ASCII
+    character can open (at an alphanumeric run's start, or a character not alphanumeric), and the cue words a
+    character from 256 on can open (at a run's start) by lowering to ASCII."""
+    cdef Py_UCS4 c = units[i]
+    cdef Py_UCS4 before = units[i - 1] if i > 0 else 0
+    cdef Py_UCS4 c2, c3
+    cdef unsigned char kind, opens
+    cdef unsigned int lowered
+    if c < 128:
+        kind = CHAR_KIND[c]
+        if not kind & OPENING:
+            return 0
+        c2 = units[i + 1] if i + 1 < t.n else 0
+        opens = kind & PAIR_KIND[c][<Py_ssize_t>c2 if c2 < 128 else 128]
+        if opens and not (kind & ALNUM and alnum_char(before)):
+            c3 = units[i + 2] if i + 2 < t.n else 0
+            opens = narrowed_by(before, c, c2, c3, opens)
+            if opens:
+                open_anchors(text, t, i, c, opens, state)
+    elif (c >= 256 and state.fold_cues and is_alnum(c)
+            and not alnum_char(before)):
+        lowered = lower_char(c)
+        if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:
+            add_cue_hits(&state.hits, t, i, lowered, True)
+    return 0
+
+
+cdef int scan_ucs2(str text, const Text *t, Anchors *state) except -1:
+    """The anchor pass over a two-byte text: as for Latin-1, sixteen units at a time, the letters and '&'s that
+    open a run (or follow no letter), and every unit from 256 on (a run's start there may lower to a cue's
+    opening)."""
+    cdef Py_ssize_t n = t.n, base, i
+    cdef unsigned int bits16, letters16, starts16, last_letter, wide16
+    cdef const unsigned short *units
+    units = <const unsigned short *>t.data
+    base = 0
+    last_letter = 0
+    while base + 16 <= n:
+        bits16 = ucs2_letters_and_ampersands16(units + base, &wide16)
+        letters16 = bits16 & 0xFFFF
+        starts16 = ((letters16 | bits16 >> 16) & ~((letters16 << 1) | last_letter)) | wide16
+        last_letter = letters16 >> 15
+        while starts16:
+            open_ucs2_at(text, t, units, base + lowest_bit(starts16), state)
+            starts16 &= starts16 - 1
+        base += 16
+    for i in range(base, n):
+        open_ucs2_at(text, t, units, i, state)
+    return 0
+
+
+cdef int scan_latin1(str text, const Text *t, Anchors *state) except -1:
+    """The anchor pass over a Latin-1 text: character by character through a table of what two characters can
+    open."""
+    cdef Py_ssize_t n = t.n, base, i
+    cdef const unsigned char *latin1
+    cdef unsigned char after
+    cdef uint64_t block, marks, block_marks, starts
+    cdef unsigned int bits16, letters16, starts16, last_letter
+    cdef unsigned char opens
+    latin1 = <const unsigned char *>t.data
+    if LITTLE_ENDIAN:
+        # only an ASCII letter or '&' after a character that is not an ASCII letter can open: jump between
+        # those, found sixteen (else eight) bytes at a time
+        base = 0
+        marks = 0x8000000000000000ULL  # the text's start: as after a mark
+        if SIXTEEN_AT_ONCE:
+            last_letter = 0
+            while base + 16 <= n:
+                bits16 = letters_and_ampersands16(latin1 + base)
+                letters16 = bits16 & 0xFFFF
+                starts16 = (letters16 | bits16 >> 16) & ~((letters16 << 1) | last_letter)
+                last_letter = letters16 >> 15
+                while starts16:
+                    i = base + lowest_bit(starts16)
+                    starts16 &= starts16 - 1
+                    # what the two characters can open first (most words open nothing), then the one before
+                    opens = LATIN1_OPENS[latin1[i]][latin1[i + 1] if i + 1 < n else 0]
+                    if opens:
+                        opens &= OPENS_AFTER[latin1[i - 1]] if i else 0xFF
+                        if opens:
+                            open_latin1_opening(text, t, latin1, i, opens, state)
+                base += 16
+            marks = 0 if last_letter else 0x8000000000000000ULL
+        while base + 8 <= n:
+            memcpy(&block, latin1 + base, 8)
+            block_marks = not_letter_bytes(block)
+            starts = ((block_marks << 8) | marks >> 56) & ((~block_marks & 0x8080808080808080ULL)
+                                                         | ampersand_bytes(block))
+            marks = block_marks
+            while starts:
+                i = base + (lowest_bit(starts) >> 3)
+                open_latin1_at(text, t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, state)
+                starts &= starts - 1
+            base += 8
+        for i in range(base, n):
+            open_latin1_at(text, t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, state)
+    else:
+        after = 0xFF
+        for i in range(n):
+            open_latin1_at(text, t, latin1, i, after, state)
+            after = OPENS_AFTER[latin1[i]]
+    return 0
+
+
+cdef int scan_any(str text, const Text *t, Anchors *state) except -1:
+    """The anchor pass, word by word."""
+    cdef Py_ssize_t n = t.n, i = 0
+    cdef Py_UCS4 c, next_char
+    cdef unsigned int lowered
+    cdef unsigned char kind, opens
+    while i < n:
+        c = char_at(t, i)
+        kind = CHAR_KIND[c] if c < 256 else (ALNUM if is_alnum(c) else 0)
+        if kind & OPENING:  # ASCII: what the next character lets this word open
+            next_char = char_at(t, i + 1)
+            opens = kind & PAIR_KIND[c][<Py_ssize_t>next_char if next_char < 128 else 128]
+            if opens:
+                opens = narrowed(t, i, c, opens)
+                if opens:
+                    open_anchors(text, t, i, c, opens, state)
+        elif kind & ALNUM and c >= 128 and state.fold_cues:
+            lowered = lower_char(c)
+            if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:
+                add_cue_hits(&state.hits, t, i, lowered, True)
+        i = alnum_end(t, i + 1) if kind & ALNUM else i + 1
+    return 0
+
+
+ctypedef int (*Scan)(str, const Text *, Anchors *) except -1
+# Called through pointers: each scan keeps its own registers (the compiler does not fold it into find)
+cdef Scan SCAN_LATIN1 = scan_latin1, SCAN_UCS2 = scan_ucs2
+
+
 class OrganisationRecogniser:
     def find(self, str text):
         cdef Text t = text_of(text)
@@ -1345,81 +1519,24 @@ class OrganisationRecogniser:
         cdef Py_ssize_t n = t.n, i = 0, k, end
         cdef Py_ssize_t window_start, window_end, last_end, start, first_end, second_end, name_start, name_end
         cdef Py_ssize_t first_start, match_end, run_end
-        cdef Py_UCS4 c, next_char
-        cdef unsigned int lowered
-        cdef unsigned char kind, opens
         # İ lowers to two characters: the reference's offsets into text.lower() shift, and that text is searched
         cdef bint fold_cues = n == 0 or t.kind == 1 or PyUnicode_FindChar(text, 0x130, 0, n, 1) == -1
         cdef str first, second
         cdef list parts
-        cdef const unsigned char *latin1
-        cdef unsigned char after
         cdef Anchors state
-        cdef Py_ssize_t base
-        cdef uint64_t block, marks, block_marks, starts
-        cdef unsigned int bits16, letters16, starts16, last_letter
         state.suffix_spans = state.connector_spans = state.type_starts = state.hits = state.hyphen_spans = NULL
         state.suffix_resume = state.connector_resume = 0
         state.fold_cues = fold_cues
 
         # the scratch lists are made when first needed (held by state until taken)
         try:
-            # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma: a Latin-1 text is read
-            # character by character through a table of what two characters can open, any other word by word.
-            if t.kind == 1 and n > 0:
-                latin1 = <const unsigned char *>t.data
-                if LITTLE_ENDIAN:
-                    # only an ASCII letter or '&' after a character that is not an ASCII letter can open: jump between
-                    # those, found sixteen (else eight) bytes at a time
-                    base = 0
-                    marks = 0x8000000000000000ULL  # the text's start: as after a mark
-                    if SIXTEEN_AT_ONCE:
-                        last_letter = 0
-                        while base + 16 <= n:
-                            bits16 = letters_and_ampersands16(latin1 + base)
-                            letters16 = bits16 & 0xFFFF
-                            starts16 = (letters16 | bits16 >> 16) & ~((letters16 << 1) | last_letter)
-                            last_letter = letters16 >> 15
-                            while starts16:
-                                i = base + lowest_bit(starts16)
-                                open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
-                                starts16 &= starts16 - 1
-                            base += 16
-                        marks = 0 if last_letter else 0x8000000000000000ULL
-                    while base + 8 <= n:
-                        memcpy(&block, latin1 + base, 8)
-                        block_marks = not_letter_bytes(block)
-                        starts = ((block_marks << 8) | marks >> 56) & ((~block_marks & 0x8080808080808080ULL)
-                                                                     | ampersand_bytes(block))
-                        marks = block_marks
-                        while starts:
-                            i = base + (lowest_bit(starts) >> 3)
-                            open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
-                            starts &= starts - 1
-                        base += 8
-                    for i in range(base, n):
-                        open_latin1_at(text, &t, latin1, i, OPENS_AFTER[latin1[i - 1]] if i else 0xFF, &state)
-                else:
-                    after = 0xFF
-                    for i in range(n):
-                        open_latin1_at(text, &t, latin1, i, after, &state)
-                        after = OPENS_AFTER[latin1[i]]
-                i = n
-            while i < n:
-                c = char_at(&t, i)
-                kind = CHAR_KIND[c] if c < 256 else (ALNUM if is_alnum(c) else 0)
-                if kind & OPENING:  # ASCII: what the next character lets this word open
-                    next_char = char_at(&t, i + 1)
-                    opens = kind & PAIR_KIND[c][<Py_ssize_t>next_char if next_char < 128 else 128]
-                    if opens:
-                        opens = narrowed(&t, i, c, opens)
-                        if opens:
-                            open_anchors(text, &t, i, c, opens, &state)
-                elif kind & ALNUM and c >= 128 and fold_cues:
-                    lowered = lower_char(c)
-                    if lowered < 128 and CHAR_KIND[lowered] & CUE_OPENING:
-                        add_cue_hits(&state.hits, &t, i, lowered, True)
-                i = alnum_end(&t, i + 1) if kind & ALNUM else i + 1
+            # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma
+            if t.kind == 2 and SIXTEEN_AT_ONCE and LETTERS_OPEN:
+                SCAN_UCS2(text, &t, &state)
+            elif t.kind == 1 and n > 0 and LETTERS_OPEN:
+                SCAN_LATIN1(text, &t, &state)
+            else:
+                scan_any(text, &t, &state)
             hyphen_windows(&state.hyphen_spans, text, &t)
             suffix_spans, connector_spans, hyphen_spans = (
                 taken(&state.suffix_spans), taken(&state.connector_spans), taken(&state.hyphen_spans))

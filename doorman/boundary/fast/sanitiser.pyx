@@ -11,6 +11,11 @@ cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object)
     str PyUnicode_New(Py_ssize_t, Py_UCS4)
     str PyUnicode_FromKindAndData(int, const void *, Py_ssize_t)
+    dict _PyDict_NewPresized(Py_ssize_t)
+    PyObject *PyDict_SetDefault(object, object, object) except NULL
+    Py_ssize_t PyDict_GET_SIZE(object)
+
+from doorman.boundary.fast.chars cimport Text, char_at, is_digit, is_space, text_of
 
 from doorman.boundary import sanitiser as reference
 from doorman.boundary.placeholders import LOOSE, PlaceholderMap, _shares_digits, key
@@ -19,18 +24,64 @@ cdef object LOOSE_MATCH = LOOSE.match
 cdef object SANITISED = reference.Sanitised
 
 
+cdef bint _map_holds_given():
+    """Whether PlaceholderMap keeps the containers it is given (a dataclass does), so the run may write its
+    dicts without reading them back from the mapping."""
+    reserved, by_value, by_key, counters = set(), {}, {}, {}
+    mapping = PlaceholderMap(reserved, by_value, by_key, counters)
+    return (mapping.reserved is reserved and mapping.by_value is by_value and mapping.by_key is by_key
+            and mapping.counters is counters)
+
+
+cdef bint MAP_HOLDS_GIVEN = _map_holds_given()
+
+
+cdef inline bint _is_ascii_letter(Py_UCS4 c) noexcept:
+    return 65 <= <unsigned int> c <= 90 or 97 <= <unsigned int> c <= 122
+
+
+cdef inline bint _is_separator(Py_UCS4 c) noexcept:
+    return c == 95 or c == 45 or c == 32  # [_\- ]
+
+
+cdef inline bint _digit_after(const Text *t, Py_ssize_t q) noexcept:
+    """`\\s?\\d` can follow a separator at q"""
+    return is_digit(char_at(t, q + 1)) or (is_space(char_at(t, q + 1)) and is_digit(char_at(t, q + 2)))
+
+
+cdef bint _may_be_loose(const Text *t, Py_ssize_t pos) noexcept:
+    """False where LOOSE cannot match at the '[' at pos: `\\s?` then 2 to 20 ASCII letters, `\\s?[_\\- ]\\s?`
+    and a digit. Letters are no space, so the letters' run starts right after any one space."""
+    cdef Py_ssize_t i = pos + 1, j
+    if is_space(char_at(t, i)):
+        i += 1
+    j = i
+    while _is_ascii_letter(char_at(t, j)):
+        j += 1
+    if not 2 <= j - i <= 20:
+        return False
+    if _is_separator(char_at(t, j)) and _digit_after(t, j):
+        return True
+    return is_space(char_at(t, j)) and _is_separator(char_at(t, j + 1)) and _digit_after(t, j + 1)
+
+
 cdef set _reserved(list texts):
     """PlaceholderMap.for_texts' reserved keys. A LOOSE match holds one '[', where it starts, so matches at
     each '[' are the matches finditer finds."""
     cdef set reserved = set()
     cdef Py_ssize_t pos
     cdef str text
+    cdef Text t
     for text in texts:
         pos = PyUnicode_FindChar(text, 91, 0, len(text), 1)
+        if pos < 0:
+            continue
+        t = text_of(text)
         while pos >= 0:
-            m = LOOSE_MATCH(text, pos)
-            if m is not None:
-                reserved.add(key(m.group(1), m.group(2)))
+            if _may_be_loose(&t, pos):
+                m = LOOSE_MATCH(text, pos)
+                if m is not None:
+                    reserved.add(key(m.group(1), m.group(2)))
             pos = PyUnicode_FindChar(text, 91, pos + 1, len(text), 1)
     return reserved
 
@@ -39,8 +90,9 @@ def sanitise_texts(list texts, list recognisers, steps):
     echo_terms, email_name_terms, find_terms, resolve_overlaps, replace_ = steps
     cdef list found = [], kept = [], written = []
     cdef list findings
-    cdef set terms = set()
-    cdef Py_ssize_t i, count = len(texts)
+    cdef set terms = set(), reserved
+    cdef Py_ssize_t i, count = len(texts), values = 0
+    cdef dict by_value, by_key, counters
     for i in range(count):
         findings = []
         for r in recognisers:
@@ -52,15 +104,25 @@ def sanitise_texts(list texts, list recognisers, steps):
     if terms:
         for i in range(count):
             (<list> found[i]).extend(find_terms(texts[i], terms))
-    mapping = PlaceholderMap(reserved=_reserved(texts))
+    reserved = _reserved(texts)
     for i in range(count):
         kept.append(resolve_overlaps(found[i]))
-    for i in range(count):
-        written.append(replace_(texts[i], kept[i], mapping))
+        if type(kept[i]) is list:
+            values += len(<list> kept[i])
+    # the mapping's dicts made at their final size: at most one value (and key) per finding kept
+    by_value, by_key = _PyDict_NewPresized(values), _PyDict_NewPresized(values)
+    counters = _PyDict_NewPresized(values // 2)  # about two findings kept per label
+    mapping = PlaceholderMap(reserved, by_value, by_key, counters)
+    if replace_ is replace and MAP_HOLDS_GIVEN:
+        for i in range(count):
+            if type(kept[i]) is list:
+                written.append(_replace(<str?> texts[i], <list> kept[i], by_value, by_key, counters, reserved))
+            else:
+                written.append(replace_(texts[i], kept[i], mapping))
+    else:
+        for i in range(count):
+            written.append(replace_(texts[i], kept[i], mapping))
     return SANITISED(written, mapping, texts, kept)
-
-
-cdef dict UPPER = {}  # label -> label.upper(): labels are the recognisers' and vault's types, never request data
 
 
 cdef enum:
@@ -68,15 +130,50 @@ cdef enum:
     NUMBERED = 24  # placeholders made once per label and number, and reused by every request
 
 
-cdef dict MADE = {}  # upper-cased label -> [(f"[{upper}_{n}]", f"{upper}_{n}") for n in 1..NUMBERED]
+# label -> [label.upper(), then (f"[{upper}_{n}]", f"{upper}_{n}") for n in 1..NUMBERED, each made when first
+# needed]: labels are the recognisers' and vault's types, never request data
+cdef dict MADE = {}
 
 
-cdef list _made(upper):
-    """The label's first placeholders with their keys, made in one go (so a thread never sees a list being made)."""
-    made = MADE.get(upper)
+cdef enum:
+    KNOWN = 64  # labels whose lists are found by identity, before MADE is asked
+
+
+cdef PyObject *KNOWN_LABELS[KNOWN]  # borrowed: each held, with its list, by HELD
+cdef PyObject *KNOWN_MADE[KNOWN]
+cdef Py_ssize_t known = 0
+cdef list HELD = []
+
+
+cdef list _made(str label):
+    """The label's list of placeholders (set in one go, so a thread never sees a list being made)."""
+    global known
+    cdef Py_ssize_t k
+    for k in range(known):
+        if KNOWN_LABELS[k] == <PyObject *> label:
+            return <list> KNOWN_MADE[k]
+    made = MADE.get(label)
     if made is None:
-        made = MADE.setdefault(upper, [(f"[{upper}_{n}]", f"{upper}_{n}") for n in range(1, NUMBERED + 1)])
+        made = MADE.setdefault(label, [label.upper()] + [None] * NUMBERED)
+    if known < KNOWN and type(label) is str:
+        HELD.append((label, made))
+        KNOWN_LABELS[known], KNOWN_MADE[known] = <PyObject *> label, <PyObject *> made
+        known += 1
     return made
+
+
+cdef tuple _numbered(list made, Py_ssize_t number):
+    """(placeholder, key) for the label's number"""
+    cdef tuple pair
+    if number <= NUMBERED:
+        pair = made[number]
+        if pair is not None:
+            return pair
+    key = f"{made[0]}_{number}"
+    pair = (f"[{key}]", key)
+    if number <= NUMBERED:
+        made[number] = pair
+    return pair
 
 
 cdef struct Counter:
@@ -104,14 +201,28 @@ cdef struct Span:
     PyObject *placeholder  # borrowed: held by the mapping
 
 
+cdef inline str _value(str text, bint ascii, Py_ssize_t start, Py_ssize_t end):
+    """text[start:end]; an ASCII text's slice written straight into a new ASCII string"""
+    cdef str value
+    if ascii and 0 <= start <= end <= len(text):
+        value = PyUnicode_New(end - start, 127)
+        memcpy(PyUnicode_DATA(value), <const char *> PyUnicode_DATA(text) + start, end - start)
+        return value
+    return text[start:end]
+
+
 def replace(str text, list kept, mapping):
-    # PlaceholderMap.placeholder inlined: most values are new to the request, and a method call each costs
-    cdef dict by_value = mapping.by_value, by_key = mapping.by_key, counters = mapping.counters
-    cdef set reserved = mapping.reserved
-    cdef bint any_reserved = len(reserved) > 0
-    cdef Py_ssize_t count = len(kept), i, start, end, number, k, labels = 0, length = len(text)
+    return _replace(text, kept, mapping.by_value, mapping.by_key, mapping.counters, mapping.reserved)
+
+
+cdef str _replace(str text, list kept, dict by_value, dict by_key, dict counters, set reserved):
+    # PlaceholderMap.placeholder inlined: most values are new to the request, and a method call each costs.
+    # A value's placeholder is reckoned before it is known to be new, so that one setdefault both looks the
+    # value up and enters it; the numbering moves on only when it was new.
+    cdef bint any_reserved = len(reserved) > 0, ascii = PyUnicode_IS_ASCII(text)
+    cdef Py_ssize_t count = len(kept), i, start, end, number, k, labels = 0, length = len(text), values
     cdef Counter counting[LABELS]
-    cdef tuple f
+    cdef tuple f, pair
     cdef list made
     cdef Span *spans
     if count == 0:
@@ -123,27 +234,22 @@ def replace(str text, list kept, mapping):
         for i in range(count):
             f = <tuple> kept[i]  # a Finding: a tuple subclass, read as a tuple
             start, end, label = f[0], f[1], <str?> f[2]
-            value = text[start:end]
-            found = by_value.get(value)
-            if found is None:
-                k = _counted(counting, labels, label)
-                if k < labels:
-                    number, made = counting[k].number, <list> counting[k].made
-                else:
-                    number = counters.get(label, 0)
-                    upper = UPPER.get(label)
-                    if upper is None:
-                        upper = UPPER[label] = label.upper()
-                    made = _made(upper)
-                while True:
-                    number += 1
-                    if number <= NUMBERED:
-                        found, key = <tuple> made[number - 1]
-                    else:
-                        key = f"{UPPER[label]}_{number}"
-                        found = f"[{key}]"
-                    if not (any_reserved and key in reserved) and not (number >= 1000 and _shares_digits(number, value)):
-                        break
+            value = _value(text, ascii, start, end)
+            k = _counted(counting, labels, label)
+            if k < labels:
+                number, made = counting[k].number, <list> counting[k].made
+            else:
+                number = counters.get(label, 0) if PyDict_GET_SIZE(counters) else 0
+                made = _made(label)
+            while True:
+                number += 1
+                pair = _numbered(made, number)
+                key = pair[1]
+                if not (any_reserved and key in reserved) and not (number >= 1000 and _shares_digits(number, value)):
+                    break
+            values = PyDict_GET_SIZE(by_value)
+            found = <object> PyDict_SetDefault(by_value, value, pair[0])
+            if PyDict_GET_SIZE(by_value) != values:  # a new value
                 if k < labels:
                     counting[k].number = number
                 elif labels < LABELS:
@@ -152,7 +258,6 @@ def replace(str text, list kept, mapping):
                     labels += 1
                 else:
                     counters[label] = number
-                by_value[value] = found
                 by_key[key] = value
             spans[i].start, spans[i].end, spans[i].placeholder = start, end, <PyObject *> found
             length += len(<str> found) - (end - start)

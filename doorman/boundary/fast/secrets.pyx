@@ -11,6 +11,7 @@ import re
 
 from libc.stdint cimport uint64_t
 from libc.string cimport memchr, memcmp, memcpy
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 
 from doorman.boundary import secrets
 from doorman.boundary.findings import Finding, mentions
@@ -117,6 +118,52 @@ cdef tuple CUE_WORDS = (
 )
 cdef list CUE_NAMES_BY_FIRST = [tuple(w for w in CUE_NAMES if ord(w[0]) == _code) for _code in range(128)]
 cdef list CUE_WORDS_BY_FIRST = [tuple(w for w in CUE_WORDS if ord(w[0]) == _code) for _code in range(128)]
+
+
+# Where a pattern can match, in ascending order: kept in C (the first few in place, the rest in memory taken
+# as needed and given back by `release`)
+cdef enum:
+    STARTS_IN_PLACE = 32
+cdef struct Starts:
+    Py_ssize_t n
+    Py_ssize_t room
+    Py_ssize_t *at
+    Py_ssize_t in_place[STARTS_IN_PLACE]
+
+
+cdef inline void starts_init(Starts *s) noexcept:
+    s.n = 0
+    s.room = STARTS_IN_PLACE
+    s.at = s.in_place
+
+
+cdef int more_room(Starts *s) except -1:
+    cdef Py_ssize_t *more
+    if s.at == s.in_place:
+        more = <Py_ssize_t *> PyMem_Malloc(2 * s.room * sizeof(Py_ssize_t))
+        if more != NULL:
+            memcpy(more, s.in_place, s.room * sizeof(Py_ssize_t))
+    else:
+        more = <Py_ssize_t *> PyMem_Realloc(s.at, 2 * s.room * sizeof(Py_ssize_t))
+    if more == NULL:
+        raise MemoryError()
+    s.at = more
+    s.room *= 2
+    return 0
+
+
+cdef inline int push(Starts *s, Py_ssize_t p) except -1:
+    if s.n == s.room:
+        more_room(s)
+    s.at[s.n] = p
+    s.n += 1
+    return 0
+
+
+cdef inline void release(Starts *s) noexcept:
+    if s.at != s.in_place:
+        PyMem_Free(s.at)
+    s.at = s.in_place
 
 
 cdef bint holds_any(const Text *t, Py_ssize_t p, tuple words) noexcept:
@@ -240,7 +287,7 @@ cdef enum:  # what scan says of the text
     DASHED = 2
 
 
-cdef int scan(const unit *data, const Text *t, str text, list tokens, list assigned, list env) except -1:
+cdef int scan(const unit *data, const Text *t, str text, Starts *tokens, Starts *assigned, Starts *env) except -1:
     """Where TOKENS, ASSIGNED and SECRET_ENV_KEY can match, into the lists; returns REFUSED when findings.folded
     refuses the text (`assigned` is then incomplete), with DASHED when it holds "---", else 0. `data` is t's
     code points (read below t.n).
@@ -257,7 +304,7 @@ cdef int scan(const unit *data, const Text *t, str text, list tokens, list assig
     two = one & MASKS[32 * 4 + FIRST]
     three = two & MASKS[32 * 4 + SECOND]
     if env_line_may_match(t, text, 0):
-        env.append(0)
+        push(env, 0)
     for i in range(t.n):
         c = data[i]
         code = c
@@ -279,14 +326,14 @@ cdef int scan(const unit *data, const Text *t, str text, list tokens, list assig
                     (key_class(c) and key_class(char_at(t, i + 2)) or c == 101 or is_space(c))
                     and env_line_may_match(t, text, i + 1)
                 ):
-                    env.append(i + 1)
+                    push(env, i + 1)
                 continue
             p = i - 2  # where the word begins (an ASCII letter: every opening's first is one)
             first = char_at(t, p)
             if hit & TOKEN_BITS and holds_any(t, p, TOKEN_PREFIXES[first]):
-                tokens.append(p)
+                push(tokens, p)
             if hit & CUE_BITS and lowered_any(t, p, ASSIGNED_STARTS[lower_char(first)]) and cue_at(t, p):
-                assigned.append(p)
+                push(assigned, p)
     return (REFUSED if refused else 0) | (DASHED if dashed else 0)
 
 
@@ -297,6 +344,20 @@ for _code in range(256):
         OPENS[_code * 256 + _next] = (
             MASKS[_code * 4 + FIRST] & MASKS[_next * 4 + SECOND] & (TOKEN_BITS | CUE_BITS)
         ) != 0
+
+
+# OPENS_READ[x]: OPENS of the two characters that a two-byte read x holds (on a little-endian machine, where
+# scan_bytes reads them so)
+cdef unsigned char OPENS_READ[256 * 256]
+for _code in range(256):
+    for _next in range(256):
+        OPENS_READ[_next * 256 + _code] = OPENS[_code * 256 + _next]
+
+
+cdef inline unsigned int read2(const Py_UCS1 *s) noexcept:
+    cdef unsigned short x
+    memcpy(&x, s, 2)
+    return x
 
 
 cdef inline uint64_t read8(const Py_UCS1 *s) noexcept:
@@ -311,28 +372,6 @@ cdef inline uint64_t ascii_letters(uint64_t x) noexcept:
     return (folded + ONES * (128 - 0x61)) & ~(folded + ONES * (127 - 0x7A)) & ~x & HIGHS
 
 
-cdef bint lowered_any_bytes(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, tuple words) noexcept:
-    """lowered_any in a one-byte text, for ASCII `words` (no character above ASCII lowers into ASCII)."""
-    cdef str word
-    cdef const Py_UCS1 *letters
-    cdef Py_ssize_t m, k
-    cdef Py_UCS1 c
-    for word in words:
-        m = len(word)
-        if p + m > n:
-            continue
-        letters = <const Py_UCS1 *> PyUnicode_DATA(word)
-        for k in range(m):
-            c = data[p + k]
-            if 65 <= c <= 90:
-                c += 32
-            if c != letters[k]:
-                break
-        else:
-            return True
-    return False
-
-
 cdef inline unsigned long long opening_hit(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p) noexcept:
     """scan's hit of an opening at p, an ASCII letter, in a one-byte text, less its NEWLINE_BIT and DASHES_BIT
     (none when its third is a line break, which scan gives to the line instead)."""
@@ -344,17 +383,70 @@ cdef inline unsigned long long opening_hit(const Py_UCS1 *data, Py_ssize_t n, Py
     )
 
 
-cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned long long hit, list tokens,
-                    list assigned) except -1:
+# The token prefixes and the cue words' starts as C text for opening_at: those of first character c (a cue
+# word's in lower case) are words WORDS_FROM[c] to WORDS_FROM[c + 1] - 1 of TOKEN_WORDS or CUE_STARTS
+cdef struct Words:
+    const char *text
+    unsigned short at[64]
+    unsigned char length[64]
+    unsigned char start[129]
+
+
+cdef bytes TOKEN_TEXT = b"".join(sorted([w.encode() for w in secrets._TOKEN_PREFIXES], key=lambda w: w[0]))
+cdef bytes CUE_TEXT = b"".join(sorted([w.encode() for w in secrets._ASSIGNED_STARTS], key=lambda w: w[0]))
+cdef Words TOKEN_WORDS, CUE_WORDS_C
+
+
+cdef void fill_words(Words *words, bytes text, tuple listed) except *:
+    cdef Py_ssize_t k, at = 0
+    cdef list ordered = sorted([w.encode() for w in listed], key=lambda w: w[0])
+    assert len(ordered) <= 64 and b"".join(ordered) == text
+    words.text = text
+    for k in range(129):
+        words.start[k] = len([w for w in ordered if w[0] < k])
+    for k in range(len(ordered)):
+        words.at[k] = at
+        words.length[k] = len(ordered[k])
+        at += len(ordered[k])
+
+
+fill_words(&TOKEN_WORDS, TOKEN_TEXT, secrets._TOKEN_PREFIXES)
+fill_words(&CUE_WORDS_C, CUE_TEXT, secrets._ASSIGNED_STARTS)
+
+
+cdef inline bint starts_any(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, const Words *words, unsigned int first,
+                            bint lowered) noexcept:
+    """holds_any_bytes (or, `lowered`, the lower-cased text's) at p for the words that begin with `first` (ASCII)."""
+    cdef Py_ssize_t k, j, m
+    cdef const Py_UCS1 *w
+    cdef Py_UCS1 c
+    for k in range(words.start[first], words.start[first + 1]):
+        m = words.length[k]
+        if p + m > n:
+            continue
+        w = <const Py_UCS1 *> words.text + words.at[k]
+        for j in range(m):
+            c = data[p + j]
+            if lowered and 65 <= c <= 90:
+                c += 32
+            if c != w[j]:
+                break
+        else:
+            return True
+    return False
+
+
+cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned long long hit, Starts *tokens,
+                    Starts *assigned) except -1:
     """scan's test of a hit at p, an ASCII letter, in a one-byte text."""
     cdef unsigned int first = data[p]
-    if hit & TOKEN_BITS and holds_any_bytes(data, t.n, p, TOKEN_PREFIXES[first]):
-        tokens.append(p)
+    if hit & TOKEN_BITS and starts_any(data, t.n, p, &TOKEN_WORDS, first, False):
+        push(tokens, p)
     # (where assigned_at decides, cue_at would only repeat its work)
-    if hit & CUE_BITS and lowered_any_bytes(data, t.n, p, ASSIGNED_STARTS[lower_char(first)]) and (
+    if hit & CUE_BITS and starts_any(data, t.n, p, &CUE_WORDS_C, first | 32, True) and (
         ASSIGNED_AS_PORTED or cue_at(t, p)
     ):
-        assigned.append(p)
+        push(assigned, p)
     return 0
 
 
@@ -367,7 +459,8 @@ cdef inline unsigned int word_starts16(const Py_UCS1 *s, unsigned int *carry) no
     return starts
 
 
-cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, list tokens, list assigned) except -1:
+cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, Starts *tokens,
+                            Starts *assigned) except -1:
     """opening_at p, an ASCII letter after none, where an opening can be there."""
     cdef unsigned long long hit
     if p + 1 < t.n and OPENS[data[p] * 256 + data[p + 1]]:
@@ -377,16 +470,18 @@ cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, li
     return 0
 
 
-cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, list tokens, list assigned, list env) except -1:
+cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, Starts *tokens, Starts *assigned,
+                    Starts *env) except -1:
     """scan for a one-byte text: its line breaks and "---" found with memchr, and its openings (each an ASCII
     letter after none) eight characters at a time, then tested one by one."""
     cdef Py_ssize_t i = 0, n = t.n, p
     cdef uint64_t letters, wanted, carry = 0
+    cdef unsigned long long hit
     cdef unsigned int starts, carry16 = 0
     cdef const Py_UCS1 *found
     cdef Py_UCS4 c
     if env_line_may_match(t, text, 0):
-        env.append(0)
+        push(env, 0)
     while i < n:
         found = <const Py_UCS1 *> memchr(data + i, 10, n - i)
         if found == NULL:
@@ -397,17 +492,23 @@ cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, list tokens, l
         while p < n and is_space(data[p]):
             p += 1
         c = char_at(t, p)
-        if (key_class(c) and key_class(char_at(t, p + 1)) or c == 101) and env_line_may_match(t, text, i + 1):
-            env.append(i + 1)
+        if (
+            key_class(c) and key_class(char_at(t, p + 1)) and key_class(char_at(t, p + 2))
+            and key_class(char_at(t, p + 3)) and key_class(char_at(t, p + 4)) or c == 101
+        ) and env_line_may_match(t, text, i + 1):
+            push(env, i + 1)
         i += 1
     i = 0
     if SIXTEEN_AT_ONCE:
-        while i + 16 <= n:
+        while i + 17 <= n:  # (each start's next character is then within the text)
             starts = word_starts16(data + i, &carry16)
             while starts:
                 p = i + lowest_bit(starts)
                 starts &= starts - 1
-                try_opening(data, t, p, tokens, assigned)
+                if OPENS_READ[read2(data + p)]:
+                    hit = opening_hit(data, n, p)
+                    if hit:
+                        opening_at(data, t, p, hit, tokens, assigned)
             i += 16
         carry = 0x80 if carry16 else 0  # as the loop below leaves it: the first byte's high bit
     while i + 8 <= n:
@@ -640,33 +741,35 @@ cdef Py_ssize_t token_end(const Text *t, Py_ssize_t p) noexcept:
     cdef Py_ssize_t end, run
     cdef Py_UCS4 c
     cdef str word
-    for word in ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"):
+    cdef Py_UCS4 first = char_at(t, p)  # (each alternative is tried only where its first character is)
+    for word in ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA") if first == 65 else ():
         if written_at(t, p, word):
             end = run_token(t, p + 4, UPPER_DIGIT, 16, 16)
             if end >= 0:
                 return end
             break
     c = char_at(t, p + 2)
-    if written_at(t, p, "gh") and (c == 112 or c == 111 or c == 117 or c == 115 or c == 114) and char_at(t, p + 3) == 95:
+    if first == 103 and written_at(t, p, "gh") and (
+            c == 112 or c == 111 or c == 117 or c == 115 or c == 114) and char_at(t, p + 3) == 95:
         end = run_token(t, p + 4, LETTER_DIGIT, 30, 255)
         if end >= 0:
             return end
-    if written_at(t, p, "github_pat_"):
+    if first == 103 and written_at(t, p, "github_pat_"):
         end = run_token(t, p + 11, LETTER_DIGIT_UNDERSCORE, 40, 255)
         if end >= 0:
             return end
     c = char_at(t, p + 3)
-    if written_at(t, p, "xox") and (c == 97 or c == 98 or c == 112 or c == 111 or c == 115 or c == 114) and char_at(t, p + 4) == 45:
+    if first == 120 and written_at(t, p, "xox") and (c == 97 or c == 98 or c == 112 or c == 111 or c == 115 or c == 114) and char_at(t, p + 4) == 45:
         end = run_token(t, p + 5, LETTER_DIGIT_DASH, 10, 250)
         if end >= 0:
             return end
-    if (written_at(t, p, "sk_") or written_at(t, p, "pk_") or written_at(t, p, "rk_")) and (
+    if (first == 115 or first == 112 or first == 114) and (written_at(t, p, "sk_") or written_at(t, p, "pk_") or written_at(t, p, "rk_")) and (
         written_at(t, p + 3, "live_") or written_at(t, p + 3, "test_")
     ):
         end = run_token(t, p + 8, LETTER_DIGIT, 10, 99)
         if end >= 0:
             return end
-    if written_at(t, p, "sk-"):  # (?:proj-|ant-)? then the run: whichever way, the same end
+    if first == 115 and written_at(t, p, "sk-"):  # (?:proj-|ant-)? then the run: whichever way, the same end
         end = run_end(t, p + 3, TOKEN_CHARACTER)
         run = end - p - 3
         if token_ends(t, end) and (
@@ -675,25 +778,28 @@ cdef Py_ssize_t token_end(const Text *t, Py_ssize_t p) noexcept:
             or 20 <= run <= 200
         ):
             return end
-    if written_at(t, p, "AIza"):
+    if first == 65 and written_at(t, p, "AIza"):
         end = run_token(t, p + 4, TOKEN_CHARACTER, 35, 35)
         if end >= 0:
             return end
-    if written_at(t, p, "glpat-"):
+    if first == 103 and written_at(t, p, "glpat-"):
         end = run_token(t, p + 6, TOKEN_CHARACTER, 20, 20)
         if end >= 0:
             return end
-    if written_at(t, p, "npm_"):
+    if first == 110 and written_at(t, p, "npm_"):
         end = run_token(t, p + 4, LETTER_DIGIT, 36, 36)
         if end >= 0:
             return end
-    for word in ("tok_", "key_", "api_", "secret_", "token_", "sess_", "pat_"):
+    for word in (
+        ("tok_", "key_", "api_", "secret_", "token_", "sess_", "pat_")
+        if first == 116 or first == 107 or first == 97 or first == 115 or first == 112 else ()
+    ):
         if written_at(t, p, word):
             end = run_token(t, p + len(word), LETTER_DIGIT, 16, 128)
             if end >= 0:
                 return end
             break
-    if written_at(t, p, "eyJ"):
+    if first == 101 and written_at(t, p, "eyJ"):
         end = run_end(t, p + 3, TOKEN_CHARACTER)
         if end - p - 3 >= 8 and char_at(t, end) == 46 and written_at(t, end + 1, "eyJ"):
             run = end + 4
@@ -896,11 +1002,12 @@ cdef int pem_findings(const Text *t, str text, list found) except -1:
     return 0
 
 
-cdef list match_from(object match, str text, list starts):
+cdef list match_from(object match, str text, const Starts *starts):
     """findings.match_at: the pattern's matches tried at ascending `starts`, none overlapping the last."""
     cdef list found = []
-    cdef Py_ssize_t start, end = 0, stop
-    for start in starts:
+    cdef Py_ssize_t k, start, end = 0, stop
+    for k in range(starts.n):
+        start = starts.at[k]
         if start >= end:
             m = match(text, start)
             if m is not None:
@@ -910,58 +1017,74 @@ cdef list match_from(object match, str text, list starts):
     return found
 
 
+cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Starts *env):
+    """SecretRecogniser.find, with where its patterns can match kept in the given places."""
+    cdef list found = []
+    cdef int state
+    cdef Py_ssize_t k, start, end, stop
+    cdef Py_ssize_t value[2]
+    if t.kind == 1 and LITTLE_ENDIAN:
+        state = scan_bytes(<const Py_UCS1 *> t.data, t, text, tokens, assigned, env)
+    elif t.kind == 1:
+        state = scan(<const Py_UCS1 *> t.data, t, text, tokens, assigned, env)
+    elif t.kind == 2:
+        state = scan(<const Py_UCS2 *> t.data, t, text, tokens, assigned, env)
+    else:
+        state = scan(<const Py_UCS4 *> t.data, t, text, tokens, assigned, env)
+    if state & DASHED and PEM_AS_PORTED:
+        pem_findings(t, text, found)
+    elif state & DASHED and "-----BEGIN" in text:
+        for m in PEM_FINDITER(text):
+            found.append(new_finding(Finding, m.start(2), m.end(2), "SECRET", 10))
+    if TOKENS_AS_PORTED:
+        end = 0
+        for k in range(tokens.n):
+            start = tokens.at[k]
+            if start >= end:
+                stop = token_end(t, start)
+                if stop >= 0:
+                    end = stop
+                    found.append(new_finding(Finding, start, stop, "SECRET", 9))
+    else:
+        for m in match_from(TOKENS_MATCH, text, tokens):
+            found.append(new_finding(Finding, m.start(), m.end(), "SECRET", 9))
+    if state & REFUSED:  # the reference's full scan, behind its cheap pre-check
+        matches = ASSIGNED_FINDITER(text) if mentions(text, ASSIGNED_WORDS) else ()
+    elif ASSIGNED_AS_PORTED:
+        matches = ()
+        end = 0
+        for k in range(assigned.n):
+            start = assigned.at[k]
+            if start >= end and assigned_at(t, start, value):
+                end = value[1]
+                if opaque_at(t, text, value[0], value[1]):
+                    found.append(new_finding(Finding, value[0], value[1], "SECRET", 8))
+    else:
+        matches = match_from(ASSIGNED_MATCH, text, assigned)
+    for m in matches:
+        start, end = m.span("value")
+        if opaque_at(t, text, start, end):
+            found.append(new_finding(Finding, start, end, "SECRET", 8))
+    for m in match_from(ENV_MATCH, text, env) if env.n else ():
+        start, end = m.span("value")
+        if opaque_at(t, text, start, end):
+            found.append(new_finding(Finding, start, end, "SECRET", 8))
+    return found
+
+
 class SecretRecogniser:
     def find(self, str text):
-        cdef list found = [], tokens = [], assigned = [], env = []
+        cdef Starts tokens, assigned, env
         cdef Text t = text_of(text)
-        cdef int state
-        cdef Py_ssize_t start, end, stop
-        cdef Py_ssize_t value[2]
-        if t.kind == 1 and LITTLE_ENDIAN:
-            state = scan_bytes(<const Py_UCS1 *> t.data, &t, text, tokens, assigned, env)
-        elif t.kind == 1:
-            state = scan(<const Py_UCS1 *> t.data, &t, text, tokens, assigned, env)
-        elif t.kind == 2:
-            state = scan(<const Py_UCS2 *> t.data, &t, text, tokens, assigned, env)
-        else:
-            state = scan(<const Py_UCS4 *> t.data, &t, text, tokens, assigned, env)
-        if state & DASHED and PEM_AS_PORTED:
-            pem_findings(&t, text, found)
-        elif state & DASHED and "-----BEGIN" in text:
-            for m in PEM_FINDITER(text):
-                found.append(new_finding(Finding, m.start(2), m.end(2), "SECRET", 10))
-        if TOKENS_AS_PORTED:
-            end = 0
-            for start in tokens:
-                if start >= end:
-                    stop = token_end(&t, start)
-                    if stop >= 0:
-                        end = stop
-                        found.append(new_finding(Finding, start, stop, "SECRET", 9))
-        else:
-            for m in match_from(TOKENS_MATCH, text, tokens):
-                found.append(new_finding(Finding, m.start(), m.end(), "SECRET", 9))
-        if state & REFUSED:  # the reference's full scan, behind its cheap pre-check
-            matches = ASSIGNED_FINDITER(text) if mentions(text, ASSIGNED_WORDS) else ()
-        elif ASSIGNED_AS_PORTED:
-            matches = ()
-            end = 0
-            for start in assigned:
-                if start >= end and assigned_at(&t, start, value):
-                    end = value[1]
-                    if opaque_at(&t, text, value[0], value[1]):
-                        found.append(new_finding(Finding, value[0], value[1], "SECRET", 8))
-        else:
-            matches = match_from(ASSIGNED_MATCH, text, assigned)
-        for m in matches:
-            start, end = m.span("value")
-            if opaque_at(&t, text, start, end):
-                found.append(new_finding(Finding, start, end, "SECRET", 8))
-        for m in match_from(ENV_MATCH, text, env):
-            start, end = m.span("value")
-            if opaque_at(&t, text, start, end):
-                found.append(new_finding(Finding, start, end, "SECRET", 8))
-        return found
+        starts_init(&tokens)
+        starts_init(&assigned)
+        starts_init(&env)
+        try:
+            return find_in(text, &t, &tokens, &assigned, &env)
+        finally:
+            release(&tokens)
+            release(&assigned)
+            release(&env)
 
 
 TWINS = {secrets.SecretRecogniser: SecretRecogniser}

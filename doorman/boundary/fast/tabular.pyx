@@ -207,12 +207,26 @@ cdef extern from *:
         counts[s] += 1;
         return 0;
     }
+    #ifdef DOORMAN_LINE_SIMD
+    /* the six characters `wanted` holds, each in all sixteen bytes (as bytes) and all eight units (as UCS-2):
+       made once, as each line's scan would make them again */
+    static __m128i doorman_line_wanted8[6], doorman_line_wanted16[6];
+    #endif
+    static void doorman_line_prepare(const unsigned char *wanted) {
+    #ifdef DOORMAN_LINE_SIMD
+        int k;
+        for (k = 0; k < 6; k++) {
+            doorman_line_wanted8[k] = _mm_set1_epi8((char)wanted[k]);
+            doorman_line_wanted16[k] = _mm_set1_epi16(wanted[k]);
+        }
+    #endif
+    }
     static Py_ssize_t doorman_scan_line_ucs1(const unsigned char *p, Py_ssize_t i, Py_ssize_t n,
                                              const signed char *slot, const unsigned char *wanted, Py_ssize_t *counts) {
     #ifdef DOORMAN_LINE_SIMD
-        const __m128i w0 = _mm_set1_epi8((char)wanted[0]), w1 = _mm_set1_epi8((char)wanted[1]),
-                      w2 = _mm_set1_epi8((char)wanted[2]), w3 = _mm_set1_epi8((char)wanted[3]),
-                      w4 = _mm_set1_epi8((char)wanted[4]), w5 = _mm_set1_epi8((char)wanted[5]);
+        const __m128i w0 = doorman_line_wanted8[0], w1 = doorman_line_wanted8[1], w2 = doorman_line_wanted8[2],
+                      w3 = doorman_line_wanted8[3], w4 = doorman_line_wanted8[4], w5 = doorman_line_wanted8[5];
+        (void)wanted;
         while (i + 16 <= n) {
             __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
             __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, w0), _mm_cmpeq_epi8(v, w1)),
@@ -232,12 +246,83 @@ cdef extern from *:
         }
         return n;
     }
+    /* Bit k of *hit: byte k of the sixty-four at q is one of wanted[0..4] (the delimiters and '"'); of *nl: it is
+       wanted[5] ('\n'). */
+    static inline void doorman_line_masks64(const unsigned char *q, const unsigned char *wanted,
+                                            unsigned long long *hit, unsigned long long *nl) {
+        unsigned long long h = 0, l = 0;
+        int c;
+    #ifdef DOORMAN_LINE_SIMD
+        const __m128i w0 = doorman_line_wanted8[0], w1 = doorman_line_wanted8[1], w2 = doorman_line_wanted8[2],
+                      w3 = doorman_line_wanted8[3], w4 = doorman_line_wanted8[4], w5 = doorman_line_wanted8[5];
+        __m128i v;
+        (void)wanted;
+        for (c = 0; c < 4; c++) {
+            v = _mm_loadu_si128((const __m128i *)(q + 16 * c));
+            h |= (unsigned long long)(unsigned int)_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, w0), _mm_cmpeq_epi8(v, w1)),
+                                          _mm_or_si128(_mm_cmpeq_epi8(v, w2), _mm_cmpeq_epi8(v, w3))),
+                             _mm_cmpeq_epi8(v, w4))) << (16 * c);
+            l |= (unsigned long long)(unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, w5)) << (16 * c);
+        }
+    #else
+        int s;
+        for (c = 0; c < 64; c++) {
+            for (s = 0; s < 5; s++) {
+                if (q[c] == wanted[s]) h |= 1ULL << c;
+            }
+            if (q[c] == wanted[5]) l |= 1ULL << c;
+        }
+    #endif
+        *hit = h;
+        *nl = l;
+    }
+    /* The start of the first line from i (a line's start) that holds two or more of wanted[0..4] (the
+       delimiters and '"'), or n + 1: sixty-four bytes at a time, the last ones from a zero-padded copy. A line
+       with fewer holds no delimiter twice. */
+    static Py_ssize_t doorman_busy_line_ucs1(const unsigned char *p, Py_ssize_t i, Py_ssize_t n,
+                                             const unsigned char *wanted) {
+        Py_ssize_t start = i;
+        int seen = 0;
+        unsigned long long nl, hit, first, before, h;
+        unsigned char tail[64];
+        while (i < n) {
+            if (i + 64 <= n) {
+                doorman_line_masks64(p + i, wanted, &hit, &nl);
+            } else {
+                memset(tail, 0, 64);
+                memcpy(tail, p + i, (size_t)(n - i));
+                doorman_line_masks64(tail, wanted, &hit, &nl);
+                hit &= (1ULL << (n - i)) - 1ULL;
+                nl &= (1ULL << (n - i)) - 1ULL;
+            }
+            while (nl) {
+                first = nl & (0ULL - nl);
+                before = first - 1ULL;
+                h = hit & before;
+                if (h)
+                    seen += (h & (h - 1ULL)) ? 2 : 1;
+                if (seen >= 2)
+                    return start;
+                start = i + __builtin_ctzll(nl) + 1;
+                seen = 0;
+                hit &= ~(before | first);
+                nl &= nl - 1ULL;
+            }
+            if (hit)
+                seen += (hit & (hit - 1ULL)) ? 2 : 1;
+            if (seen >= 2)
+                return start;
+            i += 64;
+        }
+        return seen >= 2 ? start : n + 1;
+    }
     static Py_ssize_t doorman_scan_line_ucs2(const Py_UCS2 *p, Py_ssize_t i, Py_ssize_t n,
                                              const signed char *slot, const unsigned char *wanted, Py_ssize_t *counts) {
     #ifdef DOORMAN_LINE_SIMD
-        const __m128i w0 = _mm_set1_epi16(wanted[0]), w1 = _mm_set1_epi16(wanted[1]),
-                      w2 = _mm_set1_epi16(wanted[2]), w3 = _mm_set1_epi16(wanted[3]),
-                      w4 = _mm_set1_epi16(wanted[4]), w5 = _mm_set1_epi16(wanted[5]);
+        const __m128i w0 = doorman_line_wanted16[0], w1 = doorman_line_wanted16[1], w2 = doorman_line_wanted16[2],
+                      w3 = doorman_line_wanted16[3], w4 = doorman_line_wanted16[4], w5 = doorman_line_wanted16[5];
+        (void)wanted;
         while (i + 8 <= n) {
             __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
             __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, w0), _mm_cmpeq_epi16(v, w1)),
@@ -258,12 +343,18 @@ cdef extern from *:
         return n;
     }
     """
+    void line_prepare "doorman_line_prepare"(const unsigned char *wanted) noexcept
     Py_ssize_t scan_line_ucs1 "doorman_scan_line_ucs1"(const Py_UCS1 *p, Py_ssize_t i, Py_ssize_t n,
                                                        const signed char *slot, const unsigned char *wanted,
                                                        Py_ssize_t *counts) noexcept
+    Py_ssize_t busy_line_ucs1 "doorman_busy_line_ucs1"(const Py_UCS1 *p, Py_ssize_t i, Py_ssize_t n,
+                                                       const unsigned char *wanted) noexcept
     Py_ssize_t scan_line_ucs2 "doorman_scan_line_ucs2"(const Py_UCS2 *p, Py_ssize_t i, Py_ssize_t n,
                                                        const signed char *slot, const unsigned char *wanted,
                                                        Py_ssize_t *counts) noexcept
+
+
+line_prepare(LINE_CHARS)
 
 
 cdef inline Py_ssize_t scan_line(const Text *t, Py_ssize_t i, Py_ssize_t *counts) noexcept:
@@ -366,7 +457,6 @@ cdef list header_labels(str text, const Text *t, Py_ssize_t line_start, Py_ssize
     cdef Py_ssize_t i, a = 0, b = 0, index
     cdef bint edges = False
     cdef list labels
-    cdef str header
     if delimiter == 124:  # | a | b |: a Markdown table's border
         next_field(text, t, line_start, line_end, delimiter, &a, &b)
         strip_span(text, t, &a, &b)
@@ -384,8 +474,7 @@ cdef list header_labels(str text, const Text *t, Py_ssize_t line_start, Py_ssize
     while i <= line_end:
         i = next_field(text, t, i, line_end, delimiter, &a, &b)
         strip_span(text, t, &a, &b)
-        header = text[a:b].lower()
-        labels.append(column_label(header))
+        labels.append(column_label(text[a:b].lower()))
     if any(labels):
         return labels
     return None
@@ -400,6 +489,58 @@ cdef bint last_is_empty(str text, const Text *t, Py_ssize_t line_start, Py_ssize
     return a == b
 
 
+cdef extern from *:
+    """
+    /* bit k: bytes k, k + 1, k + 2 of the sixty-four at s are 'i', 'n', 's' in either case (k < 62, or any k where
+       the bytes past 63 would be NUL) */
+    static inline unsigned long long doorman_ins64(const unsigned char *s) {
+        unsigned long long i = 0, n = 0, z = 0;
+        int c;
+    #ifdef DOORMAN_LINE_SIMD
+        __m128i v;
+        for (c = 0; c < 4; c++) {
+            v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + 16 * c)), _mm_set1_epi8(0x20));
+            i |= (unsigned long long)(unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('i'))) << (16 * c);
+            n |= (unsigned long long)(unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('n'))) << (16 * c);
+            z |= (unsigned long long)(unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('s'))) << (16 * c);
+        }
+    #else
+        for (c = 0; c < 64; c++) {
+            if ((s[c] | 0x20) == 'i') i |= 1ULL << c;
+            if ((s[c] | 0x20) == 'n') n |= 1ULL << c;
+            if ((s[c] | 0x20) == 's') z |= 1ULL << c;
+        }
+    #endif
+        return i & (n >> 1) & (z >> 2);
+    }
+    /* "insert" in ASCII letters of either case in the one-byte text s[:n] (a byte | 0x20 is an ASCII letter only
+       for that letter's two cases) */
+    static int doorman_latin_has_insert(const unsigned char *s, Py_ssize_t n) {
+        Py_ssize_t b = 0, k;
+        unsigned long long m;
+        unsigned char tail[64];
+        while (b < n) {
+            if (b + 64 <= n) {
+                m = doorman_ins64(s + b) & 0x3FFFFFFFFFFFFFFFULL;
+            } else {
+                memset(tail, 0, 64);
+                memcpy(tail, s + b, (size_t)(n - b));
+                m = doorman_ins64(tail);
+            }
+            while (m) {
+                k = b + __builtin_ctzll(m);
+                if (k + 6 <= n && (s[k + 3] | 0x20) == 'e' && (s[k + 4] | 0x20) == 'r' && (s[k + 5] | 0x20) == 't')
+                    return 1;
+                m &= m - 1;
+            }
+            b += 62;
+        }
+        return 0;
+    }
+    """
+    bint latin_has_insert "doorman_latin_has_insert"(const Py_UCS1 *s, Py_ssize_t n) noexcept
+
+
 cdef bint has_insert(str text, const Text *t) except -1:
     """"insert" in text.lower(), searched from its last letter (Horspool): only ASCII letters lower to letters
     of "insert" (İ lowers to 'i' and a combining dot, the Kelvin sign to 'k')."""
@@ -407,6 +548,8 @@ cdef bint has_insert(str text, const Text *t) except -1:
     cdef Py_UCS4 c
     cdef Py_ssize_t lowered
     cdef const char *word = b"insert"
+    if t.kind == 1:
+        return latin_has_insert(<const Py_UCS1 *>t.data, t.n)
     while i < n:
         c = char_at(t, i)
         lowered = (<Py_ssize_t>c) | 32 if c < 128 else 0
@@ -460,6 +603,11 @@ class TableRecogniser:
         if values_after_parenthesis(text, &t) and has_insert(text, &t):
             found.extend(sql_inserts(text))
         while line_start <= n:
+            if labels is None and t.kind == 1:
+                # outside a table only a line with a delimiter twice does anything: on to the next that may
+                line_start = busy_line_ucs1(<const Py_UCS1 *>t.data, line_start, n, LINE_CHARS)
+                if line_start > n:
+                    break
             counts[0] = counts[1] = counts[2] = counts[3] = counts[QUOTE_SLOT] = 0
             line_end = scan_line(&t, line_start, counts)
             fields = -1
