@@ -10,7 +10,10 @@ import re
 
 from cpython.unicode cimport Py_UCS1, Py_UCS2
 from libc.stdint cimport uint64_t
-from libc.string cimport memcpy, memset
+from libc.string cimport memchr, memcpy, memset
+
+cdef extern from "<string.h>" nogil:
+    const void *memrchr(const void *s, int c, size_t n)
 
 from doorman.boundary import addresses as reference
 from doorman.boundary.findings import Finding, folded, mentions
@@ -332,6 +335,9 @@ cdef Py_ssize_t next_starts(const unit *s, Py_ssize_t n, Py_ssize_t *position, u
     return count
 
 
+# `\d` in a one-byte text is an ASCII digit (checked here: else the sixty-at-a-time postcode search is not used)
+cdef bint LATIN1_DIGITS_ASCII = all(chr(c).isdecimal() == (48 <= c <= 57) for c in range(256))
+
 # Latin-1 characters' ASCII_CLASS bits (WORD and DIGIT above ASCII), for a one-byte text's scans
 cdef unsigned char LATIN1_CLASS[256]
 for _c in range(256):
@@ -589,6 +595,49 @@ cdef Py_ssize_t next_postcode_starts(const narrow *s, Py_ssize_t n, Py_ssize_t *
     return count
 
 
+cdef extern from *:
+    """
+    /* bit k (k < 60): the byte at k can open a postcode, as far as the sixty-four at s tell: a capital before a
+       digit, a capital and a digit, or three capitals and a digit ("GIR 0AA"); or five digits not a sixth; and
+       (for k > 0) the byte before it no ASCII [\\w-] */
+    static inline unsigned long long addresses_postcodes64(const unsigned char *s) {
+        unsigned long long d = doorman_within64(s, '0', '9'), c, m, w;
+        if (!d)
+            return 0;
+        c = doorman_within64(s, 'A', 'Z');
+        m = (c & ((d >> 1) | ((c >> 1) & ((d >> 2) | ((c >> 2) & ((d >> 3) | (d >> 4)))))))
+            | (d & (d >> 1) & (d >> 2) & (d >> 3) & (d >> 4) & ~(d >> 5));
+        if (!m)
+            return 0;
+        w = d | c | doorman_within64(s, 'a', 'z') | doorman_eq64(s, '_') | doorman_eq64(s, '-');
+        return m & ~(w << 1);
+    }
+    static Py_ssize_t addresses_next_postcode(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, addresses_postcodes64, 60);
+    }
+    """
+    # the first position from i where addresses_postcodes64 marks a possible postcode start, or n
+    Py_ssize_t next_postcode "addresses_next_postcode"(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+
+
+cdef Py_ssize_t next_postcode_starts64(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position,
+                                       Py_ssize_t *found) noexcept:
+    """next_postcode_starts for a one-byte text, sixty bytes at a time, less what cannot open a postcode: a
+    capital needs a digit one, two or (GIR) three or four on, a digit five digits from it."""
+    cdef Py_ssize_t i = position[0], count = 0, p
+    while count < CHUNK:
+        p = next_postcode(s, i, n)
+        if p >= n:
+            i = n
+            break
+        if p == 0 or not (LATIN1_CLASS[s[p - 1]] & (WORD | DASH)):
+            found[count] = p
+            count += 1
+        i = p + 1
+    position[0] = i
+    return count
+
+
 cdef Py_ssize_t next_street_starts_wide(const narrow *s, Py_ssize_t n, Py_ssize_t *position,
                                         Py_ssize_t *found) noexcept:
     """next_street_starts, sixteen characters at a time: only an ASCII letter or digit after no ASCII letter or
@@ -739,14 +788,21 @@ cdef Py_ssize_t ca_end(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
 cdef Py_ssize_t window_start(const unit *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t width) noexcept:
     """Where findings.context_before's window opens before `start`: `width` back, not before the line's start."""
     cdef Py_ssize_t k = start - 1, low = start - width
+    cdef const void *newline
     if low < 0:
         low = 0
     if k >= n:  # (start is at most n: not expected)
         return window_start_slow(s, n, start, low)
-    while k >= low:  # k within the text
-        if s[k] == 10:
-            return k + 1
-        k -= 1
+    if unit is Py_UCS1:  # the last newline in s[low:start]
+        if k >= low:
+            newline = memrchr(s + low, 10, <size_t> (k + 1 - low))
+            if newline != NULL:
+                return <const Py_UCS1 *> newline - s + 1
+    else:
+        while k >= low:  # k within the text
+            if s[k] == 10:
+                return k + 1
+            k -= 1
     return low
 
 
@@ -858,11 +914,25 @@ cdef bint street_before(str text, const unit *s, Py_ssize_t n, Py_ssize_t start)
     """context_before(text, start, STREET_BEFORE, 64). The pattern ends with a space, and opens with a suffix
     (a whole \\w run, after \\b) then `\\.?,`: it is tried only at suffixes before a comma."""
     cdef Py_ssize_t low = window_start(s, n, start, 64), comma, end, p
+    cdef const void *found
     if start - 1 < low or unit_at(s, n, start - 1) != 32:
         return False
-    for comma in range(low + 1, start - 1):
-        if unit_at(s, n, comma) != 44:
-            continue
+    comma = low
+    while True:
+        if unit is Py_UCS1:  # the next comma, at most start - 2
+            comma += 1
+            if comma >= start - 1:
+                break
+            found = memchr(s + comma, 44, <size_t> (start - 1 - comma))
+            if found == NULL:
+                break
+            comma = <const Py_UCS1 *> found - s
+        else:
+            comma += 1
+            if comma >= start - 1:
+                break
+            if unit_at(s, n, comma) != 44:
+                continue
         end = comma - 1 if unit_at(s, n, comma - 1) == 46 else comma
         p = end
         while p > low and is_word(unit_at(s, n, p - 1)):
@@ -983,7 +1053,9 @@ cdef list find_postcodes(str text, const unit *s, Py_ssize_t n):
     cdef Py_ssize_t position = 0, count, k, i, j, end, uk_to = 0, ca_to = 0, plus4_to = 0, five_to = 0
     cdef Py_UCS4 c, after, prev
     while position < n:
-        if unit is Py_UCS1 or unit is Py_UCS2:
+        if unit is Py_UCS1 and LATIN1_DIGITS_ASCII:
+            count = next_postcode_starts64(s, n, &position, starts)
+        elif unit is Py_UCS1 or unit is Py_UCS2:
             count = next_postcode_starts(s, n, &position, starts)
         else:
             count = next_starts(s, n, &position, UPPER | DIGIT, starts)

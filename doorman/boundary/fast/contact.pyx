@@ -566,9 +566,84 @@ cdef inline bint phone_may_open(const unsigned char *s, Py_ssize_t n, Py_ssize_t
     return True
 
 
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* Of the thirty-two bytes at s: bit k when s[k] is an ASCII digit; *others gets those of " -.()" (BARE_CLASS
+       2 and 1). */
+    static inline unsigned int contact_bare_classes32(const unsigned char *s, unsigned int *others) {
+        unsigned int digits = 0, rest = 0;
+        int k;
+    #if defined(__SSE2__)
+        for (k = 0; k < 32; k += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(s + k)), d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+            digits |= (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)) << k;
+            rest |= (unsigned int)_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
+                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('(')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')')))))) << k;
+        }
+    #else
+        for (k = 0; k < 32; k++) {
+            if (s[k] >= '0' && s[k] <= '9') digits |= 1u << k;
+            else if (s[k] == ' ' || s[k] == '-' || s[k] == '.' || s[k] == '(' || s[k] == ')') rest |= 1u << k;
+        }
+    #endif
+        *others = rest;
+        return digits;
+    }
+    static inline int contact_bits_below(unsigned int x, int k) {  /* how many of x's bits 0 to k - 1 are set */
+        x &= (k >= 32) ? 0xFFFFFFFFu : ((1u << k) - 1);
+        x -= (x >> 1) & 0x55555555u;  /* counted in place: no call to libgcc's popcount without -mpopcnt */
+        x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+        return (int)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
+    }
+    static inline unsigned int contact_number_class16(const unsigned char *s) {
+        /* bit k: s[k] is in findings' number class, `[\\d\\s\\-.()/+]` (NUMBER_CLASS) */
+    #if defined(__SSE2__)
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        __m128i d = _mm_sub_epi8(x, _mm_set1_epi8('('));  /* ( ) * + , - . / 0 to 9, less * and , */
+        __m128i w = _mm_sub_epi8(x, _mm_set1_epi8(9));  /* \\t \\n \\v \\f \\r */
+        __m128i w2 = _mm_sub_epi8(x, _mm_set1_epi8(0x1c));  /* \\x1c to \\x1f, space */
+        __m128i in = _mm_andnot_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('*')), _mm_cmpeq_epi8(x, _mm_set1_epi8(','))),
+            _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(17)), d));
+        in = _mm_or_si128(in, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(4)), w),
+                                           _mm_cmpeq_epi8(_mm_min_epu8(w2, _mm_set1_epi8(4)), w2)));
+        in = _mm_or_si128(in, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x85)),
+                                           _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xA0))));
+        return (unsigned int)_mm_movemask_epi8(in);
+    #else
+        return 0;  /* the caller's byte loop decides */
+    #endif
+    }
+    static inline int contact_lowest_clear(unsigned int x) {  /* x's lowest clear bit (32 when none) */
+        return ~x ? __builtin_ctz(~x) : 32;
+    }
+    """
+    unsigned int bare_classes32 "contact_bare_classes32"(const Py_UCS1 *s, unsigned int *others) noexcept nogil
+    int bits_below "contact_bits_below"(unsigned int x, int k) noexcept nogil
+    int lowest_clear "contact_lowest_clear"(unsigned int x) noexcept nogil
+    # bits of NUMBER_CLASS for sixteen bytes (none without SSE2: the byte loop after it decides)
+    unsigned int number_class16 "contact_number_class16"(const Py_UCS1 *s) noexcept nogil
+
+
 cdef Py_ssize_t digit_count(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
     """contact._digit_count(text[start:end]) for a span of `\\d` and punctuation (where isdigit is `\\d`)."""
     cdef Py_ssize_t k, count = 0
+    cdef const Py_UCS1 *s
+    cdef unsigned int rest
+    if t.kind == 1:  # Latin-1's only `\d` are ASCII
+        s = <const Py_UCS1 *> t.data
+        if end <= start:
+            return 0
+        if 0 <= start and end - start <= 32 and start + 32 <= t.n:
+            return bits_below(bare_classes32(s + start, &rest), end - start)
+        for k in range(start if start > 0 else 0, end if end < t.n else t.n):
+            count += 48 <= s[k] <= 57
+        return count
     for k in range(start, end):
         if is_digit(char_at(t, k)):
             count += 1
@@ -981,13 +1056,27 @@ for _c in range(256):
 cdef Py_ssize_t bare_match_latin(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Py_ssize_t *digits) noexcept:
     """bare_match for a 1-byte text (the same steps, reading its bytes); `digits` gets digit_count of the match."""
     cdef unsigned char counted[20]  # counted[k]: the digits in s[p:p + k + 1]
-    cdef unsigned int c, count = 1
-    cdef Py_ssize_t p = i, k, q, last
+    cdef unsigned int c, count = 1, in_digit, in_rest
+    cdef Py_ssize_t p = i, k, q, last, run
     if i > 0 and NOT_BEFORE_BARE[s[i - 1]]:
         return -1
     if p < n and s[p] == 43:
         p += 1
     if p >= n or BARE_CLASS[s[p]] != 2:
+        return -1
+    if p + 32 <= n:  # the same steps on bit masks of the thirty-two bytes from p
+        in_digit = bare_classes32(s + p, &in_rest)
+        run = lowest_clear((in_digit | in_rest) >> 1)
+        if run > 18:
+            run = 18
+        for k in range(run, 5, -1):
+            q = p + 1 + k
+            if (in_digit >> (k + 1)) & 1:
+                c = s[q + 1]  # phone_may_end at q + 1 (q + 2 < p + 32 <= n)
+                if NOT_AFTER_BARE[c] or ((c == 46 or c == 47) and BARE_CLASS[s[q + 2]] == 2):
+                    continue
+                digits[0] = bits_below(in_digit, k + 2)
+                return q + 1
         return -1
     counted[0] = 1
     last = p + 19 if p + 19 < n else n  # the run: at most 18 after p
@@ -1060,6 +1149,27 @@ cdef extern from *:
             _mm_or_si128(_mm_cmpgt_epi16(b, ascii), _mm_cmplt_epi16(b, zero))));
         return contact_starts_of(contact_packed16(s), contact_packed16(s - 1)) | wide;
     }
+    static inline unsigned int contact_maybe_number16(__m128i x) {
+        /* bit k: x[k] may be in findings' number class (a superset: NUL to space, '(' to '9', above ASCII) */
+        __m128i punct = _mm_sub_epi8(x, _mm_set1_epi8('('));
+        return (unsigned int)_mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x21), x),
+                                                            _mm_cmpeq_epi8(_mm_min_epu8(punct, _mm_set1_epi8(17)), punct)));
+    }
+    static inline unsigned int contact_long_starts16(const unsigned char *s) {
+        /* contact_starts16's bits but those whose run cannot be long enough to match: a start needs the six
+           characters after it in the number class (phone_shortest; BARE_DIGITS needs seven), '+' three.
+           Reads s[-1] to s[31]. */
+        unsigned int m = contact_starts16(s), after1, after2, after3, after6, plus;
+        __m128i x;
+        if (!m) return 0;
+        x = _mm_loadu_si128((const __m128i *)s);
+        after1 = (contact_maybe_number16(x) | contact_maybe_number16(_mm_loadu_si128((const __m128i *)(s + 16))) << 16) >> 1;
+        plus = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
+        after2 = after1 & (after1 >> 1);
+        after3 = after2 & (after1 >> 2);
+        after6 = after3 & (after3 >> 3);
+        return m & (after6 | (plus & after3));
+    }
     #else
     static inline int contact_refuses(unsigned int c) {
         return (c >= '-' && c <= '9' && c != '/') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
@@ -1081,10 +1191,15 @@ cdef extern from *:
                 m |= 1u << k;
         return m;
     }
+    static inline unsigned int contact_long_starts16(const unsigned char *s) {
+        return contact_starts16(s);
+    }
     #endif
     """
     # bit k: a number can start at s[k] (s[-1] must be readable); of two-byte characters, any above ASCII too
     unsigned int starts16 "contact_starts16"(const Py_UCS1 *s) noexcept nogil
+    # starts16's bits less those whose number-class run is too short for PHONE or BARE_DIGITS (s[31] readable)
+    unsigned int long_starts16 "contact_long_starts16"(const Py_UCS1 *s) noexcept nogil
     unsigned int starts16_wide "contact_starts16_wide"(const Py_UCS2 *s) noexcept nogil
 
 
@@ -1092,8 +1207,9 @@ cdef inline Py_ssize_t next_start_latin(
     const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t i, Py_ssize_t *block, unsigned int *starts,
 ) noexcept:
     """The first position from i (or n) in a one-byte text of n characters where a number can start: a digit,
-    '+' or '(' after none of `\\w`, '-', '.'. `block` and `starts` keep the last sixteen characters looked at and
-    their starts16 bits, for the next call (i never goes back)."""
+    '+' or '(' after none of `\\w`, '-', '.' (where 32 bytes can be read, only those whose run is long enough for
+    PHONE or BARE_DIGITS). `block` and `starts` keep the last sixteen characters looked at and their bits, for
+    the next call (i never goes back)."""
     cdef unsigned int found
     if i == 0:
         if n == 0 or SCAN_STOP[s[0]]:
@@ -1105,7 +1221,7 @@ cdef inline Py_ssize_t next_start_latin(
             return block[0] + lowest_bit(found)
         i = block[0] + 16
     while i + 16 <= n:
-        found = starts16(s + i)
+        found = long_starts16(s + i) if i + 32 <= n else starts16(s + i)
         if found:
             block[0] = i
             starts[0] = found
@@ -1161,7 +1277,7 @@ cdef Py_ssize_t last_index(const Text *t, Py_UCS4 ch, Py_ssize_t lo, Py_ssize_t 
 
 class PhoneRecogniser:
     def find(self, str text):
-        cdef list phones = [], bare = []
+        cdef list phones = [], bare = None  # made at the first bare number found
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, i, e, g, phone_end = 0, bare_end = 0, count
@@ -1171,6 +1287,7 @@ class PhoneRecogniser:
         cdef bint phone_here, question_sought = False
         cdef Py_ssize_t first_question = -1
         cdef const unsigned char *latin = <const unsigned char *> view.data
+        cdef const unsigned char *at_question
         i = -1
         while True:
             i += 1
@@ -1184,6 +1301,8 @@ class PhoneRecogniser:
                     continue
                 if i >= reach:  # findings.number_reaches: the same for every start within one run
                     reach = i + 1
+                    if reach + 16 <= n:
+                        reach += lowest_clear(number_class16(latin + reach))
                     while reach < n and NUMBER_CLASS[latin[reach]]:
                         reach += 1
             else:
@@ -1227,14 +1346,20 @@ class PhoneRecogniser:
                     if phone_here or not 7 <= count <= 15:
                         continue
                     if not question_sought:  # where the text's first '?' is: none before i, no question
-                        first_question = PyUnicode_FindChar(text, 63, 0, n, 1)
+                        if view.kind == 1:
+                            at_question = <const unsigned char *> memchr(latin, 63, <size_t> n)
+                            first_question = -1 if at_question == NULL else at_question - latin
+                        else:
+                            first_question = PyUnicode_FindChar(text, 63, 0, n, 1)
                         question_sought = True
                     if cue_before(t, i) or (
                         0 <= first_question < i and maybe_asked(t, max(0, i - ASKED_WINDOW), i)
                         and PHONE_ASKED_SEARCH(text, max(0, i - ASKED_WINDOW), i) is not None
                     ):
+                        if bare is None:
+                            bare = []
                         bare.append(new_finding(Finding, i, e, "PHONE", 3))
-        if bare:
+        if bare is not None:
             phones.extend(bare)
         return phones
 

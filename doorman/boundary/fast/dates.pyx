@@ -23,7 +23,7 @@ import warnings
 from datetime import date
 
 from libc.stdint cimport uint64_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 from doorman.boundary import dates
 from doorman.boundary.findings import Finding, mentions
@@ -183,6 +183,26 @@ def _month_spellings():
     """dates._MONTHS expanded into its spellings, in the pattern's order (each a list of sets of characters),
     or None when it holds a piece this expansion does not know."""
     import re
+    return _spellings(lambda parse: parse(dates._MONTHS, re.IGNORECASE))
+
+
+def _cue_spellings():
+    """BIRTH_CUE, `(?i)\\b(?:...)\\b` with only literal spellings between, expanded as _month_spellings does
+    (the part between its two \\b), or None when it has another shape."""
+    import re
+    from re import _constants
+
+    def between(parse):
+        items = list(parse(dates.BIRTH_CUE.pattern, dates.BIRTH_CUE.flags))
+        boundary = (_constants.AT, _constants.AT_BOUNDARY)
+        if dates.BIRTH_CUE.flags != re.IGNORECASE | re.UNICODE or len(items) != 3 or items[0] != boundary or items[2] != boundary:
+            raise ValueError(items)
+        return items[1:2]
+    return _spellings(between)
+
+
+def _spellings(parsed):
+    """The spellings of the pattern parsed(re._parser.parse), as _month_spellings says."""
     from re import _parser
     try:
         from re._casefix import _EXTRA_CASES as extra
@@ -209,7 +229,7 @@ def _month_spellings():
         return spellings
 
     try:
-        spellings = sequence(_parser.parse(dates._MONTHS, re.IGNORECASE))
+        spellings = sequence(parsed(_parser.parse))
     except Exception:
         return None
     for spelling in spellings:
@@ -380,6 +400,82 @@ cdef bint month_may_start(const unit *data, const Text *t, Py_ssize_t p) noexcep
 
 
 
+# BIRTH_CUE's spellings between its two \b (_cue_spellings), in the pattern's order, as MONTH_CHARS and
+# MONTH_UPPER hold the months'; CUE_FIRST[m] the m-th's first letter (ASCII, lower-case).
+DEF CUE_MAX = 64
+DEF CUE_LONGEST = 32
+cdef Py_UCS4 CUE_CHARS[CUE_MAX][CUE_LONGEST][4]
+cdef Py_UCS4 CUE_UPPER[CUE_MAX][CUE_LONGEST][4]
+cdef Py_ssize_t CUE_LENGTHS[CUE_MAX]
+cdef unsigned int CUE_FIRST[CUE_MAX]
+cdef Py_ssize_t CUE_COUNT = 0
+
+
+cdef bint load_cues() except -1:
+    global CUE_COUNT
+    cdef Py_ssize_t m, k, j
+    spellings = _cue_spellings()
+    if (spellings is None or not spellings or len(spellings) > CUE_MAX
+            or any(len(w) > CUE_LONGEST or not w or any(len(piece) > 4 for piece in w) for w in spellings)
+            or any(len(w[0]) != 1 or not all(97 <= ord(ch) <= 122 for ch in w[0]) for w in spellings)):
+        warnings.warn("doorman.boundary.fast.dates: BIRTH_CUE changed shape; its regex confirms birth cues")
+        return False
+    for m, spelling in enumerate(spellings):
+        CUE_LENGTHS[m] = len(spelling)
+        CUE_FIRST[m] = ord(next(iter(spelling[0])))
+        for k, piece in enumerate(spelling):
+            for j, ch in enumerate(sorted(piece)):
+                CUE_CHARS[m][k][j] = ord(ch)
+                CUE_UPPER[m][k][j] = ord(ch.upper())
+    CUE_COUNT = len(spellings)
+    return True
+
+
+cdef bint CUE_PORTED = load_cues()
+
+
+cdef Py_ssize_t birth_cue_end(const Text *t, Py_ssize_t p, Py_ssize_t high) noexcept:
+    """The end of BIRTH_CUE.match(text, p, high), or -1 (CUE_PORTED): its first spelling, in order, that
+    matches at p with a \\b on either side, the text read as ending at high."""
+    cdef Text window = t[0]
+    cdef Py_ssize_t m, k, j, e
+    cdef unsigned int first
+    cdef Py_UCS4 c
+    window.n = high
+    if p >= high or is_word(char_at(&window, p - 1)) == is_word(char_at(&window, p)):
+        return -1
+    first = ascii_fold(char_at(&window, p))
+    for m in range(CUE_COUNT):
+        if CUE_FIRST[m] != first:
+            continue
+        for k in range(1, CUE_LENGTHS[m]):
+            c = char_at(&window, p + k)
+            for j in range(4):
+                if month_char(c, CUE_CHARS[m][k][j], CUE_UPPER[m][k][j]):
+                    break
+            else:
+                break
+        else:
+            e = p + CUE_LENGTHS[m]
+            if is_word(char_at(&window, e - 1)) != is_word(char_at(&window, e)):
+                return e
+    return -1
+
+
+cdef Py_ssize_t first_cue(const Text *t, list positions, Py_ssize_t low, Py_ssize_t high, Py_ssize_t *end) except -2:
+    """first_match(BIRTH_MATCH, ...) in C: the start of the first match (its end into *end), or -1."""
+    cdef Py_ssize_t index = first_from(positions, low), count = len(positions), position
+    while index < count:
+        position = positions[index]
+        if position > high - 2:
+            break
+        end[0] = birth_cue_end(t, position, high)
+        if end[0] >= 0:
+            return position
+        index += 1
+    return -1
+
+
 cdef bint cue_at(const Text *t, Py_ssize_t j, bint asked) noexcept:
     """May BIRTH_CUE (or, `asked`, ASKED_CUE) begin a match at j, within t? A necessary condition only."""
     cdef Py_ssize_t k
@@ -481,27 +577,34 @@ cdef bint plausible_birth_year(const Text *t, Py_ssize_t start, Py_ssize_t end) 
 cdef object birth_cue(const Text *t, str text, Py_ssize_t stop, Py_ssize_t start, list cues, list asked):
     """The reference's test of a DATE match at `start`: a birth cue just before it on its line
     (findings.context_before(text, start, BIRTH_CUE, 32)), or a plausible birth year with a birth-date question
-    within ASKED_WINDOW characters before it. The cue's match when one is there, else None.
+    within ASKED_WINDOW characters before it. The cue's text (its match on the whole-text path) when one is
+    there, else None.
 
     `cues` and `asked`, when given, are the scan's: a cue in a window begins at one of them (a date's start
     follows no letter, so no cue there needs what lies past the window's end)."""
-    cdef Py_ssize_t low = start - 32 if start > 32 else 0
+    cdef Py_ssize_t low = start - 32 if start > 32 else 0, cue_start, cue_end
     low = max(low, PyUnicode_FindChar(text, 10, low, start, -1) + 1)
     if cues is None:
         if cue_may_be_near(t, low, start, False):
             cue = BIRTH_SEARCH(text, low, start)
             if cue is not None:
                 return cue
+    elif CUE_PORTED:
+        cue_start = first_cue(t, cues, low, start, &cue_end)
+        if cue_start >= 0:
+            return text[cue_start:cue_end]
     else:
         cue = first_match(BIRTH_MATCH, text, cues, low, start)
         if cue is not None:
-            return cue
+            return cue.group()
     low = start - ASKED_WINDOW if start > ASKED_WINDOW else 0
     if asked is None:
         if cue_may_be_near(t, low, start, True) and plausible_birth_year(t, start, stop):
             return ASKED_SEARCH(text, low, start)
     elif last_up_to(asked, start - 2) >= low and plausible_birth_year(t, start, stop):
-        return first_match(ASKED_MATCH, text, asked, low, start)
+        cue = first_match(ASKED_MATCH, text, asked, low, start)
+        if cue is not None:
+            return cue.group()
     return None
 
 
@@ -717,6 +820,69 @@ cdef int scan_cues_bytes(const Py_UCS1 *data, const Text *t, list cues, list ask
     return 0
 
 
+cdef extern from *:
+    """
+    /* bit k (k < 62): s[k] is no ASCII letter, s[k + 1] is a letter from b to g or n and s[k + 2] is o, i, a,
+       e, m, '.' or \xe9 (either case): where a cue may open at k + 1, as CUE_OPENINGS' pairs do */
+    static inline unsigned long long doorman_dates_cue_opens64(const unsigned char *s) {
+        unsigned long long letters = 0, first = 0, second = 0;
+        int k;
+    #if defined(__SSE2__)
+        for (k = 0; k < 64; k += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *) (s + k));
+            __m128i f = _mm_or_si128(x, _mm_set1_epi8(0x20));
+            __m128i l = _mm_and_si128(_mm_cmpgt_epi8(f, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), f));
+            __m128i a = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(f, _mm_set1_epi8('b' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('g' + 1), f)),
+                                     _mm_cmpeq_epi8(f, _mm_set1_epi8('n')));
+            /* a, e, i (and m): the byte with 0x20 set, less its bits 0x0C, is 'a' */
+            __m128i b = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_and_si128(f, _mm_set1_epi8((char) 0xF3)), _mm_set1_epi8('a')),
+                                                  _mm_cmpeq_epi8(f, _mm_set1_epi8('o'))),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), _mm_cmpeq_epi8(f, _mm_set1_epi8((char) 0xE9))));
+            letters |= (unsigned long long) (unsigned int) _mm_movemask_epi8(l) << k;
+            first |= (unsigned long long) (unsigned int) _mm_movemask_epi8(a) << k;
+            second |= (unsigned long long) (unsigned int) _mm_movemask_epi8(b) << k;
+        }
+    #else
+        for (k = 0; k < 64; k++) {
+            unsigned char f = s[k] | 0x20;
+            if (f >= 'a' && f <= 'z') letters |= 1ULL << k;
+            if ((f >= 'b' && f <= 'g') || f == 'n') first |= 1ULL << k;
+            if (f == 'o' || f == 'i' || f == 'a' || f == 'e' || f == 'm' || s[k] == '.' || f == 0xE9) second |= 1ULL << k;
+        }
+    #endif
+        return ~letters & (first >> 1) & (second >> 2);
+    }
+    """
+    unsigned long long cue_opens64 "doorman_dates_cue_opens64"(const Py_UCS1 *s) noexcept nogil
+
+
+# next_cue_open's filter holds every pair in CUE_OPENINGS (an ASCII first letter, as HITS takes only those)
+cdef bint CUE_OPENS_FIT = all([len(_o) == 2 and _o[0] in "bcdefgn" and _o[1] in "oiaem.\xe9" for _o in CUE_OPENINGS])
+
+
+cdef int scan_cues64(const Py_UCS1 *data, const Text *t, list cues, list asked) except -1:
+    """scan_cues for a one-byte text, sixty-two characters at a time: a cue opens (CUE_OPENINGS) with one of a
+    few ASCII letters after no ASCII letter, followed by one of a few characters; only those are tested."""
+    cdef Py_ssize_t i = 0, n = t.n
+    cdef unsigned long long marks
+    cdef Py_UCS1 tail[64]
+    if n > 0:
+        cue_candidate(data, t, 0, cues, asked)
+    while i < n:
+        if i + 64 <= n:
+            marks = cue_opens64(data + i)
+        else:  # the last block, NUL-padded (a NUL is marked nowhere)
+            memset(tail, 0, 64)
+            memcpy(tail, data + i, n - i)
+            marks = cue_opens64(tail)
+        marks &= (1ULL << 62) - 1
+        while marks:
+            cue_candidate(data, t, i + lowest_bit(marks) + 1, cues, asked)
+            marks &= marks - 1
+        i += 62
+    return 0
+
+
 cdef int scan_cues(const unit *data, const Text *t, list cues, list asked) except -1:
     """Where a birth cue (into `cues`) and a birth-date question (into `asked` as well) can begin; -2 when
     findings.folded refuses the text (the reference then scans it all), else 0. `data` is t's code points."""
@@ -893,7 +1059,7 @@ cdef list birth_dates(const Text *t, str text, list starts, list cues, list aske
                 cue = birth_cue(t, text, stop, start, cues, asked)
                 if cue is not None:
                     found.append(new_finding(Finding, start, stop, "DOB", 5))
-                    mentioned = mentioned or mentioned_in(cue.group())
+                    mentioned = mentioned or mentioned_in(cue)
     if found and not mentioned and not mentions(text, CUE_WORDS):
         return []
     return found
@@ -905,7 +1071,9 @@ class BirthDateRecogniser:
         cdef Text t = text_of(text)
         cdef int state
         if t.kind == 1:
-            if LITTLE_ENDIAN:
+            if CUE_OPENS_FIT:
+                state = scan_cues64(<const Py_UCS1 *> t.data, &t, cues, asked)
+            elif LITTLE_ENDIAN:
                 state = scan_cues_bytes(<const Py_UCS1 *> t.data, &t, cues, asked)
             else:
                 state = scan_cues(<const Py_UCS1 *> t.data, &t, cues, asked)

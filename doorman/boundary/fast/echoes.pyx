@@ -415,6 +415,49 @@ cdef inline int _name_lists(const Packed *p) noexcept:
     return 0
 
 
+cdef unsigned char ADDRESS_CHAR[256]  # \w and .%+-: what address_starts walks back over, and the look-behind refuses
+cdef unsigned char LOCAL_CHAR[256]  # [A-Za-z0-9._%+-]
+cdef unsigned char DOMAIN_CHAR[256]  # [A-Za-z0-9.-]
+cdef unsigned char LETTER[256]  # [A-Za-z]
+
+
+cdef int _fill_address() except -1:
+    cdef unsigned int c
+    for c in range(256):
+        ADDRESS_CHAR[c] = is_word(c) or c == 46 or c == 37 or c == 43 or c == 45
+        LOCAL_CHAR[c] = _local_char(c)
+        DOMAIN_CHAR[c] = is_ascii_alnum(c) or c == 46 or c == 45
+        LETTER[c] = _ascii_letter(c)
+    return 0
+
+
+_fill_address()
+
+
+cdef Py_ssize_t _local_match_latin(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t *at) noexcept:
+    """_local_match on a 1-byte text (0 <= start < n), read from the tables."""
+    cdef Py_ssize_t i = start + 1, end, k, letters
+    if (start > 0 and ADDRESS_CHAR[s[start - 1]]) or not LETTER[s[start]]:
+        return -1
+    while i < n and LOCAL_CHAR[s[i]]:
+        i += 1
+    if i - start > 64 or i >= n or s[i] != 64:
+        return -1
+    at[0] = i
+    end = i + 1
+    while end < n and DOMAIN_CHAR[s[end]]:
+        end += 1
+    for k in range(end - 1, i + 1, -1):  # the '.' leaves one domain character before it
+        if s[k] != 46:
+            continue
+        letters = 0
+        while k + 1 + letters < end and LETTER[s[k + 1 + letters]]:
+            letters += 1
+        if letters >= 2:
+            return k + 1 + letters
+    return -1
+
+
 def email_name_terms(str text):
     """Each local part's runs of letters ('%' too: the separators are `[._\-+0-9]`) of three or more, read in C."""
     cdef set terms = set()
@@ -429,23 +472,29 @@ def email_name_terms(str text):
     cdef int lists[32]
     cdef Packed p
     cdef Py_ssize_t sign = _next_at(&t, 0)
+    cdef const Py_UCS1 *s = <const Py_UCS1 *> t.data
+    cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
     while sign != -1:  # contact.address_starts, each start read as it comes
         start = sign
-        while start > 0 and sign - start < 70:
-            c = char_at(&t, start - 1)
-            if not (is_word(c) or c == 46 or c == 37 or c == 43 or c == 45):
-                break
-            start -= 1
+        if one_byte:
+            while start > 0 and sign - start < 70 and ADDRESS_CHAR[s[start - 1]]:
+                start -= 1
+        else:
+            while start > 0 and sign - start < 70:
+                c = char_at(&t, start - 1)
+                if not (is_word(c) or c == 46 or c == 37 or c == 43 or c == 45):
+                    break
+                start -= 1
         sign = _next_at(&t, sign + 1)
         if start < end:
             continue
-        stop = _local_match(&t, start, &at)
+        stop = _local_match_latin(s, t.n, start, &at) if one_byte else _local_match(&t, start, &at)
         if stop == -1:
             continue
         end = stop
         count, run = 0, start
         for i in range(start, at + 1):
-            c = char_at(&t, i)
+            c = s[i] if one_byte else char_at(&t, i)
             if i < at and (_ascii_letter(c) or c == 37):
                 continue
             if i - run >= 3:
@@ -603,6 +652,8 @@ cdef struct Variants:
     unsigned long long lengths  # bit n: some variant is n characters long
     unsigned long long filter[64]  # bit _slot(hash): some variant hashes there
     unsigned char firsts[256]
+    unsigned char first_list[256]  # the bytes firsts marks, in the order they came
+    int first_count
     unsigned char seconds[256]  # a variant's second character (all of them when one is a single character)
 
 
@@ -644,7 +695,10 @@ cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n, unsi
     v.count += 1
     v.lengths |= 1ULL << n
     v.filter[slot >> 6] |= 1ULL << (slot & 63)
-    v.firsts[chars[0]] = 1
+    if not v.firsts[chars[0]]:
+        v.firsts[chars[0]] = 1
+        v.first_list[v.first_count] = chars[0]
+        v.first_count += 1
     if n == 1:
         memset(v.seconds, 1, sizeof(v.seconds))
     else:
@@ -793,6 +847,63 @@ cdef int _find_words_latin(const Py_UCS1 *s, const Text *t, str text, const Vari
     return 0
 
 
+cdef enum:
+    FIRSTS_MOST = 12  # beyond as many first characters, the run starts are read instead
+
+
+cdef int _find_words_firsts(const Py_UCS1 *s, const Text *t, str text, const Variants *v,
+                            list found) except -1:
+    """_find_words_latin for a few first characters: sixty-four characters at a time, jumping to each of the
+    variants' first characters (a run starts there when the character before is not HELD)."""
+    cdef Py_ssize_t pos = 0, n = t.n, at
+    cdef unsigned long long marks
+    cdef unsigned char tail[64]
+    while pos < n:
+        if pos + 64 <= n:
+            marks = firsts64(s + pos, v.first_list, v.first_count)
+        else:  # the last block, from a zero-padded copy (no first character is NUL)
+            memset(tail, 0, 64)
+            memcpy(tail, s + pos, n - pos)
+            marks = firsts64(tail, v.first_list, v.first_count)
+        while marks:
+            at = pos + lowest_bit(marks)
+            marks &= marks - 1
+            if at == 0 or not HELD[s[at - 1]]:
+                _word_at(s, t, text, v, at, found)
+        pos += 64
+    return 0
+
+
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    static inline unsigned long long echoes_firsts64(const unsigned char *s, const unsigned char *firsts, int count) {
+        __m128i a = _mm_loadu_si128((const __m128i *) s), b = _mm_loadu_si128((const __m128i *) (s + 16));
+        __m128i c = _mm_loadu_si128((const __m128i *) (s + 32)), d = _mm_loadu_si128((const __m128i *) (s + 48));
+        __m128i ma = _mm_setzero_si128(), mb = ma, mc = ma, md = ma, f;
+        int k;
+        for (k = 0; k < count; k++) {
+            f = _mm_set1_epi8((char) firsts[k]);
+            ma = _mm_or_si128(ma, _mm_cmpeq_epi8(a, f));
+            mb = _mm_or_si128(mb, _mm_cmpeq_epi8(b, f));
+            mc = _mm_or_si128(mc, _mm_cmpeq_epi8(c, f));
+            md = _mm_or_si128(md, _mm_cmpeq_epi8(d, f));
+        }
+        return (unsigned long long) (unsigned int) _mm_movemask_epi8(ma)
+            | (unsigned long long) (unsigned int) _mm_movemask_epi8(mb) << 16
+            | (unsigned long long) (unsigned int) _mm_movemask_epi8(mc) << 32
+            | (unsigned long long) (unsigned int) _mm_movemask_epi8(md) << 48;
+    }
+    #else
+    static inline unsigned long long echoes_firsts64(const unsigned char *s, const unsigned char *firsts, int count) {
+        return 0;
+    }
+    #endif
+    """
+    unsigned long long firsts64 "echoes_firsts64"(const Py_UCS1 *s, const unsigned char *firsts, int count) noexcept nogil
+
+
 cdef inline bint _inside(Py_UCS4 c) noexcept:
     """_inside_word, from the table below 256."""
     if c < 256:
@@ -908,7 +1019,9 @@ def find_terms(str text, terms):
                     other_words.add(word)
                     others.append(word)
         if v.count:
-            if t.kind == PyUnicode_1BYTE_KIND:
+            if t.kind == PyUnicode_1BYTE_KIND and SSE2 and v.first_count <= FIRSTS_MOST:
+                _find_words_firsts(<const Py_UCS1 *> t.data, &t, text, &v, found)
+            elif t.kind == PyUnicode_1BYTE_KIND:
                 _find_words_latin(<const Py_UCS1 *> t.data, &t, text, &v, found)
             elif t.kind == PyUnicode_2BYTE_KIND:
                 _find_words(<const Py_UCS2 *> t.data, &t, text, &v, found)

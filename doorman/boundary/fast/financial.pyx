@@ -977,11 +977,44 @@ cdef bint cue_at(str text, const Text *t, Py_ssize_t p, Py_UCS4 c, Py_ssize_t st
     return False
 
 
-# The capital runs that open an ACCOUNT_PREFIXED match (CUST, ACCT, ...), as the pattern itself says the first
-# time each is seen, kept by their letters (five bits each, twelve letters at most) in a small direct-mapped table;
-# a run that opens none (a name in capitals) is not kept
+# The capital runs that open an ACCOUNT_PREFIXED match (CUST, ACCT, ...), by their letters (five bits each):
+# where the pattern is the one read here, its prefixes are these literal alternatives and no other run opens a
+# match, so a run is decided in C; else the pattern itself says, the first time each run that opens is seen (kept
+# in a small direct-mapped table; a run that opens none, a name in capitals, is not kept)
 DEF PREFIX_SLOTS = 256
 cdef uint64_t PREFIX_CODES[PREFIX_SLOTS]
+DEF PREFIX_WORDS_MOST = 16
+cdef uint64_t PREFIX_WORD_CODES[PREFIX_WORDS_MOST]
+cdef Py_ssize_t PREFIX_WORD_COUNT = 0
+
+
+cdef inline uint64_t capitals_code(str word) noexcept:
+    cdef uint64_t code = 0
+    for c in word:
+        code = code << 5 | (<uint64_t>ord(c) - 64)
+    return code
+
+
+cdef bint load_prefix_words() except -1:
+    """PREFIX_WORD_CODES from the pattern's alternatives, where the pattern is the one read here and opens with
+    each of them (a drift guard: else the pattern decides every run)."""
+    global PREFIX_WORD_COUNT
+    words = "CUST CUS CID CLI CLT ACCT ACCNT ACC AC MBR MEM MEMB KD KDNR KTO".split()
+    if ACCOUNT_PREFIXED.pattern != (
+        r"(?:C(?<![\w\-]C)(?:UST|US|ID|LI|LT)|A(?<![\w\-]A)(?:CCT|CCNT|CC|C)|M(?<![\w\-]M)(?:BR|EM|EMB)"
+        r"|K(?<![\w\-]K)(?:D|DNR|TO))-?\d{5,16}(?:-\d{2,8})?(?![\w\-])"
+    ) or not all(ACCOUNT_PREFIXED.fullmatch(word + "00000") for word in words):
+        import warnings
+
+        warnings.warn("financial's ACCOUNT_PREFIXED changed: its prefixes are read by the pattern", RuntimeWarning)
+        return False
+    for word in words:
+        PREFIX_WORD_CODES[PREFIX_WORD_COUNT] = capitals_code(word)
+        PREFIX_WORD_COUNT += 1
+    return True
+
+
+cdef bint PREFIX_WORDS_KNOWN = load_prefix_words()
 
 
 cdef bint account_prefix(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
@@ -992,9 +1025,16 @@ cdef bint account_prefix(str text, const Text *t, Py_ssize_t start, Py_ssize_t e
     if end - start <= 12:
         for p in range(start, end):
             code = code << 5 | (<uint64_t>at(t, p) - 64)
+        if PREFIX_WORDS_KNOWN:
+            for p in range(PREFIX_WORD_COUNT):
+                if PREFIX_WORD_CODES[p] == code:
+                    return True
+            return False
         slot = <Py_ssize_t>((code * 0x9E3779B97F4A7C15ULL) >> 56) % PREFIX_SLOTS
         if PREFIX_CODES[slot] == code:
             return True
+    elif PREFIX_WORDS_KNOWN:  # longer than any prefix
+        return False
     # the run is a prefix when it opens a match of its own: a prefix takes all the letters before the digits
     opens = ACCOUNT_PREFIXED.fullmatch(text[start:end] + "00000") is not None
     if slot >= 0 and opens:

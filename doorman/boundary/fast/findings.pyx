@@ -2,7 +2,7 @@
 """doorman.boundary.findings' overlap resolution, compiled: the same findings kept, in the same order."""
 
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy, memmove
+from libc.string cimport memcpy
 
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.ref cimport Py_INCREF
@@ -106,20 +106,25 @@ cdef inline void _sort_keys(unsigned long long *keys, Py_ssize_t count) noexcept
         keys[j] = key
 
 
-cdef inline Py_ssize_t _choose(Ranked *chosen, Py_ssize_t taken, const Ranked *f) noexcept nogil:
-    """reference.resolve_overlaps' choosing of f: the chosen findings stay sorted by start (bisect_right)"""
-    cdef Py_ssize_t low = 0, high = taken, middle
+cdef inline Py_ssize_t _choose(Py_ssize_t *chosen, Py_ssize_t taken, const Ranked *ranked, Py_ssize_t at) noexcept nogil:
+    """reference.resolve_overlaps' choosing of ranked[at]: the chosen findings (their places in ranked) stay
+    sorted by start (bisect_right)"""
+    cdef Py_ssize_t low = 0, high = taken, middle, j
+    cdef const Ranked *f = &ranked[at]
     if f.end <= f.start:
         return taken
     while low < high:
         middle = (low + high) >> 1
-        if f.start < chosen[middle].start:
+        if f.start < ranked[chosen[middle]].start:
             high = middle
         else:
             low = middle + 1
-    if (low == 0 or chosen[low - 1].end <= f.start) and (low == taken or f.end <= chosen[low].start):
-        memmove(&chosen[low + 1], &chosen[low], (taken - low) * sizeof(Ranked))
-        chosen[low] = f[0]
+    if (low == 0 or ranked[chosen[low - 1]].end <= f.start) and (low == taken or f.end <= ranked[chosen[low]].start):
+        j = taken
+        while j > low:  # a few places move: a loop costs less than memmove's call
+            chosen[j] = chosen[j - 1]
+            j -= 1
+        chosen[low] = at
         taken += 1
     return taken
 
@@ -129,10 +134,12 @@ def resolve_overlaps(findings):
     cdef list given = findings if type(findings) is list else list(findings), kept
     cdef Py_ssize_t count, taken = 0, i
     cdef Ranked ranked_here[ON_STACK]
-    cdef Ranked chosen_here[ON_STACK]
+    cdef Ranked spare_here[ON_STACK]
+    cdef Py_ssize_t chosen_here[ON_STACK]
     cdef unsigned long long keys[ON_STACK]
     cdef Ranked *ranked = ranked_here
-    cdef Ranked *chosen = chosen_here
+    cdef Ranked *spare = spare_here
+    cdef Py_ssize_t *chosen = chosen_here
     cdef tuple item
     cdef object start, end, priority
     count = len(given)
@@ -140,9 +147,11 @@ def resolve_overlaps(findings):
         return []
     if count > ON_STACK:
         ranked = <Ranked *> malloc(count * sizeof(Ranked))
-        chosen = <Ranked *> malloc(count * sizeof(Ranked))
-        if ranked == NULL or chosen == NULL:
+        spare = <Ranked *> malloc(count * sizeof(Ranked))
+        chosen = <Py_ssize_t *> malloc(count * sizeof(Py_ssize_t))
+        if ranked == NULL or spare == NULL or chosen == NULL:
             free(ranked)
+            free(spare)
             free(chosen)
             raise MemoryError()
     try:
@@ -161,19 +170,20 @@ def resolve_overlaps(findings):
         if count <= ON_STACK and _packed(ranked, count, keys):
             _sort_keys(keys, count)
             for i in range(count):
-                taken = _choose(chosen, taken, &ranked[keys[i] & 4095])
+                taken = _choose(chosen, taken, ranked, keys[i] & 4095)
         else:
-            _sort(ranked, chosen, count)  # chosen serves as the merge's spare room until the choosing
+            _sort(ranked, spare, count)
             for i in range(count):
-                taken = _choose(chosen, taken, &ranked[i])
+                taken = _choose(chosen, taken, ranked, i)
         kept = PyList_New(taken)
         for i in range(taken):
-            item = <tuple> given[chosen[i].index]
+            item = <tuple> given[ranked[chosen[i]].index]
             Py_INCREF(item)
             PyList_SET_ITEM(kept, i, item)
     finally:
         if ranked != ranked_here:
             free(ranked)
+            free(spare)
             free(chosen)
     return kept
 

@@ -18,7 +18,7 @@ from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import fold
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memchr, memcpy, memset
 from cpython.unicode cimport (
     Py_UCS1,
     Py_UCS2,
@@ -118,18 +118,26 @@ cdef inline bint is_token_char(Py_UCS4 c) noexcept:
     return is_up(c) or is_low(c) or c == 39 or c == 0x2019 or c == 45 or c == 46
 
 
-cdef Py_ssize_t run_end(const Text *t, Py_ssize_t i, Py_ssize_t *count) noexcept:
+cdef Py_ssize_t run_end(const Text *t, Py_ssize_t i, Py_ssize_t *count, Py_ssize_t *starts=NULL,
+                       Py_ssize_t *ends=NULL, Py_ssize_t room=0) noexcept:
     """`TOKEN(?: TOKEN)*(?![\\w@\\-])` at i: its end (or -1) and its number of words. When the look-ahead refuses
-    the longest run, the run one word shorter (followed by a space) is the match."""
+    the longest run, the run one word shorter (followed by a space) is the match. The bounds of its first `room`
+    words are written to starts and ends (one space between each and the next: a TOKEN holds none)."""
     cdef Py_ssize_t end = token_end(t, i), before = -1, nxt, words = 1
     cdef Py_UCS4 c
     count[0] = 0
     if end < 0:
         return -1
+    if room > 0:
+        starts[0] = i
+        ends[0] = end
     while char_at(t, end) == 32 and is_up(char_at(t, end + 1)):
         nxt = token_end(t, end + 1)
         if nxt < 0:
             break
+        if words < room:
+            starts[words] = end + 1
+            ends[words] = nxt
         before = end
         end = nxt
         words += 1
@@ -594,19 +602,35 @@ DEF RUN_ROOM = 16
 
 cdef int in_run(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_t end) except -1:
     """PersonRecogniser._in_run for the run text[start:end]"""
-    cdef Py_ssize_t room[3 * RUN_ROOM]
+    cdef Py_ssize_t room[2 * RUN_ROOM]
     cdef Py_ssize_t *bounds = room
     cdef Py_ssize_t *ends = room + RUN_ROOM
-    cdef Py_ssize_t *bits
-    cdef Py_ssize_t count, i, j
+    cdef Py_ssize_t count
     count = word_bounds(t, start, end, bounds, ends, RUN_ROOM)
-    if count > RUN_ROOM:
-        bounds = <Py_ssize_t *> PyMem_Malloc(3 * count * sizeof(Py_ssize_t))
-        if bounds == NULL:
-            raise MemoryError()
+    if count <= RUN_ROOM:
+        return run_names(found, t, text, bounds, ends, count)
+    bounds = <Py_ssize_t *> PyMem_Malloc(2 * count * sizeof(Py_ssize_t))
+    if bounds == NULL:
+        raise MemoryError()
+    try:
         ends = bounds + count
         word_bounds(t, start, end, bounds, ends, count)
-    bits = ends + (count if bounds != room else RUN_ROOM)
+        run_names(found, t, text, bounds, ends, count)
+    finally:
+        PyMem_Free(bounds)
+    return 0
+
+
+cdef int run_names(list found, const Text *t, str text, Py_ssize_t *bounds, Py_ssize_t *ends,
+                   Py_ssize_t count) except -1:
+    """in_run for a run of `count` words, their bounds given"""
+    cdef Py_ssize_t room[RUN_ROOM]
+    cdef Py_ssize_t *bits = room
+    cdef Py_ssize_t i, j
+    if count > RUN_ROOM:
+        bits = <Py_ssize_t *> PyMem_Malloc(count * sizeof(Py_ssize_t))
+        if bits == NULL:
+            raise MemoryError()
     try:
         for i in range(count):
             bits[i] = -1
@@ -627,8 +651,8 @@ cdef int in_run(list found, const Text *t, str text, Py_ssize_t start, Py_ssize_
                         continue
             i += 1
     finally:
-        if bounds != room:
-            PyMem_Free(bounds)
+        if bits != room:
+            PyMem_Free(bits)
     return 0
 
 
@@ -1575,6 +1599,18 @@ cdef inline bint may_open(int group, Py_UCS4 c) noexcept:
     return c >= 128 or LINE_FIRST[group][c] != 0
 
 
+cdef inline bint may_phrase(const Text *t, Py_ssize_t i, int group) noexcept:
+    """phrase_at(t, i, group, True) can be true: its first tests (the first three characters, by PAIR and THIRD,
+    or a first character that opens a phrase of bucket 26) pass"""
+    cdef Py_UCS4 c = char_at(t, i)
+    cdef unsigned int letter
+    if c >= 128 or OTHER_FIRST[group][c]:
+        return True
+    letter = ascii_fold(c)
+    return letter != 0 and (PAIR[group][letter - 97][pair_code(char_at(t, i + 1), True)] != 0
+                            and THIRD[group][letter - 97][pair_code(char_at(t, i + 2), True)] != 0)
+
+
 if _drift is None:
     try:
         _fill_line_tables()
@@ -1808,11 +1844,13 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
     cdef Py_ssize_t n = t.n, i = 0, next_i, j, k, r, e, end, words
     cdef Py_ssize_t multi_end = 0, title_end = 0, self_end = 0, sign_off_end = 0, list_end = 0
     cdef Py_ssize_t email_end = 0, tail_stop = -1, comma_end = 0, speaker_end = 0, verb_end = 0
+    cdef Py_ssize_t run_starts[RUN_ROOM]
+    cdef Py_ssize_t run_ends[RUN_ROOM]
     cdef Py_UCS4 c, prev = 0, last_char, d
     cdef unsigned int folded
     cdef int f
     cdef bint follows, line_start
-    cdef bint has_lt = "<" in text, has_at = "@" in text
+    cdef bint has_lt, has_at
     cdef bint title_gate_sure = False
     cdef int self_gate = -1, list_gate = -1, verb_gate = -1
     # each list made when it first gets an item: a request makes as few objects as it can
@@ -1824,6 +1862,12 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
     # SELF_CUE read backwards from the name after it (a one-byte text): a word's first letters then say nothing
     cdef bint self_backward = unit is Py_UCS1 and SELF_BACKWARD
     cdef const unsigned char *skip_class = &SKIP_CLASS_BACKWARD[0] if self_backward else &SKIP_CLASS[0]
+    if unit is Py_UCS1:
+        has_lt = memchr(<const void *> s, 60, <size_t> n) != NULL
+        has_at = memchr(<const void *> s, 64, <size_t> n) != NULL
+    else:
+        has_lt = "<" in text
+        has_at = "@" in text
     while i < n:
         line_start = i == 0 or prev == 10 or (has_lt and prev == 62)
         if not line_start:
@@ -1870,10 +1914,13 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             d = unit_at(s, n, next_i)
             if (i >= multi_end and is_up(c) and prev != 64 and prev != 46 and prev != 45 and (
                     (d == 32 and is_up(unit_at(s, n, next_i + 1))) or d == 39 or d == 0x2019 or d == 45 or d == 46)):
-                end = run_end(&t, i, &words)
+                end = run_end(&t, i, &words, run_starts, run_ends, RUN_ROOM)
                 if words >= 2:
                     multi_end = end
-                    in_run(found, &t, text, i, end)
+                    if words <= RUN_ROOM:
+                        run_names(found, &t, text, run_starts, run_ends, words)
+                    else:
+                        in_run(found, &t, text, i, end)
             # TITLE_CUE: a greeting's or title's first word, whole
             if c < 128 and TITLE_LETTER[c] and i >= title_end:
                 j = next_i
@@ -2000,7 +2047,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             if k < n:
                 d = unit_at(s, n, k)
                 j = after_tag(&t, k) if d == 60 else k
-                if (i >= sign_off_end and may_open(SIGN_OFF_GROUP, char_at(&t, j))
+                if (i >= sign_off_end and may_open(SIGN_OFF_GROUP, char_at(&t, j)) and may_phrase(&t, j, SIGN_OFF_GROUP)
                         and phrase_at(&t, j, SIGN_OFF_GROUP, True)):
                     e = sign_off_match_end(&t, i)
                     if e == CUE_UNSURE:
@@ -2012,7 +2059,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                             sign_off_ends = []
                         sign_off_ends.append(e)
                 if i == 0 or prev == 10:
-                    if (i >= list_end and list_gate != 0 and may_open(LIST_GROUP, d)
+                    if (i >= list_end and list_gate != 0 and may_open(LIST_GROUP, d) and may_phrase(&t, k, LIST_GROUP)
                             and phrase_at(&t, k, LIST_GROUP, True)):
                         e = list_cue_end(&t, i)
                         if e == CUE_UNSURE:

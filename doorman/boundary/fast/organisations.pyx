@@ -2,9 +2,9 @@
 """doorman.boundary.organisations' recogniser, compiled: the same findings in the same order.
 
 One pass in C, word by word, finds the anchors the reference's windows come from (a legal-form or company word
-after a space or comma, a connector between capitalised words, a type word) and the cue words; a second, with
-str.find, the hyphens between names. Within the (rare) windows, ORG_PARTNERS and ORG_NAME are matched in C, and
-ORG_SUFFIXED's name too (its paths in the regex's order), the reference's own patterns confirming its suffixes
+after a space or comma, a connector between capitalised words, a type word) and the cue words, and (in a
+Latin-1 text, else in a second pass) the hyphens between names. Within the (rare) windows, ORG_PARTNERS and
+ORG_NAME are matched in C, and ORG_SUFFIXED's name too (its paths in the regex's order), the reference's own patterns confirming its suffixes
 (and reading any text cut at a window's end).
 """
 
@@ -23,14 +23,14 @@ from doorman.boundary.name_data import given_names, surnames
 from doorman.boundary.name_words import fold
 
 from doorman.boundary.fast.chars cimport (
-    LITTLE_ENDIAN, Text, char_at, is_alnum, is_space, lower_char, lowest_bit, new_finding, text_of, written_at,
+    LITTLE_ENDIAN, Text, char_at, eq64, is_alnum, is_space, lower_char, lowest_bit, new_finding, text_of, written_at,
 )
 from doorman.boundary.fast.chars cimport is_word as chars_is_word
 from doorman.boundary.fast.name_words cimport all_parts_in, is_surname, plain
 from doorman.boundary.fast.tokens cimport is_low as tokens_is_low, is_up as tokens_is_up, token_end, token_grammar_changed
 
 from libc.stdint cimport uint64_t
-from libc.string cimport memchr, memcpy
+from libc.string cimport memchr, memcpy, memset
 
 
 cdef extern from *:
@@ -68,7 +68,19 @@ cdef extern from *:
         *wide = 0xFFFFu & ~(unsigned int) _mm_movemask_epi8(_mm_cmpeq_epi8(tops, _mm_setzero_si128()));
         return letters | (ampersands << 16);
     }
+    /* The bytes of s[0:64] that are ASCII letters. */
+    static inline unsigned long long org_letters64(const unsigned char *s) {
+        unsigned long long letters = 0;
+        int k;
+        for (k = 0; k < 64; k += 16) {
+            __m128i block = _mm_loadu_si128((const __m128i *) (s + k));
+            __m128i shifted = _mm_add_epi8(_mm_or_si128(block, _mm_set1_epi8(0x20)), _mm_set1_epi8(31));
+            letters |= (unsigned long long) (unsigned int) _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-102), shifted)) << k;
+        }
+        return letters;
+    }
     #else
+    static inline unsigned long long org_letters64(const unsigned char *s) { return 0; }
     static inline unsigned int org_ucs2_letters_and_ampersands16(const unsigned short *s, unsigned int *wide) {
         *wide = 0; return 0;
     }
@@ -80,6 +92,7 @@ cdef extern from *:
     const bint SIXTEEN_AT_ONCE "ORG_SIXTEEN_AT_ONCE"
     unsigned int letters_and_ampersands16 "org_letters_and_ampersands16"(const unsigned char *s) noexcept nogil
     unsigned int capitals16 "org_capitals16"(const unsigned char *s) noexcept nogil
+    unsigned long long letters64 "org_letters64"(const unsigned char *s) noexcept nogil
     unsigned int ucs2_letters_and_ampersands16 "org_ucs2_letters_and_ampersands16"(
         const unsigned short *s, unsigned int *wide) noexcept nogil
 
@@ -583,7 +596,7 @@ cdef unsigned char CHAR_KIND[256]
 cdef unsigned char PAIR_KIND[128][129]
 # For a Latin-1 text: PAIR_KIND for any two characters (0 for a non-ASCII first), and 0 after an alphanumeric
 # character, 0xFF after any other (only a word's start, or a '&', opens an anchor).
-cdef unsigned char LATIN1_OPENS[256][256]
+cdef unsigned char LATIN1_OPENS[65536]  # indexed c2 << 8 | c: a little-endian two-byte read of c, c2
 cdef unsigned char OPENS_AFTER[256]
 # Only an ASCII letter or '&' opens an anchor (what the sixteen-at-once scans jump between)
 cdef bint LETTERS_OPEN = False
@@ -625,7 +638,7 @@ def _prepare_kinds(list runs):
     for c in range(256):
         OPENS_AFTER[c] = 0 if CHAR_KIND[c] & ALNUM else 0xFF
         for c2 in range(256):
-            LATIN1_OPENS[c][c2] = CHAR_KIND[c] & OPENING & PAIR_KIND[c][c2 if c2 < 128 else 128] if c < 128 else 0
+            LATIN1_OPENS[c2 << 8 | c] = CHAR_KIND[c] & OPENING & PAIR_KIND[c][c2 if c2 < 128 else 128] if c < 128 else 0
         if c >= 128 and chr(c).isalnum() and chr(c).lower().isascii():
             raise Drift("a Latin-1 letter lowers to ASCII")  # its word could open a cue
     global LETTERS_OPEN
@@ -716,14 +729,20 @@ cdef Py_ssize_t connector_end(const Text *t, Py_ssize_t i) noexcept:
     return -1
 
 
-cdef void hyphen_windows(PyObject **spans, str text, const Text *t):
-    """The windows around organisations.HYPHEN_ANCHOR's matches, `[LOW]-[UP]`, found from each '-'."""
-    cdef Py_ssize_t i
+cdef inline int latin1_hyphen_at(PyObject **spans, const Text *t, const unsigned char *latin1,
+                                 Py_ssize_t i) except -1:
+    """The window around a '-' at i (0 < i < t.n - 1) of a Latin-1 text, when HYPHEN_ANCHOR matches there."""
+    if CHAR_CLASS[latin1[i - 1]] & LOW_CLASS and CHAR_CLASS[latin1[i + 1]] & UP_CLASS:
+        add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
+    return 0
+
+
+cdef void hyphen_windows(PyObject **spans, str text, const Text *t, Py_ssize_t i):
+    """The windows around organisations.HYPHEN_ANCHOR's matches, `[LOW]-[UP]`, found from each '-' from i."""
     cdef const unsigned char *latin1
     cdef const void *hit
     if t.kind == 1:  # memchr, without PyUnicode_FindChar's checks at each hyphen
         latin1 = <const unsigned char *>t.data
-        i = 0
         while i < t.n:
             hit = memchr(latin1 + i, 45, t.n - i)
             if hit == NULL:
@@ -733,7 +752,7 @@ cdef void hyphen_windows(PyObject **spans, str text, const Text *t):
                 add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
             i += 1
         return
-    i = PyUnicode_FindChar(text, 45, 0, t.n, 1)
+    i = PyUnicode_FindChar(text, 45, i, t.n, 1)
     while i >= 0:
         if is_low(char_at(t, i - 1)) and is_up(char_at(t, i + 1)):
             add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
@@ -764,7 +783,9 @@ cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t win
         if c == 32:
             spaces += 1
             opening = char_at(t, pos + 1)
-            if opening < 128 and CHAR_KIND[opening] & SUFFIX_OPENING and suffix_opens(t, pos + 1):
+            # (a Latin-1 text: what the suffix's first two characters let it open, as the anchor scan reads them)
+            if opening < 128 and (CHAR_KIND[opening] & SUFFIX_OPENING if latin1 == NULL else LATIN1_OPENS[
+                    (<unsigned int>char_at(t, pos + 2) << 8) | <unsigned int>opening] & SUFFIX_OPENING) and suffix_opens(t, pos + 1):
                 reaches, spaces = True, 1
         elif not is_name_span(c):
             reaches = False
@@ -1297,6 +1318,7 @@ cdef struct Anchors:
     Py_ssize_t suffix_resume
     Py_ssize_t connector_resume
     bint fold_cues
+    bint hyphens_found  # the scan found the hyphen windows too
 
 
 cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned char opens,
@@ -1351,7 +1373,7 @@ cdef inline int open_latin1_at(str text, const Text *t, const unsigned char *lat
                                unsigned char after, Anchors *state) except -1:
     """open_anchors at i of a Latin-1 text, after = OPENS_AFTER of the character before."""
     cdef unsigned char c = latin1[i]
-    cdef unsigned char opens = LATIN1_OPENS[c][latin1[i + 1] if i + 1 < t.n else 0] & after
+    cdef unsigned char opens = LATIN1_OPENS[(<unsigned int>latin1[i + 1] << 8 if i + 1 < t.n else 0) | c] & after
     if opens:
         opens = narrowed_by(latin1[i - 1] if i > 0 else 0, c, latin1[i + 1] if i + 1 < t.n else 0,
                             latin1[i + 2] if i + 2 < t.n else 0, opens)
@@ -1429,38 +1451,54 @@ cdef int scan_ucs2(str text, const Text *t, Anchors *state) except -1:
 
 
 cdef int scan_latin1(str text, const Text *t, Anchors *state) except -1:
-    """The anchor pass over a Latin-1 text: character by character through a table of what two characters can
-    open."""
+    """The anchor pass over a Latin-1 text (with SSE2, its hyphens' windows too): at each word start, a table
+    of what two characters can open."""
     cdef Py_ssize_t n = t.n, base, i
     cdef const unsigned char *latin1
     cdef unsigned char after
-    cdef uint64_t block, marks, block_marks, starts
-    cdef unsigned int bits16, letters16, starts16, last_letter
+    cdef uint64_t block, marks, block_marks, starts, letters, hyphens, last_letter
     cdef unsigned char opens
+    cdef unsigned short pair
+    cdef const unsigned char *block64
+    cdef unsigned char padded[80]
     latin1 = <const unsigned char *>t.data
     if LITTLE_ENDIAN:
         # only an ASCII letter or '&' after a character that is not an ASCII letter can open: jump between
-        # those, found sixteen (else eight) bytes at a time
+        # those, found sixty-four (else eight) bytes at a time; the hyphens' windows too
         base = 0
         marks = 0x8000000000000000ULL  # the text's start: as after a mark
         if SIXTEEN_AT_ONCE:
             last_letter = 0
-            while base + 16 <= n:
-                bits16 = letters_and_ampersands16(latin1 + base)
-                letters16 = bits16 & 0xFFFF
-                starts16 = (letters16 | bits16 >> 16) & ~((letters16 << 1) | last_letter)
-                last_letter = letters16 >> 15
-                while starts16:
-                    i = base + lowest_bit(starts16)
-                    starts16 &= starts16 - 1
+            while base < n:
+                if base + 64 < n:  # a start's next character lies inside the text
+                    block64 = latin1 + base
+                else:  # the last block, read from a copy padded with NULs (none of which opens or follows)
+                    memset(padded, 0, 80)
+                    memcpy(padded, latin1 + base, n - base)
+                    block64 = padded
+                letters = letters64(block64)
+                starts = (letters | eq64(block64, 38)) & ~((letters << 1) | last_letter)
+                hyphens = eq64(block64, 45)
+                last_letter = letters >> 63
+                while starts:
+                    i = lowest_bit(starts)
+                    starts &= starts - 1
                     # what the two characters can open first (most words open nothing), then the one before
-                    opens = LATIN1_OPENS[latin1[i]][latin1[i + 1] if i + 1 < n else 0]
+                    memcpy(&pair, block64 + i, 2)
+                    opens = LATIN1_OPENS[pair]
+                    i += base
                     if opens:
                         opens &= OPENS_AFTER[latin1[i - 1]] if i else 0xFF
                         if opens:
                             open_latin1_opening(text, t, latin1, i, opens, state)
-                base += 16
-            marks = 0 if last_letter else 0x8000000000000000ULL
+                while hyphens:
+                    i = base + lowest_bit(hyphens)
+                    hyphens &= hyphens - 1
+                    if i and i + 1 < n:
+                        latin1_hyphen_at(&state.hyphen_spans, t, latin1, i)
+                base += 64
+            state.hyphens_found = True
+            return 0
         while base + 8 <= n:
             memcpy(&block, latin1 + base, 8)
             block_marks = not_letter_bytes(block)
@@ -1527,6 +1565,7 @@ class OrganisationRecogniser:
         state.suffix_spans = state.connector_spans = state.type_starts = state.hits = state.hyphen_spans = NULL
         state.suffix_resume = state.connector_resume = 0
         state.fold_cues = fold_cues
+        state.hyphens_found = False
 
         # the scratch lists are made when first needed (held by state until taken)
         try:
@@ -1537,7 +1576,8 @@ class OrganisationRecogniser:
                 SCAN_LATIN1(text, &t, &state)
             else:
                 scan_any(text, &t, &state)
-            hyphen_windows(&state.hyphen_spans, text, &t)
+            if not state.hyphens_found:
+                hyphen_windows(&state.hyphen_spans, text, &t, 0)
             suffix_spans, connector_spans, hyphen_spans = (
                 taken(&state.suffix_spans), taken(&state.connector_spans), taken(&state.hyphen_spans))
             type_starts, hits = taken(&state.type_starts), taken(&state.hits)

@@ -99,8 +99,12 @@ def sanitise_texts(list texts, list recognisers, steps):
             findings.extend(r.find(texts[i]))
         found.append(findings)
     for i in range(count):
-        terms |= echo_terms(texts[i], found[i])
-        terms |= email_name_terms(texts[i])
+        more = echo_terms(texts[i], found[i])
+        if type(more) is not set or len(<set> more):  # an empty set adds nothing
+            terms |= more
+        more = email_name_terms(texts[i])
+        if type(more) is not set or len(<set> more):
+            terms |= more
     if terms:
         for i in range(count):
             (<list> found[i]).extend(find_terms(texts[i], terms))

@@ -23,6 +23,7 @@ from doorman.boundary.fast.chars cimport (
     SIXTEEN_AT_ONCE,
     Text,
     ci_at,
+    eq64,
     folded_in16,
     changed_patterns,
     char_at,
@@ -470,6 +471,20 @@ cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, St
     return 0
 
 
+cdef extern from *:
+    """
+    /* bit k (k < 62): s[k:k + 3] is "---" */
+    static inline unsigned long long doorman_secrets_dashes64(const unsigned char *s) {
+        unsigned long long d = doorman_eq64(s, '-');
+        return d & (d >> 1) & (d >> 2);
+    }
+    static Py_ssize_t doorman_secrets_first_three_dashes(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+        return doorman_first_marked(s, i, n, doorman_secrets_dashes64, 62);
+    }
+    """
+    Py_ssize_t first_three_dashes "doorman_secrets_first_three_dashes"(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+
+
 cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, Starts *tokens, Starts *assigned,
                     Starts *env) except -1:
     """scan for a one-byte text: its line breaks and "---" found with memchr, and its openings (each an ASCII
@@ -524,15 +539,8 @@ cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, Starts *tokens
         if ascii_letters(data[i]) and not (i > 0 and ascii_letters(data[i - 1])):
             try_opening(data, t, i, tokens, assigned)
         i += 1
-    i = 0
-    while i + 2 < n:
-        found = <const Py_UCS1 *> memchr(data + i, 45, n - 2 - i)
-        if found == NULL:
-            break
-        i = found - data
-        if data[i + 1] == 45 and data[i + 2] == 45:
-            return DASHED
-        i += 1
+    if first_three_dashes(data, 0, n) < n:
+        return DASHED
     return 0
 
 
@@ -901,6 +909,108 @@ cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcep
     return False
 
 
+# assigned_at's words as C strings (ASCII, lower-case), in the same orders: CUE_NAMES_C[first][k] for
+# CUE_NAMES_BY_FIRST, CUE_KINDS_C for CUE_KINDS, CUE_IN_ORDER_C[first][k] for CUE_WORDS_IN_ORDER_BY_FIRST (NULL
+# for contrase[ñn]a); the bytes they point into are kept in C_WORDS_KEPT.
+DEF C_WORDS_MAX = 16
+cdef struct CWord:
+    const char *s
+    Py_ssize_t n
+cdef CWord CUE_NAMES_C[128][C_WORDS_MAX]
+cdef int CUE_NAMES_COUNT[128]
+cdef CWord CUE_KINDS_C[C_WORDS_MAX]
+cdef int CUE_KINDS_COUNT = 0
+cdef CWord CUE_IN_ORDER_C[128][C_WORDS_MAX]
+cdef int CUE_IN_ORDER_COUNT[128]
+cdef list C_WORDS_KEPT = []
+
+
+cdef CWord c_word(str word) except *:
+    cdef bytes encoded = word.encode("ascii")
+    C_WORDS_KEPT.append(encoded)
+    return CWord(<const char *> encoded, len(encoded))
+
+
+cdef bint load_c_words() except -1:
+    global CUE_KINDS_COUNT
+    cdef int first, k
+    words = [w for w in CUE_NAMES + CUE_KINDS + CUE_WORDS_IN_ORDER if w is not None]
+    if (not all([w.isascii() and w == w.lower() for w in words]) or len(CUE_KINDS) > C_WORDS_MAX
+            or any([len(CUE_NAMES_BY_FIRST[first]) > C_WORDS_MAX or len(CUE_WORDS_IN_ORDER_BY_FIRST[first]) > C_WORDS_MAX
+                    for first in range(128)])):
+        return False
+    for first in range(128):
+        CUE_NAMES_COUNT[first] = len(CUE_NAMES_BY_FIRST[first])
+        for k, w in enumerate(CUE_NAMES_BY_FIRST[first]):
+            CUE_NAMES_C[first][k] = c_word(w)
+        CUE_IN_ORDER_COUNT[first] = len(CUE_WORDS_IN_ORDER_BY_FIRST[first])
+        for k, w in enumerate(CUE_WORDS_IN_ORDER_BY_FIRST[first]):
+            CUE_IN_ORDER_C[first][k] = CWord(NULL, 0) if w is None else c_word(w)
+    for k, w in enumerate(CUE_KINDS):
+        CUE_KINDS_C[k] = c_word(w)
+    CUE_KINDS_COUNT = len(CUE_KINDS)
+    return True
+
+
+cdef bint C_WORDS_FIT = load_c_words()
+
+
+cdef inline bint word_at(const Text *t, Py_ssize_t i, CWord word) noexcept:
+    """ci_at(t, i, word) for a C string `word` (lower-case ASCII)."""
+    cdef Py_ssize_t k
+    cdef const Py_UCS1 *s
+    cdef unsigned int c, x
+    if i < 0 or i + word.n > t.n:
+        return False
+    if t.kind == 1:
+        s = <const Py_UCS1 *> t.data + i
+        for k in range(word.n):
+            x = <unsigned char> word.s[k]
+            c = s[k]
+            if c != x and not (97 <= x <= 122 and c + 32 == x):
+                return False
+        return True
+    for k in range(word.n):
+        x = <unsigned char> word.s[k]
+        if 97 <= x <= 122:
+            if not same_letter(char_at(t, i + k), x):
+                return False
+        elif <unsigned int> char_at(t, i + k) != x:
+            return False
+    return True
+
+
+cdef bint assigned_at_c(const Text *t, Py_ssize_t p, unsigned int first, Py_ssize_t *value) noexcept:
+    """assigned_at's loops over its C words (C_WORDS_FIT), after its "bearer"."""
+    cdef Py_ssize_t q
+    cdef int index, kind
+    cdef Py_UCS4 c
+    cdef CWord word
+    for index in range(CUE_NAMES_COUNT[first]):
+        word = CUE_NAMES_C[first][index]
+        if word_at(t, p, word):
+            q = p + word.n
+            c = char_at(t, q)
+            if c == 95 or c == 45 or c == 32:
+                for kind in range(CUE_KINDS_COUNT):
+                    if word_at(t, q + 1, CUE_KINDS_C[kind]) and assigned_value(t, q + 1 + CUE_KINDS_C[kind].n, value):
+                        return True
+            for kind in range(CUE_KINDS_COUNT):
+                if word_at(t, q, CUE_KINDS_C[kind]) and assigned_value(t, q + CUE_KINDS_C[kind].n, value):
+                    return True
+    for index in range(CUE_IN_ORDER_COUNT[first]):
+        word = CUE_IN_ORDER_C[first][index]
+        if word.s == NULL:
+            if ci_at(t, p, "contrase"):
+                c = char_at(t, p + 8)
+                if (c == 0xF1 or c == 0xD1 or c == 110 or c == 78) and same_letter(char_at(t, p + 9), 97) \
+                        and assigned_value(t, p + 10, value):
+                    return True
+        elif word_at(t, p, word) and assigned_value(t, p + word.n, value):
+            return True
+    return False
+
+
 cdef bint assigned_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
     """ASSIGNED.match(text, p): its cue alternatives in the order the pattern tries them, each where it ends,
     then assigned_value."""
@@ -912,6 +1022,8 @@ cdef bint assigned_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
         return False
     if first == 98 and ci_at(t, p, "bearer") and assigned_value(t, p + 6, value):
         return True
+    if C_WORDS_FIT:
+        return assigned_at_c(t, p, first, value)
     for name in <tuple> CUE_NAMES_BY_FIRST[first]:  # (in the pattern's order, less those that cannot match)
         if ci_at(t, p, name):
             q = p + len(name)

@@ -10,6 +10,10 @@ import re
 import warnings
 
 from cpython.unicode cimport PyUnicode_FindChar
+
+cdef extern from "Python.h":
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    unsigned char *PyUnicode_1BYTE_DATA(object o)
 from libc.string cimport memchr
 
 from doorman.boundary import tabular
@@ -474,10 +478,34 @@ cdef list header_labels(str text, const Text *t, Py_ssize_t line_start, Py_ssize
     while i <= line_end:
         i = next_field(text, t, i, line_end, delimiter, &a, &b)
         strip_span(text, t, &a, &b)
-        labels.append(column_label(text[a:b].lower()))
+        labels.append(column_label(lowered_field(text, t, a, b)))
     if any(labels):
         return labels
     return None
+
+
+cdef str lowered_field(str text, const Text *t, Py_ssize_t a, Py_ssize_t b):
+    """text[a:b].lower() for a header field (`_HEADER_FIELD`'s Latin-1 characters and spaces, or empty), made in C:
+    only the capitals A-Z and À-Þ (less ×) have a different lower case there, 32 on."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c, most = 0
+    cdef unsigned int code
+    cdef str lowered
+    cdef unsigned char *out
+    for k in range(a, b):
+        c = char_at(t, k)
+        if c > most:
+            most = c
+    if most > 255:  # not a header field: as the reference does
+        return text[a:b].lower()
+    lowered = PyUnicode_New(b - a, 127 if most < 128 else 255)
+    out = PyUnicode_1BYTE_DATA(lowered)
+    for k in range(a, b):
+        code = char_at(t, k)
+        if 65 <= code <= 90 or 0xC0 <= code <= 0xDE and code != 0xD7:
+            code += 32
+        out[k - a] = <unsigned char>code
+    return lowered
 
 
 cdef bint last_is_empty(str text, const Text *t, Py_ssize_t line_start, Py_ssize_t line_end, Py_UCS4 delimiter):

@@ -49,6 +49,96 @@ for _code in range(256):
     ALLOWED[_code] = not (_lower.isalnum() or _lower == "_")
 
 
+# Where SSSE3 or AVX2 is there (checked at run time: Python's build assumes SSE2 alone), sixty-four characters at a
+# time (reading s[0:65]): bit k of the marks says that s[k] follows no ASCII letter (carry: the character before
+# s[0] is none) and that s[k] | 32, s[k + 1] | 32 may open an entry, by a pair of nibble tables per character that
+# sort the opening pairs into eight groups (a superset of the starts: the scalar checks after it decide).
+cdef extern from *:
+    """
+    #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    #include <tmmintrin.h>
+    __attribute__((target("ssse3")))
+    static unsigned long long doorman_vault_marks64(const unsigned char *s, const unsigned char *tables,
+                                                    unsigned int *carry) {
+        const __m128i nibble = _mm_set1_epi8(0x0f);
+        const __m128i first_low = _mm_loadu_si128((const __m128i *)tables);
+        const __m128i first_high = _mm_loadu_si128((const __m128i *)(tables + 16));
+        const __m128i second_low = _mm_loadu_si128((const __m128i *)(tables + 32));
+        const __m128i second_high = _mm_loadu_si128((const __m128i *)(tables + 48));
+        unsigned long long letters_at = 0, misses = 0;
+        int k;
+        for (k = 0; k < 64; k += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(s + k));
+            __m128i y = _mm_loadu_si128((const __m128i *)(s + k + 1));
+            __m128i folded = _mm_or_si128(x, _mm_set1_epi8(32));
+            __m128i folded_next = _mm_or_si128(y, _mm_set1_epi8(32));
+            __m128i a = _mm_and_si128(_mm_shuffle_epi8(first_low, _mm_and_si128(folded, nibble)),
+                                      _mm_shuffle_epi8(first_high, _mm_and_si128(_mm_srli_epi16(folded, 4), nibble)));
+            __m128i b = _mm_and_si128(_mm_shuffle_epi8(second_low, _mm_and_si128(folded_next, nibble)),
+                                      _mm_shuffle_epi8(second_high, _mm_and_si128(_mm_srli_epi16(folded_next, 4), nibble)));
+            __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                            _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
+            misses |= (unsigned long long)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(a, b), _mm_setzero_si128()))
+                << k;
+            letters_at |= (unsigned long long)_mm_movemask_epi8(letters) << k;
+        }
+        misses |= letters_at << 1 | (*carry ^ 1);
+        *carry = (unsigned int)((~letters_at >> 63) & 1);
+        return ~misses;
+    }
+    #include <immintrin.h>
+    /* the same with AVX2, thirty-two characters a step */
+    __attribute__((target("avx2")))
+    static unsigned long long doorman_vault_marks64_avx2(const unsigned char *s, const unsigned char *tables,
+                                                         unsigned int *carry) {
+        const __m256i nibble = _mm256_set1_epi8(0x0f), case_bit = _mm256_set1_epi8(32);
+        const __m256i first_low = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)tables));
+        const __m256i first_high = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(tables + 16)));
+        const __m256i second_low = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(tables + 32)));
+        const __m256i second_high = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(tables + 48)));
+        unsigned long long letters_at = 0, misses = 0;
+        int k;
+        for (k = 0; k < 64; k += 32) {
+            __m256i folded = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + k)), case_bit);
+            __m256i folded_next = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + k + 1)), case_bit);
+            __m256i a = _mm256_and_si256(
+                _mm256_shuffle_epi8(first_low, _mm256_and_si256(folded, nibble)),
+                _mm256_shuffle_epi8(first_high, _mm256_and_si256(_mm256_srli_epi16(folded, 4), nibble)));
+            __m256i b = _mm256_and_si256(
+                _mm256_shuffle_epi8(second_low, _mm256_and_si256(folded_next, nibble)),
+                _mm256_shuffle_epi8(second_high, _mm256_and_si256(_mm256_srli_epi16(folded_next, 4), nibble)));
+            __m256i letters = _mm256_and_si256(_mm256_cmpgt_epi8(folded, _mm256_set1_epi8('a' - 1)),
+                                               _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), folded));
+            misses |= (unsigned long long)(unsigned int)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(_mm256_and_si256(a, b), _mm256_setzero_si256())) << k;
+            letters_at |= (unsigned long long)(unsigned int)_mm256_movemask_epi8(letters) << k;
+        }
+        misses |= letters_at << 1 | (*carry ^ 1);
+        *carry = (unsigned int)((~letters_at >> 63) & 1);
+        return ~misses;
+    }
+    static int doorman_vault_has_ssse3(void) { return __builtin_cpu_supports("ssse3"); }
+    static int doorman_vault_has_avx2(void) { return __builtin_cpu_supports("avx2"); }
+    #else
+    static unsigned long long doorman_vault_marks64_avx2(const unsigned char *s, const unsigned char *tables,
+                                                         unsigned int *carry) { return 0; }
+    static int doorman_vault_has_avx2(void) { return 0; }
+    static unsigned long long doorman_vault_marks64(const unsigned char *s, const unsigned char *tables,
+                                                    unsigned int *carry) { return 0; }
+    static int doorman_vault_has_ssse3(void) { return 0; }
+    #endif
+    """
+    unsigned long long vault_marks64 "doorman_vault_marks64"(
+        const Py_UCS1 *s, const unsigned char *tables, unsigned int *carry) noexcept nogil
+    unsigned long long vault_marks64_avx2 "doorman_vault_marks64_avx2"(
+        const Py_UCS1 *s, const unsigned char *tables, unsigned int *carry) noexcept nogil
+    int vault_has_ssse3 "doorman_vault_has_ssse3"() noexcept nogil
+    int vault_has_avx2 "doorman_vault_has_avx2"() noexcept nogil
+
+cdef bint HAS_SSSE3 = vault_has_ssse3()
+cdef bint HAS_AVX2 = vault_has_avx2()
+
+
 cdef inline unsigned int hash_of(unsigned int a, unsigned int b, unsigned int c) noexcept:
     """A hash of up to three code points (0 for the missing ones)."""
     return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u) ^ (c * 0xC2B2AE3Du)) >> 20  # 12 bits
@@ -77,6 +167,9 @@ cdef class Prefixes:
     cdef bint pairs  # a word is two characters long
     cdef bint ascii_openings  # every word's first character, in any case, is an ASCII letter or digit
     cdef unsigned int pair_bits[32]  # bit b & 31 of pair_bits[a & 31]: a word may open with a, b (a ASCII)
+    cdef unsigned char nibbles[64]  # vault_marks64's tables: first character's low, high nibble, second's
+    cdef bytes latin1_words  # per opening number: its words of Latin-1 alone, each as its length and bytes, then 0
+    cdef unsigned int word_offsets[256]  # per opening number: where its words start in latin1_words
 
     def __init__(self, words):
         cdef str word
@@ -129,6 +222,49 @@ cdef class Prefixes:
             for b in range(256):
                 if self.openings[a * 256 + b]:
                     self.pair_bits[a & 31] |= 1u << (b & 31)
+        self.group_openings(openings, raw)
+        listed = bytearray()
+        for (first, second), (number, thirds) in openings.items():
+            self.word_offsets[number] = len(listed)
+            for word in words:
+                if word[:2] == first + second and len(word) < 256 and all(ord(ch) < 256 for ch in word):
+                    listed.append(len(word))
+                    listed.extend(word.encode("latin-1"))
+            listed.append(0)
+        self.latin1_words = bytes(listed)
+
+    def group_openings(self, openings, raw):
+        """vault_marks64's tables: each first character (case folded by | 32, as the scan reads it) joins the
+        group of eight where the pairs it lets through, counted by nibbles, grow least."""
+        seconds = {}  # folded first code -> folded second codes
+        for first, second in openings:
+            firsts = {a | 32 for a in raw[first]}
+            for a in firsts:
+                seconds.setdefault(a, set()).update(b | 32 for b in raw[second])
+        groups = [(set(), set(), set(), set()) for _ in range(8)]  # nibbles: first low, high, second low, high
+
+        def passed(g, a=None, bs=()):
+            sets = [set(x) for x in g]
+            if a is not None:
+                sets[0].add(a & 15)
+                sets[1].add(a >> 4)
+                sets[2].update(b & 15 for b in bs)
+                sets[3].update(b >> 4 for b in bs)
+            return len(sets[0]) * len(sets[1]) * len(sets[2]) * len(sets[3])
+
+        for a in sorted(seconds, key=lambda a: -len(seconds[a])):
+            bs = seconds[a]
+            best = min(range(8), key=lambda k: passed(groups[k], a, bs) - passed(groups[k]))
+            g = groups[best]
+            g[0].add(a & 15)
+            g[1].add(a >> 4)
+            g[2].update(b & 15 for b in bs)
+            g[3].update(b >> 4 for b in bs)
+            for b in bs:
+                self.nibbles[32 + (b & 15)] |= 1 << best
+                self.nibbles[48 + (b >> 4)] |= 1 << best
+            self.nibbles[a & 15] |= 1 << best
+            self.nibbles[16 + (a >> 4)] |= 1 << best
 
     def __dealloc__(self):
         PyMem_Free(self.triples)
@@ -140,6 +276,21 @@ cdef class Prefixes:
         return self.has_at(t, p, hash_of(a, b, c)) or self.has_at(t, p, hash_of(a, b, 0)) or self.has_at(
             t, p, hash_of(a, 0, 0)
         )
+
+    cdef inline bint at_latin1(self, const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, unsigned int number) noexcept:
+        """`at` for a text of Latin-1 characters whose p, p + 1 open words numbered `number` (tables held)."""
+        cdef const unsigned char *word = <const unsigned char *> self.latin1_words + self.word_offsets[number]
+        cdef Py_ssize_t k, m = word[0]
+        while m:
+            if p + m <= n:
+                for k in range(m):
+                    if LATIN1_LOWER[data[p + k]] != word[1 + k]:
+                        break
+                else:
+                    return True
+            word += 1 + m
+            m = word[0]
+        return False
 
     cdef inline bint has_at(self, const Text *t, Py_ssize_t p, unsigned int h) except -1:
         return has(self.hashes, h) and self.starts_with(t, p, <tuple> self.by_hash[h])
@@ -207,6 +358,22 @@ cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
     cdef const unsigned char *triples = first_words.triples
     cdef const unsigned char *flags = first_words.flags
     cdef const unsigned int *pair_bits = first_words.pair_bits
+    cdef unsigned long long marks
+    cdef unsigned int number
+    if first_words.ascii_openings and HAS_SSSE3:
+        while i + 66 <= n:  # every p below is at most n - 3
+            if HAS_AVX2:
+                marks = vault_marks64_avx2(data + i, first_words.nibbles, &carry)
+            else:
+                marks = vault_marks64(data + i, first_words.nibbles, &carry)
+            while marks:
+                p = i + lowest_bit(marks)
+                marks &= marks - 1
+                if flags[data[p]] & 2 and (p == 0 or ALLOWED[data[p - 1]]):
+                    number = openings[data[p] * 256 + data[p + 1]]
+                    if triples[number * 256 + data[p + 2]] and first_words.at_latin1(data, n, p, number):
+                        starts.append(p)
+            i += 64
     if first_words.ascii_openings:
         while i + 18 <= n:  # every p below is at most n - 3
             alnum = ascii_alnum16(data + i)
@@ -302,44 +469,40 @@ def _may_open(tuple words, Py_UCS4 c):
     return <unsigned int> c == w
 
 
-class VaultRecogniser:
-    """Case-insensitive whole-word matches; a line break or run of spaces may stand for any space of a name."""
+@cython.final
+cdef class Matcher:
+    """What VaultRecogniser.find does, its state in C fields (one attribute look-up per call)."""
 
-    def __init__(self, entries):
-        self.reference = vault.VaultRecogniser(entries)
-        self.pattern = self.reference.pattern
-        self.labels = self.reference.labels
-        self.first_words = self.reference.first_words
-        self.starts = Prefixes(self.first_words)
-        # The pattern's alternatives in its order, each as (words, ASCII alone?, label when ASCII alone).
-        values = sorted({e.value for e in entries}, key=len, reverse=True)
-        self.entries = tuple(
-            (tuple(v.split()), v.isascii(), self.labels.get(" ".join(v.split()).lower(), "VAULT")) for v in values
-        )
-        # Rebuilt the reference's way: matched in C only when its pattern is exactly these alternatives.
-        rebuilt = r"(?<![\w])(?:" + "|".join(r"\s+".join(map(re.escape, v.split())) for v in values) + r")(?![\w])"
-        self.in_c = self.pattern is not None and self.pattern.pattern == rebuilt
-        self.by_first = {}  # first character of a text position (ASCII lower-cased) -> the entries that can start there
-        for code in range(128):  # the ASCII ones now, others when met
-            self._entries_at(code)
+    cdef object reference, pattern
+    cdef dict labels
+    cdef Prefixes starts
+    cdef tuple entries
+    cdef bint in_c
+    cdef tuple by_first  # by ASCII code: the entries that can start with it
 
-    def _entries_at(self, Py_UCS4 c):
+    def __init__(self, reference, Prefixes starts, tuple entries, bint in_c):
+        self.reference = reference
+        self.pattern = reference.pattern
+        self.labels = reference.labels
+        self.starts = starts
+        self.entries = entries
+        self.in_c = in_c
+        self.by_first = tuple([self.entries_at(code) for code in range(128)])
+
+    cdef tuple entries_at(self, Py_UCS4 c):
         """The entries whose first character `re` may match with c, in the pattern's order."""
-        cdef unsigned int key = lower_char(c) if c < 128 else c
-        entries = self.by_first[key] = tuple([e for e in self.entries if _may_open(e[0], c)])
-        return entries
+        return tuple([e for e in self.entries if _may_open(e[0], c)])
 
-    def _finding(self, m):
+    cdef object finding(self, m):
         key = " ".join(m.group().split()).lower()
         return new_finding(Finding, m.start(), m.end(), self.labels.get(key, "VAULT"), 20)
 
-    def find(self, str text):
+    cdef list find(self, str text):
         cdef list found = [], starts
         cdef Text t = text_of(text)
         cdef Py_ssize_t start, end = 0, stop
         cdef Prefixes first_words = self.starts
         cdef tuple entries, words
-        cdef dict by_first = self.by_first
         cdef Py_UCS4 c
         if self.pattern is None:
             return found
@@ -359,9 +522,10 @@ class VaultRecogniser:
             if start < end or is_word(char_at(&t, start - 1)):
                 continue
             c = char_at(&t, start)
-            entries = by_first.get(<unsigned int> (lower_char(c) if c < 128 else c))
-            if entries is None:
-                entries = self._entries_at(c)
+            if c < 128:
+                entries = <tuple> self.by_first[<Py_ssize_t> c]
+            else:  # not kept: the key would be a character of the text
+                entries = self.entries_at(c)
             for words, ascii, label in entries:
                 stop = words_end(&t, start, words)
                 if stop < 0:
@@ -374,10 +538,32 @@ class VaultRecogniser:
                 else:
                     m = self.pattern.match(text, start)
                     if m is not None:
-                        found.append(self._finding(m))
+                        found.append(self.finding(m))
                         end = m.end() if m.end() > start else start + 1
                     break
         return found
+
+
+class VaultRecogniser:
+    """Case-insensitive whole-word matches; a line break or run of spaces may stand for any space of a name."""
+
+    def __init__(self, entries):
+        self.reference = vault.VaultRecogniser(entries)
+        self.pattern = self.reference.pattern
+        self.labels = self.reference.labels
+        self.first_words = self.reference.first_words
+        # The pattern's alternatives in its order, each as (words, ASCII alone?, label when ASCII alone).
+        values = sorted({e.value for e in entries}, key=len, reverse=True)
+        entries_in_order = tuple(
+            (tuple(v.split()), v.isascii(), self.labels.get(" ".join(v.split()).lower(), "VAULT")) for v in values
+        )
+        # Rebuilt the reference's way: matched in C only when its pattern is exactly these alternatives.
+        rebuilt = r"(?<![\w])(?:" + "|".join(r"\s+".join(map(re.escape, v.split())) for v in values) + r")(?![\w])"
+        in_c = self.pattern is not None and self.pattern.pattern == rebuilt
+        self._matcher = Matcher(self.reference, Prefixes(self.first_words), entries_in_order, in_c)
+
+    def find(self, str text):
+        return (<Matcher> self._matcher).find(text)
 
 
 TWINS = {vault.VaultRecogniser: VaultRecogniser}
