@@ -9,20 +9,20 @@ from functools import lru_cache
 from typing import NamedTuple, Protocol, TypeVar
 
 _T = TypeVar("_T")
-_PER_TEXT: list = []
+PER_TEXT_CLEARS: list[Callable[[], None]] = []  # each per-text cache's cache_clear: forget_texts calls them all
 
 
 def per_text(function: Callable[[str], _T]) -> Callable[[str], _T]:
     """Memoise a computation on one text, shared by the recognisers that scan it; `forget_texts` drops it all."""
     cached = lru_cache(maxsize=4)(function)
-    _PER_TEXT.append(cached)
+    PER_TEXT_CLEARS.append(cached.cache_clear)
     return cached
 
 
 def forget_texts() -> None:
     """Drop every memoised text: a request's text is not kept in memory after its request."""
-    for cached in _PER_TEXT:
-        cached.cache_clear()
+    for clear in PER_TEXT_CLEARS:
+        clear()
 
 
 class Finding(NamedTuple):

@@ -107,9 +107,10 @@ class Steps(NamedTuple):
 PYTHON_STEPS = Steps(echo_terms, email_name_terms, find_terms, resolve_overlaps, replace)
 
 
-def sanitise_texts(texts: list[str], recognisers: list[Recogniser], steps: Steps) -> Sanitised:
-    """Every value in `texts` (the messages of one request) found by `recognisers` and replaced by its placeholder."""
-    found: list[list[Finding]] = [[f for r in recognisers for f in r.find(t)] for t in texts]
+def sanitise_texts(texts: list[str], finds: list[Callable[[str], Iterable[Finding]]], steps: Steps) -> Sanitised:
+    """Every value in `texts` (the messages of one request) found by `finds` (the recognisers' bound find methods)
+    and replaced by its placeholder."""
+    found: list[list[Finding]] = [[f for find in finds for f in find(t)] for t in texts]
     # a name seen once in the request is a name everywhere in it
     terms: set[str] = set()
     for text, findings in zip(texts, found):
@@ -132,13 +133,14 @@ class Sanitiser:
             twins.get(VaultRecogniser, VaultRecogniser)(list(vault)),
             *(twins.get(kind, kind)() for kind in RECOGNISERS),
         ]
+        self._finds = [r.find for r in self.recognisers]
         self._steps = Steps(*(twins.get(step, step) for step in PYTHON_STEPS))
         self._sanitise_texts = twins.get(sanitise_texts, sanitise_texts)
 
     def sanitise(self, texts: Sequence[str]) -> Sanitised:
         """Replace every value in `texts` (the messages of one request) by its placeholder."""
         try:
-            return self._sanitise_texts(list(texts), self.recognisers, self._steps)
+            return self._sanitise_texts(list(texts), self._finds, self._steps)
         finally:
             forget_texts()
 

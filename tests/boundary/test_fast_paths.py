@@ -225,9 +225,14 @@ def test_sanitiser_output_is_the_same_whatever_the_shared_caches_hold():
 def test_no_text_stays_memoised_after_its_request():
     from doorman.boundary import findings
 
-    Sanitiser().sanitise(["Call Ana at +1 (604) 555-0134, ana@example.com", "SSN 123-45-6789"])
-    assert findings._PER_TEXT
-    assert all(cached.cache_info().currsize == 0 for cached in findings._PER_TEXT)
+    from doorman.boundary import dry_run, fast
+
+    sanitiser = Sanitiser()
+    sanitiser.sanitise(["Call Ana at +1 (604) 555-0134, ana@example.com", "SSN 123-45-6789"])
+    fast.twins()[dry_run.answer_lines](sanitiser, [b'{"id": 1, "text": "Strasse 12, 10115 Berlin"}'], 0, print)
+    caches = [clear.__self__ for clear in findings.PER_TEXT_CLEARS]
+    assert caches
+    assert all(cached.cache_info().currsize == 0 for cached in caches)
 
 
 def test_hyphen_anchor_from_its_dash_gives_the_windows_of_the_plain_anchor():

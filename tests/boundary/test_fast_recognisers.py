@@ -5,17 +5,19 @@ its reference (a cue added on one side only, a look-behind ported wrong) fails h
 every text form, the shortcut tests' edge cases, and arbitrary text built from the pieces values are made of.
 """
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pii_generator import form_records, records
 from test_fast_paths import EDGE_CASES
 
-from doorman.boundary import echoes, fast, sanitiser
+from doorman.boundary import dry_run, echoes, fast, sanitiser
 from doorman.boundary.findings import Finding, resolve_overlaps
 from doorman.boundary.placeholders import PlaceholderMap
 from doorman.boundary.sanitiser import Sanitiser
 from doorman.boundary.vault import VaultEntry, VaultRecogniser
+from doorman.core.errors import InvalidRequest
 
 VAULT = [VaultEntry("Project Nightjar", "PROJECT"), VaultEntry("acme-db-01", "HOST"), VaultEntry("Jo O'Hara", "STAFF")]
 TWINS = sorted(((r, t) for r, t in fast.twins().items() if isinstance(r, type)), key=lambda pair: pair[0].__name__)
@@ -87,7 +89,7 @@ def test_every_reference_has_its_compiled_twin():
     """A checkout installed with a C compiler has every twin (the Python code alone is the fallback), and none
     has left itself out because the reference patterns it ports have changed since."""
     assert fast.missing() == []
-    steps = {*sanitiser.PYTHON_STEPS, sanitiser.sanitise_texts}
+    steps = {*sanitiser.PYTHON_STEPS, sanitiser.sanitise_texts, dry_run.answer_lines}
     assert set(fast.twins()) == {*sanitiser.RECOGNISERS, VaultRecogniser, *steps}
 
 
@@ -137,6 +139,30 @@ def test_compiled_sanitiser_writes_what_the_python_one_writes():
     for texts in conversations:
         a, b = compiled.sanitise(texts), PYTHON.sanitise(texts)
         assert (a.texts, a.kept, a.mapping) == (b.texts, b.kept, b.mapping), texts
+
+
+@pytest.mark.parametrize("sanitiser_", [Sanitiser(VAULT), PYTHON], ids=["compiled", "python"])
+def test_compiled_dry_run_answers_what_the_python_one_answers(sanitiser_):
+    """The same answer lines, blank lines skipped, the numbering carried from batch to batch, and the same error
+    for a bad line once the lines before it are written."""
+    lines = [orjson.dumps({"id": i, "text": text}) for i, text in enumerate(CORPUS[:150])]
+    lines[3:3] = [b"  ", bytearray(b"\r"), bytearray(b'{"id": [1], "text": "Ana Berg, Hauptstra\xc3\x9fe 5"}\r')]
+    bad = [b'{"id": 1, "text": 2}', b"not json", b"[1]", b'{"text": "Ana"}', b'{"id": 1, "text": "x"']
+    runs = []
+    for answer_lines in (dry_run.answer_lines, fast.twins()[dry_run.answer_lines]):
+        written: list[bytes] = []
+        number = answer_lines(sanitiser_, lines, 7, written.append)
+        errors = []
+        for line in bad:
+            with pytest.raises(InvalidRequest) as raised:
+                answer_lines(sanitiser_, [b'{"id": 0, "text": "Bob Smith"}', line], number, written.append)
+            errors.append(str(raised.value))
+        runs.append((number, written, errors))
+    assert runs[0][0] == 7 + len(lines)
+    assert orjson.loads(runs[0][1][3]) == {"id": [1], "sanitised": "[PERSON_1], [ADDRESS_1]",
+                                           "mapping": {"[PERSON_1]": "Ana Berg", "[ADDRESS_1]": "Hauptstraße 5"}}
+    assert runs[0][2][0] == f'stdin line {runs[0][0] + 2}: "text" must be a string'
+    assert runs[1] == runs[0]
 
 
 @pytest.mark.parametrize("width", ["", "é", "Ω", "😀"], ids=["ascii", "latin-1", "ucs-2", "ucs-4"])

@@ -14,8 +14,8 @@ from types import ModuleType
 
 # Every module of this package; each defines TWINS, {Python class or function: its compiled twin}.
 MODULES = (
-    "addresses", "contact", "dates", "echoes", "financial", "findings", "names", "network", "organisations",
-    "sanitiser", "secrets", "tabular", "vault",
+    "addresses", "contact", "dates", "dry_run", "echoes", "financial", "findings", "names", "network",
+    "organisations", "sanitiser", "secrets", "tabular", "vault",
 )
 
 

@@ -28,7 +28,6 @@ from doorman.boundary.fast.chars cimport (
 cdef object ZIP_CUE_MATCH = reference.ZIP_CUE.match
 cdef object STREET_BEFORE_MATCH = reference.STREET_BEFORE.match
 cdef object TOWN_AFTER_MATCH = reference.TOWN_AFTER.match
-cdef object UNIT_FIRST_MATCH = reference.STREET_UNIT_FIRST.match
 cdef object ROMANCE_NUM_FIRST_MATCH = reference.STREET_ROMANCE_NUM_FIRST.match
 cdef object ROMANCE_TYPE_FIRST_MATCH = reference.STREET_ROMANCE_TYPE_FIRST.match
 cdef object GERMAN_MATCH = reference.STREET_GERMAN.match
@@ -598,42 +597,44 @@ cdef Py_ssize_t next_postcode_starts(const narrow *s, Py_ssize_t n, Py_ssize_t *
 cdef extern from *:
     """
     /* bit k (k < 60): the byte at k can open a postcode, as far as the sixty-four at s tell: a capital before a
-       digit, a capital and a digit, or three capitals and a digit ("GIR 0AA"); or five digits not a sixth; and
-       (for k > 0) the byte before it no ASCII [\\w-] */
+       digit, a capital and a digit, or three capitals and a digit ("GIR 0AA"); or five digits not a sixth
+       (what comes before it is checked by the caller) */
     static inline unsigned long long addresses_postcodes64(const unsigned char *s) {
-        unsigned long long d = doorman_within64(s, '0', '9'), c, m, w;
+        unsigned long long d = doorman_within64(s, '0', '9'), c;
         if (!d)
             return 0;
         c = doorman_within64(s, 'A', 'Z');
-        m = (c & ((d >> 1) | ((c >> 1) & ((d >> 2) | ((c >> 2) & ((d >> 3) | (d >> 4)))))))
+        return (c & ((d >> 1) | ((c >> 1) & ((d >> 2) | ((c >> 2) & ((d >> 3) | (d >> 4)))))))
             | (d & (d >> 1) & (d >> 2) & (d >> 3) & (d >> 4) & ~(d >> 5));
-        if (!m)
-            return 0;
-        w = d | c | doorman_within64(s, 'a', 'z') | doorman_eq64(s, '_') | doorman_eq64(s, '-');
-        return m & ~(w << 1);
-    }
-    static Py_ssize_t addresses_next_postcode(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
-        return doorman_first_marked(s, i, n, addresses_postcodes64, 60);
     }
     """
-    # the first position from i where addresses_postcodes64 marks a possible postcode start, or n
-    Py_ssize_t next_postcode "addresses_next_postcode"(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
+    unsigned long long postcodes64 "addresses_postcodes64"(const Py_UCS1 *s) noexcept nogil
 
 
 cdef Py_ssize_t next_postcode_starts64(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *position,
                                        Py_ssize_t *found) noexcept:
-    """next_postcode_starts for a one-byte text, sixty bytes at a time, less what cannot open a postcode: a
-    capital needs a digit one, two or (GIR) three or four on, a digit five digits from it."""
-    cdef Py_ssize_t i = position[0], count = 0, p
-    while count < CHUNK:
-        p = next_postcode(s, i, n)
-        if p >= n:
-            i = n
-            break
-        if p == 0 or not (LATIN1_CLASS[s[p - 1]] & (WORD | DASH)):
-            found[count] = p
-            count += 1
-        i = p + 1
+    """next_postcode_starts for a one-byte text, sixty bytes at a time (the last few copied, with NULs after
+    them), less what cannot open a postcode: a capital needs a digit one, two or (GIR) three or four on, a digit
+    five digits from it."""
+    cdef Py_ssize_t i = position[0], count = 0, p, step
+    cdef unsigned long long marks
+    cdef Py_UCS1 tail[64]
+    while i < n and count <= CHUNK - 64:
+        if i + 64 <= n:
+            marks = postcodes64(s + i) & ((<unsigned long long> 1 << 60) - 1)
+            step = 60
+        else:  # a NUL is in no class: nothing is marked past the text's end
+            memset(tail, 0, sizeof(tail))
+            memcpy(tail, s + i, <size_t> (n - i))
+            marks = postcodes64(tail)
+            step = n - i
+        while marks:
+            p = i + lowest_bit(marks)
+            marks &= marks - 1
+            if p == 0 or not (LATIN1_CLASS[s[p - 1]] & (WORD | DASH)):
+                found[count] = p
+                count += 1
+        i += step
     position[0] = i
     return count
 
@@ -1038,11 +1039,11 @@ cdef bint five_digits_are_postcode(str text, const unit *s, Py_ssize_t n, Py_ssi
     return False
 
 
-cdef inline list appended(list found, object finding):
-    """found with finding added, made if None"""
+cdef inline list appended(list found, object item):
+    """`found` with `item` added: a new list for None (most texts need none)."""
     if found is None:
-        return [finding]
-    found.append(finding)
+        return [item]
+    found.append(item)
     return found
 
 
@@ -1302,6 +1303,92 @@ cdef bint unit_first_word_at(const unit *s, Py_ssize_t n, Py_ssize_t i) except -
     return False
 
 
+cdef Py_ssize_t street_words_end(const unit *s, Py_ssize_t n, Py_ssize_t p, Py_ssize_t most) noexcept:
+    """`{_WORD}(?: {_WORD}){0,most}` at p: where it ends, or -1. A word holds no space, so each is its whole run."""
+    cdef Py_ssize_t r, e, words = 0
+    while True:
+        if not street_capital(unit_at(s, n, p)):
+            break
+        r = p
+        while is_word(unit_at(s, n, r)):
+            r += 1
+        if refused_word(s, n, p, r - p):
+            break
+        e = p + 1
+        while word_piece(unit_at(s, n, e)):
+            e += 1
+        words += 1
+        if words > most or unit_at(s, n, e) != 32:
+            return e
+        p = e + 1
+    return p - 1 if words else -1
+
+
+cdef Py_ssize_t unit_first_rest_end(const unit *s, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """`(?:\\d{1,5}[A-Z]? )?{_WORD}(?: {_WORD}){0,3}` at p: where it ends, or -1."""
+    cdef Py_ssize_t e = p, end
+    cdef Py_UCS4 c
+    while e - p < 6 and is_digit(unit_at(s, n, e)):
+        e += 1
+    if e > p:
+        if e - p > 5:
+            return -1
+        c = unit_at(s, n, e)
+        if 65 <= c <= 90 and unit_at(s, n, e + 1) == 32:
+            end = street_words_end(s, n, e + 2, 3)
+            if end >= 0:
+                return end
+        if c == 32:
+            return street_words_end(s, n, e + 1, 3)
+        return -1
+    return street_words_end(s, n, p, 3)
+
+
+cdef Py_ssize_t unit_first_end(const unit *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Where STREET_UNIT_FIRST's match at i ends, or -1: after no [\\w-], `(?:Flat|Studio|Apartment) `, a whole
+    [\\w-] run of one to five, a separator (`, ?`, `,?\\n` or a backslash and n, in the pattern's order), then
+    unit_first_rest_end."""
+    cdef Py_ssize_t q, r, end
+    cdef Py_UCS4 c
+    if word_or_dash(unit_at(s, n, i - 1)):
+        return -1
+    c = unit_at(s, n, i)
+    if c == 70:
+        q = i + 4
+    elif c == 83:
+        q = i + 6
+    elif c == 65:
+        q = i + 9
+    else:
+        return -1
+    if not unit_first_word_at(s, n, i) or unit_at(s, n, q) != 32:
+        return -1
+    r = q + 1
+    while word_or_dash(unit_at(s, n, r)):
+        r += 1
+        if r - q > 6:
+            return -1
+    if r == q + 1:
+        return -1
+    c = unit_at(s, n, r)
+    if c == 44:
+        if unit_at(s, n, r + 1) == 32:
+            end = unit_first_rest_end(s, n, r + 2)
+            if end >= 0:
+                return end
+        end = unit_first_rest_end(s, n, r + 1)
+        if end >= 0:
+            return end
+        if unit_at(s, n, r + 1) == 10:
+            return unit_first_rest_end(s, n, r + 2)
+        return -1
+    if c == 10:
+        return unit_first_rest_end(s, n, r + 1)
+    if c == 92 and unit_at(s, n, r + 1) == 110:
+        return unit_first_rest_end(s, n, r + 2)
+    return -1
+
+
 cdef bint german_ending_before(const unit *h, Py_ssize_t n, Py_ssize_t q) except -1:
     """The lower-cased text up to and with the space at q ends with one of _GERMAN_ENDINGS."""
     cdef Py_UCS4 last = lower_char(unit_at(h, n, q - 1)), before = lower_char(unit_at(h, n, q - 2))
@@ -1411,14 +1498,6 @@ cdef bint romance_word_at(const unit *h, Py_ssize_t n, Py_ssize_t p, bint in_pla
     return False
 
 
-cdef inline list pushed(list spots, Py_ssize_t spot):
-    """`spots` with `spot` appended: a new list for None (most texts need none)."""
-    if spots is None:
-        return [spot]
-    spots.append(spot)
-    return spots
-
-
 cdef int scan_lower(str text, str hay, bint in_place, const unit *h, Py_ssize_t n, list spaced_numbers,
                     list anchors, list types) except -1:
     """Over the lower-cased text: the German street endings before house numbers and the Romance street types
@@ -1510,7 +1589,7 @@ cdef list type_first_starts(const unit *s, Py_ssize_t n, list types):
                 break
             q += 1
         if q < n:
-            starts = pushed(starts, spot)
+            starts = appended(starts, spot)
     return starts
 
 
@@ -1550,7 +1629,7 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
     cdef str hay = text
     cdef Text lowered
     cdef Py_ssize_t starts[CHUNK]
-    cdef Py_ssize_t position = 0, count, k, i, end, us_to = 0, length
+    cdef Py_ssize_t position = 0, count, k, i, end, us_to = 0, length, unit_to
     cdef Py_UCS4 c, prev
     cdef unsigned int lengths
     if unit is Py_UCS1:
@@ -1592,16 +1671,16 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
                     elif (german_last_either(unit_at(s, n, i - 2)) & 1
                             and german_last_either(unit_at(s, n, i - 3)) & 2
                             and german_ending_before(s, n, i - 1)):  # the text is its own lower-cased text
-                        anchors = pushed(anchors, i - 1)
+                        anchors = appended(anchors, i - 1)
                 continue
             if (c == 70 or c == 83 or c == 65) and unit_first_word_at(s, n, i):
-                units = pushed(units, i)
+                units = appended(units, i)
             if in_place:
                 lengths = type_lengths(s, n, i)
                 if lengths:
                     length = type_length_at(s, n, i, lengths, True)
                     if length and romance_word_at(s, n, i, True):
-                        types = pushed(types, i)
+                        types = appended(types, i)
     if foldable and not in_place:
         lowered = text_of(hay)
         if lowered.kind == 1:
@@ -1610,8 +1689,14 @@ cdef list find_addresses(str text, const unit *s, Py_ssize_t n):
             scan_lower(text, hay, in_place, <const Py_UCS2 *> lowered.data, n, spaced_numbers, anchors, types)
         else:
             scan_lower(text, hay, in_place, <const Py_UCS4 *> lowered.data, n, spaced_numbers, anchors, types)
-    if units is not None:
-        add_matches(found, UNIT_FIRST_MATCH, text, units)
+    if units is not None:  # findings.match_at with STREET_UNIT_FIRST, decided here
+        end = 0
+        for i in units:
+            if i >= end:
+                unit_to = unit_first_end(s, n, i)
+                if unit_to >= 0:
+                    found.append(address(i, unit_to))
+                    end = unit_to if unit_to > i else i + 1
     if foldable:
         if types:
             add_matches(found, ROMANCE_NUM_FIRST_MATCH, text, numbers_before(s, n, types))

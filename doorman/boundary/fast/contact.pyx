@@ -169,7 +169,11 @@ class EmailRecogniser:
         cdef Py_UCS4 c
         cdef const Py_UCS1 *latin = <const Py_UCS1 *> view.data
         cdef const Py_UCS1 *at_byte
-        at = PyUnicode_FindChar(text, 64, 0, view.n, 1)
+        if view.kind == 1:
+            at_byte = <const Py_UCS1 *> memchr(latin, 64, <size_t> view.n)
+            at = -1 if at_byte == NULL else at_byte - latin
+        else:
+            at = PyUnicode_FindChar(text, 64, 0, view.n, 1)
         while at >= 0:
             if view.kind == 1:
                 start = at
@@ -859,6 +863,12 @@ cdef bint cue_tail(const Text *t, Py_ssize_t q, Py_ssize_t start) noexcept:
     return False
 
 
+# is_word for the Latin-1 characters
+cdef unsigned char WORD_LATIN[256]
+for _c in range(256):
+    WORD_LATIN[_c] = is_word(_c)
+
+
 cdef bint cue_before(const Text *t, Py_ssize_t start) noexcept:
     """context_before(text, start, PHONE_CUE, 24): a cue word ends at the last word character of the window
     (which opens after the last newline before start) and only the tail's non-word characters follow it."""
@@ -866,53 +876,75 @@ cdef bint cue_before(const Text *t, Py_ssize_t start) noexcept:
     cdef Py_UCS4 last
     cdef bint same
     cdef unsigned long long words
+    cdef const unsigned char *s = <const unsigned char *> t.data
     if lo < 0:
         lo = 0
     q = start
-    while q > lo:
-        last = char_at(t, q - 1)
-        if is_word(last):
-            break
-        if last == 10:  # the window opens after it: no word character in it
+    if t.kind == 1:  # the same steps on the bytes
+        while q > lo:
+            last = s[q - 1]
+            if WORD_LATIN[last]:
+                break
+            if last == 10:
+                return False
+            q -= 1
+        if q <= lo:
             return False
-        q -= 1
-    if q <= lo:
-        return False
-    last = char_at(t, q - 1)
-    if last < 128 and not CUE_LAST[last]:
-        return False
-    if not cue_tail(t, q, start):
-        return False
-    # no newline in text[q - 1:start]: the window's line opens before q - 1
-    p = last_index(t, 10, lo, q - 1) + 1
-    if lo < p:
-        lo = p
-    # a cue word's characters match only word characters, and \b opens it: the word characters before q are
-    # exactly the ones it ends with
-    while run <= longest_cue_run and is_word(char_at(t, q - 1 - run)):
-        run += 1
+        last = s[q - 1]
+        if last < 128 and not CUE_LAST[last]:
+            return False
+        while run <= longest_cue_run and q - 1 - run >= 0 and WORD_LATIN[s[q - 1 - run]]:
+            run += 1
+    else:
+        while q > lo:
+            last = char_at(t, q - 1)
+            if is_word(last):
+                break
+            if last == 10:  # the window opens after it: no word character in it
+                return False
+            q -= 1
+        if q <= lo:
+            return False
+        last = char_at(t, q - 1)
+        if last < 128 and not CUE_LAST[last]:
+            return False
+        # a cue word's characters match only word characters, and \b opens it: the word characters before q
+        # are exactly the ones it ends with
+        while run <= longest_cue_run and is_word(char_at(t, q - 1 - run)):
+            run += 1
     # the words that end with `run` word characters and with a character that matches `last`
     words = CUES_OF_RUN[run] & (CUES_ENDING[last] if last < 128 else ALL_CUES)
-    while words:
-        w = lowest_bit(words)
-        words &= words - 1
-        m = cue_offsets[w + 1] - cue_offsets[w]
-        p = q - m
-        if p < lo or not same_ci(last, cue_chars[cue_offsets[w + 1] - 1]) or (p > 0 and is_word(char_at(t, p - 1))):
-            continue
-        same = True
-        for k in range(m):
-            if not same_ci(char_at(t, p + k), cue_chars[cue_offsets[w] + k]):
-                same = False
-                break
-        if same:
-            return True
+    if words:
+        if not cue_tail(t, q, start):
+            return False
+        # no newline in text[q - 1:start]: the window's line opens before q - 1
+        p = last_index(t, 10, lo, q - 1) + 1
+        if lo < p:
+            lo = p
+        while words:
+            w = lowest_bit(words)
+            words &= words - 1
+            m = cue_offsets[w + 1] - cue_offsets[w]
+            p = q - m
+            if (
+                p < lo or not same_ci(last, cue_chars[cue_offsets[w + 1] - 1])
+                or (p > 0 and is_word(char_at(t, p - 1)))
+            ):
+                continue
+            same = True
+            for k in range(m):
+                if not same_ci(char_at(t, p + k), cue_chars[cue_offsets[w] + k]):
+                    same = False
+                    break
+            if same:
+                return True
+    # a one-letter cue at q - 1 (within the window's line: q - 1 >= lo and no newline after it)
     p = q - 1
     if p > 0 and is_word(char_at(t, p - 1)):
         return False
     for w in range(cue_letter_count):
         if same_ci(char_at(t, p), cue_letters[w]):
-            return True
+            return cue_tail(t, q, start)
     return False
 
 

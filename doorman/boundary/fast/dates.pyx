@@ -883,6 +883,86 @@ cdef int scan_cues64(const Py_UCS1 *data, const Text *t, list cues, list asked) 
     return 0
 
 
+cdef extern from *:
+    """
+    /* s[0:count] (count <= 64) as bytes into out[0:64], NUL-padded: each unit up to 255 as itself, a larger one as
+       255 or 0 (neither is marked by doorman_dates_cue_opens64 in any place); nonzero when a unit is at least
+       0x130, where an unsafe_fold character may be */
+    static inline int doorman_dates_narrow64(const Py_UCS2 *s, Py_ssize_t count, unsigned char *out) {
+        int k, wide = 0;
+    #if defined(__SSE2__)
+        if (count == 64) {
+            __m128i high = _mm_setzero_si128();
+            for (k = 0; k < 64; k += 16) {
+                __m128i a = _mm_loadu_si128((const __m128i *) (s + k)), b = _mm_loadu_si128((const __m128i *) (s + k + 8));
+                high = _mm_or_si128(high, _mm_or_si128(_mm_subs_epu16(a, _mm_set1_epi16(0x12F)),
+                                                       _mm_subs_epu16(b, _mm_set1_epi16(0x12F))));
+                _mm_storeu_si128((__m128i *) (out + k), _mm_packus_epi16(a, b));
+            }
+            return _mm_movemask_epi8(_mm_cmpeq_epi8(high, _mm_setzero_si128())) != 0xFFFF;
+        }
+    #endif
+        for (k = 0; k < 64; k++) {
+            unsigned int c = k < count ? s[k] : 0;
+            if (c >= 0x130) wide = 1;
+            out[k] = (unsigned char) (c > 255 ? 255 : c);
+        }
+        return wide;
+    }
+    """
+    bint narrow64 "doorman_dates_narrow64"(const Py_UCS2 *s, Py_ssize_t count, Py_UCS1 *out) noexcept nogil
+
+
+cdef inline Py_UCS4 stand_in(Py_UCS4 c) noexcept:
+    """A character of a two-byte text as scan_cues judges it: itself up to 255, else a Latin-1 character of its
+    class (a letter, a digit, or neither)."""
+    if c < 256:
+        return c
+    return 0xC0 if Py_UNICODE_ISALPHA(c) else 48 if Py_UNICODE_ISDECIMAL(c) else 0xC0 if Py_UNICODE_ISALNUM(c) else 32
+
+
+cdef inline int cue_candidate2(const Py_UCS2 *data, const Text *t, Py_ssize_t j, list cues, list asked) except -1:
+    """cue_candidate for a two-byte text."""
+    cdef unsigned int hit
+    cdef Py_UCS4 before, c, d
+    if j + 1 >= t.n:
+        return 0
+    before = stand_in(data[j - 1]) if j > 0 else 32
+    c = stand_in(data[j])
+    d = stand_in(data[j + 1])
+    if CUE_CLASSES_FIT:
+        hit = CUE_TRIPLES[((CUE_CLASS_OF[before] << 4) | CUE_CLASS_OF[c]) << 4 | CUE_CLASS_OF[d]]
+    else:
+        hit = PAIR_HITS[CLASS_OF[c] * CLASSES + CLASS_OF[d]] & CLASS_ALLOWED[CLASS_OF[before]] & CUE_HIT
+    if hit and cue_at(t, j, False):
+        cues.append(j)
+        if cue_at(t, j, True):
+            asked.append(j)
+    return 0
+
+
+cdef int scan_cues64_ucs2(const Py_UCS2 *data, const Text *t, list cues, list asked) except -1:
+    """scan_cues for a two-byte text as scan_cues64 does it, each block narrowed to bytes first; -2 when it holds
+    an unsafe_fold character (as scan_cues, whose cues are then not used)."""
+    cdef Py_ssize_t i = 0, k, n = t.n, count
+    cdef unsigned long long marks
+    cdef Py_UCS1 block[64]
+    if n > 0:
+        cue_candidate2(data, t, 0, cues, asked)
+    while i < n:
+        count = n - i if n - i < 64 else 64
+        if narrow64(data + i, count, block):
+            for k in range(i, i + count):
+                if unsafe_fold(data[k]):
+                    return -2
+        marks = cue_opens64(block) & ((1ULL << 62) - 1)
+        while marks:
+            cue_candidate2(data, t, i + lowest_bit(marks) + 1, cues, asked)
+            marks &= marks - 1
+        i += 62
+    return 0
+
+
 cdef int scan_cues(const unit *data, const Text *t, list cues, list asked) except -1:
     """Where a birth cue (into `cues`) and a birth-date question (into `asked` as well) can begin; -2 when
     findings.folded refuses the text (the reference then scans it all), else 0. `data` is t's code points."""
@@ -1067,7 +1147,7 @@ cdef list birth_dates(const Text *t, str text, list starts, list cues, list aske
 
 class BirthDateRecogniser:
     def find(self, str text):
-        cdef list found, starts = [], cues = [], asked = []
+        cdef list found, starts, cues = [], asked = []
         cdef Text t = text_of(text)
         cdef int state
         if t.kind == 1:
@@ -1078,7 +1158,10 @@ class BirthDateRecogniser:
             else:
                 state = scan_cues(<const Py_UCS1 *> t.data, &t, cues, asked)
         elif t.kind == 2:
-            state = scan_cues(<const Py_UCS2 *> t.data, &t, cues, asked)
+            if CUE_OPENS_FIT:
+                state = scan_cues64_ucs2(<const Py_UCS2 *> t.data, &t, cues, asked)
+            else:
+                state = scan_cues(<const Py_UCS2 *> t.data, &t, cues, asked)
         else:
             state = scan_cues(<const Py_UCS4 *> t.data, &t, cues, asked)
         if state == -2:  # the reference's own paths: its pre-check, then DATE over the whole text
@@ -1090,6 +1173,7 @@ class BirthDateRecogniser:
             return found
         if not cues:
             return []
+        starts = []
         if t.kind == 1:
             scan_near_cues(<const Py_UCS1 *> t.data, &t, text, cues, asked, starts)
         elif t.kind == 2:

@@ -625,36 +625,24 @@ cdef inline bint _inside_word(Py_UCS4 c) noexcept:
     return is_word(c) or c == 45 or c == 64
 
 
-cdef inline unsigned long long _mix(unsigned long long h, Py_UCS4 c) noexcept:
-    return h * 31 + <unsigned int> c
-
-
-cdef inline unsigned int _slot(unsigned long long h) noexcept:
-    """A bit of the 4,096-bit filter of the variants' hashes."""
-    return <unsigned int> ((h * 0x9E3779B97F4A7C15ULL) >> 52)
-
-
 # The variants of the request's terms that are ASCII and word-like, held in C: the scan compares a run's
-# characters with them and makes a string only for a finding.
+# characters with those of the variants that open with its first character, and makes a string only for a finding.
 cdef enum:
     MOST = 63
     LOCAL_VARIANTS = 64
 
 cdef struct Variant:
     Py_ssize_t n
-    unsigned long long hash
+    Py_ssize_t next  # 1 + the index of the next variant with the same first character, or 0
     unsigned char chars[MOST]
 
 
 cdef struct Variants:
     Variant *items
     Py_ssize_t count, capacity
-    unsigned long long lengths  # bit n: some variant is n characters long
-    unsigned long long filter[64]  # bit _slot(hash): some variant hashes there
-    unsigned char firsts[256]
-    unsigned char first_list[256]  # the bytes firsts marks, in the order they came
+    Py_ssize_t first_of[256]  # 1 + the index of the latest variant opening with the byte, or 0
+    unsigned char first_list[256]  # the bytes first_of marks, in the order they came
     int first_count
-    unsigned char seconds[256]  # a variant's second character (all of them when one is a single character)
 
 
 cdef inline bint _latin_word_like(str word) noexcept:
@@ -675,45 +663,31 @@ cdef inline bint _latin_word_like(str word) noexcept:
     return True
 
 
-cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n, unsigned long long h) except -1:
-    """One variant (h: its hash), unless the same characters are there already (the reference's variants are a
-    set)."""
-    cdef Py_ssize_t i
-    cdef unsigned int slot
+cdef inline int _add(Variants *v, const unsigned char *chars, Py_ssize_t n) except -1:
+    """One variant, unless the same characters are there already (the reference's variants are a set)."""
+    cdef Py_ssize_t i = v.first_of[chars[0]]
     cdef Variant *other
-    slot = _slot(h)
-    if v.filter[slot >> 6] >> (slot & 63) & 1:  # else surely new
-        for i in range(v.count):
-            other = &v.items[i]
-            if other.n == n and other.hash == h and memcmp(other.chars, chars, n) == 0:
-                return 0
+    while i:
+        other = &v.items[i - 1]
+        if other.n == n and memcmp(other.chars, chars, n) == 0:
+            return 0
+        i = other.next
     if v.count == v.capacity:
         raise MemoryError()  # capacity is four per term, all a term can add
     other = &v.items[v.count]
-    other.n, other.hash = n, h
+    other.n, other.next = n, v.first_of[chars[0]]
     memcpy(other.chars, chars, n)
     v.count += 1
-    v.lengths |= 1ULL << n
-    v.filter[slot >> 6] |= 1ULL << (slot & 63)
-    if not v.firsts[chars[0]]:
-        v.firsts[chars[0]] = 1
+    if not other.next:
         v.first_list[v.first_count] = chars[0]
         v.first_count += 1
-    if n == 1:
-        memset(v.seconds, 1, sizeof(v.seconds))
-    else:
-        v.seconds[chars[1]] = 1
+    v.first_of[chars[0]] = v.count
     return 0
 
 
 cdef inline int _add_word(Variants *v, str word) except -1:
     """One variant given as a str (word-like, one-byte characters)."""
-    cdef Py_ssize_t n = len(word), k
-    cdef const unsigned char *chars = <const unsigned char *> PyUnicode_DATA(word)
-    cdef unsigned long long h = 0
-    for k in range(n):
-        h = _mix(h, chars[k])
-    return _add(v, chars, n, h)
+    return _add(v, <const unsigned char *> PyUnicode_DATA(word), len(word))
 
 
 cdef int _add_ascii_term(Variants *v, str term) except -1:
@@ -724,7 +698,6 @@ cdef int _add_ascii_term(Variants *v, str term) except -1:
     cdef unsigned char upper[MOST]
     cdef unsigned char lower[MOST]
     cdef unsigned int c, u, l
-    cdef unsigned long long h_given = 0, h_upper = 0, h_lower = 0, h_capital
     cdef bint any_lower = False, any_upper = False, later_upper = False, later_letter = False
     if not 0 < n <= MOST:
         return 1
@@ -744,64 +717,46 @@ cdef int _add_ascii_term(Variants *v, str term) except -1:
         else:
             return 1
         upper[k], lower[k] = u, l
-        h_given, h_upper, h_lower = _mix(h_given, c), _mix(h_upper, u), _mix(h_lower, l)
-    _add(v, given, n, h_given)
+    _add(v, given, n)
     if any_lower:  # term.upper() differs
-        _add(v, upper, n, h_upper)
+        _add(v, upper, n)
     # term.capitalize(): upper[0] then lower[1:]; it differs from the term when its first is lower-case or a later
     # one upper-case, and from term.upper() when a later character is a letter
     if (97 <= given[0] <= 122 or later_upper) and later_letter:
-        h_capital = upper[0]
-        for k in range(1, n):
-            h_capital = _mix(h_capital, lower[k])
         c = lower[0]
         lower[0] = upper[0]
-        _add(v, lower, n, h_capital)
+        _add(v, lower, n)
         lower[0] = c
     if n >= 4 and any_upper:  # term.lower() differs; any other repeat, _add drops
-        _add(v, lower, n, h_lower)
+        _add(v, lower, n)
     return 0
 
 
-cdef inline bint _is_variant(const unit *s, Py_ssize_t pos, Py_ssize_t n, unsigned long long h,
-                      const Variants *v) noexcept:
-    cdef Py_ssize_t i, k
-    cdef const Variant *other
-    for i in range(v.count):
-        other = &v.items[i]
-        if other.n != n or other.hash != h:
-            continue
-        for k in range(n):
-            if s[pos + k] != other.chars[k]:
-                break
-        else:
-            return True
-    return False
-
-
 cdef inline Py_ssize_t _word_at(const unit *s, const Text *t, str text, const Variants *v, Py_ssize_t pos,
-                         list found) except -1:
-    """The finding for the run at pos (a variant's first character) when it starts after none of _inside_word or
-    '.' and equals one of the variants: only one of a variant's length and hash is compared. Returns where the
-    characters it has read end (pos + 1 at least)."""
-    cdef Py_ssize_t n = t.n, end = pos + 1
+                         list found, bint free=False) except -1:
+    """The finding for the run at pos (a variant's first character, below 256) when it starts after none of
+    _inside_word or '.' (known when free) and equals one of the variants. Every variant is a run of _inside
+    characters, so the run equals one exactly where the text spells it and no _inside character follows; the
+    variants differ, so at most one does. Returns 0."""
+    cdef Py_ssize_t n = t.n, i = v.first_of[<Py_UCS1> s[pos]], k, m
     cdef Py_UCS4 before
-    cdef unsigned long long h = _mix(0, s[pos])
-    cdef unsigned int slot
-    if pos > 0:
+    cdef const Variant *other
+    if pos > 0 and not free:
         before = s[pos - 1]
         if _inside_word(before) or before == 46:
-            return end
-    if end < n and (s[end] >= 256 or not v.seconds[s[end]]) and _inside(s[end]):
-        return end  # the run goes on with a character no variant has second
-    while end < n and _inside(s[end]):
-        h = _mix(h, s[end])
-        end += 1
-    slot = _slot(h)
-    if (end - pos <= MOST and v.lengths >> (end - pos) & 1 and v.filter[slot >> 6] >> (slot & 63) & 1
-            and _is_variant(s, pos, end - pos, h, v)):
-        found.append(_finding(t, text, pos, end))
-    return end
+            return 0
+    while i:
+        other = &v.items[i - 1]
+        m = other.n
+        if pos + m <= n and (pos + m == n or not _inside(s[pos + m])):
+            for k in range(1, m):
+                if s[pos + k] != other.chars[k]:
+                    break
+            else:
+                found.append(_finding(t, text, pos, pos + m))
+                return 0
+        i = other.next
+    return 0
 
 
 cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, list found) except -1:
@@ -810,7 +765,7 @@ cdef int _find_words(const unit *s, const Text *t, str text, const Variants *v, 
     cdef Py_UCS4 c
     for pos in range(t.n):
         c = s[pos]
-        if c < 256 and v.firsts[c]:
+        if c < 256 and v.first_of[c]:
             _word_at(s, t, text, v, pos, found)
     return 0
 
@@ -835,13 +790,13 @@ cdef int _find_words_latin(const Py_UCS1 *s, const Text *t, str text, const Vari
             while starts:
                 k = lowest_bit(starts)
                 starts &= starts - 1
-                if v.firsts[s[pos + k]]:
-                    _word_at(s, t, text, v, pos + k, found)
+                if v.first_of[s[pos + k]]:
+                    _word_at(s, t, text, v, pos + k, found, True)
             pos += 16
     while pos < n:
         c = s[pos]
-        if HELD[c] and not before and v.firsts[c]:
-            _word_at(s, t, text, v, pos, found)
+        if HELD[c] and not before and v.first_of[c]:
+            _word_at(s, t, text, v, pos, found, True)
         before = HELD[c]
         pos += 1
     return 0
@@ -868,8 +823,8 @@ cdef int _find_words_firsts(const Py_UCS1 *s, const Text *t, str text, const Var
         while marks:
             at = pos + lowest_bit(marks)
             marks &= marks - 1
-            if at == 0 or not HELD[s[at - 1]]:
-                _word_at(s, t, text, v, at, found)
+            if at == 0 or not HELD[s[at - 1]]:  # HELD is _inside_word or '.' below 256
+                _word_at(s, t, text, v, at, found, True)
         pos += 64
     return 0
 
@@ -976,7 +931,7 @@ def find_terms(str text, terms):
 
     A word-like variant can only occur whole as a run of alphanumerics, '_', '-' and '@' between a free start and
     the first character outside that set, so one pass over the text compares the runs that open with one of the
-    ASCII variants' first characters (filtered by length and hash); a variant beyond ASCII, or holding an
+    ASCII variants' first characters (with the variants that open with it); a variant beyond ASCII, or holding an
     apostrophe or '%', is found as the reference finds it."""
     cdef list found = [], others = None  # others and other_words: made for the first word the scan cannot take
     cdef set other_words = None

@@ -207,11 +207,11 @@ cdef extern from *:
         return doorman_first_marked(s, i, n, doorman_financial_fours64, 61);
     }
     /* bit k (k < 60): s[k:k + 5] holds ASCII digits but for s[k + 3] (which every SSN or SIN start has: three
-       digits, a digit, ' ' or '-', then a digit) */
+       digits, a digit, ' ' or '-', then a digit) and, for k > 0, s[k - 1] is no ASCII digit (a start has no
+       `\w` before it) */
     static inline unsigned long long doorman_financial_nines64(const unsigned char *s) {
         unsigned long long d = doorman_financial_digits64(s);
-        d &= (d >> 1) & (d >> 2) & (d >> 4);
-        return d & 0x0FFFFFFFFFFFFFFFULL;
+        return d & (d >> 1) & (d >> 2) & (d >> 4) & ~(d << 1) & 0x0FFFFFFFFFFFFFFFULL;
     }
     /* bit k (k < 61): s[k:k + 4] is two capitals A to Z and two ASCII digits, as an IBAN opens */
     static inline unsigned long long doorman_financial_ibans64(const unsigned char *s) {
@@ -261,7 +261,7 @@ cdef Py_ssize_t next_four_digits(const Text *t, Py_ssize_t i, Py_ssize_t *end) n
 cdef inline Py_ssize_t next_nine_start(const unsigned char *latin, Py_ssize_t n, Py_ssize_t *base,
                                        unsigned long long *starts) noexcept:
     """The next place in a one-byte text (of ASCII digits) that opens three digits, any character and a digit, as
-    every SSN and SIN match does, or -1: sixty places a time, `starts` holding the rest of the block at
+    every SSN and SIN match does, after no ASCII digit (which `(?<![\w\-.])` refuses), or -1: sixty places a time, `starts` holding the rest of the block at
     `base` (-60 and 0 at first)."""
     cdef Py_ssize_t k
     while starts[0] == 0:
@@ -880,30 +880,70 @@ cdef inline bint cue_may_end(const Text *t, Py_ssize_t e) noexcept:
     return a < 128 and b < 128 and CUE_ENDS[a][b]
 
 
-cdef bint cue_before(str text, const Text *t, Py_ssize_t start) except -1:
-    """context_before(text, start, ACCOUNT_CUE, _CUE_WINDOW).
+# CUE_CLOSING[c]: what cue_core_end makes of the Latin-1 character c before a number
+DEF CLOSING_NONE = 0  # not in a match's closing punctuation
+DEF CLOSING_PASS = 1  # `\s` or one of `"':#=(`
+DEF CLOSING_NEWLINE = 2  # a line's end: no match of context_before's reaches over it
+cdef unsigned char CUE_CLOSING[256]
+
+
+cdef void load_cue_closing() noexcept:
+    cdef Py_UCS4 c
+    for c in range(256):
+        CUE_CLOSING[c] = CLOSING_NEWLINE if c == 10 else CLOSING_PASS if (
+            is_space(c) or c == 34 or c == 39 or c == 58 or c == 35 or c == 61 or c == 40
+        ) else CLOSING_NONE
+
+
+load_cue_closing()
+
+
+cdef Py_ssize_t cue_core_end(const Text *t, Py_ssize_t start) noexcept:
+    """Where an ACCOUNT_CUE match before `start` ends its cue word or suffix (passing its closing punctuation back
+    from start), or -1 where no match can end at start: cue_before's first test, cheap and failing at most
+    numbers, so it runs before the number's shape is read."""
+    cdef Py_ssize_t low = start - CUE_WINDOW if start > CUE_WINDOW else 0, core_end = start
+    cdef Py_UCS4 c
+    cdef const unsigned char *latin = <const unsigned char *>t.data
+    cdef unsigned char closing
+    if t.kind == PyUnicode_1BYTE_KIND:  # the same, by table
+        while core_end > low:
+            closing = CUE_CLOSING[latin[core_end - 1]]
+            if closing == CLOSING_NEWLINE:
+                return -1
+            if closing == CLOSING_NONE:
+                break
+            core_end -= 1
+        if core_end - 2 >= low and not CUE_ENDS[FOLD_LATIN[latin[core_end - 2]]][FOLD_LATIN[latin[core_end - 1]]]:
+            return -1
+        return core_end
+    # a match ends in `["']?\s*[:#=]?\s*["'(]?`, none of which opens a cue word, after at most CUE_CORE_MOST
+    # characters from its word: no word further back can open one
+    while core_end > low:
+        c = at(t, core_end - 1)
+        if c == 10:
+            return -1
+        if not (is_space(c) or c == 34 or c == 39 or c == 58 or c == 35 or c == 61 or c == 40):
+            break
+        core_end -= 1
+    # a match's cue word or suffix ends at core_end (its closing punctuation holds only what was passed over)
+    if core_end - 2 >= low and not cue_may_end(t, core_end):
+        return -1
+    return core_end
+
+
+cdef bint cue_before(str text, const Text *t, Py_ssize_t start, Py_ssize_t core_end) except -1:
+    """context_before(text, start, ACCOUNT_CUE, _CUE_WINDOW), where cue_core_end(t, start) is core_end (not -1).
 
     Every ACCOUNT_CUE match holds a cue word, and where one opens before its word (número de cliente, numéro de
     client, no de compte), the word is a match of its own that ends alike; a match opens after no letter or
     digit. So the search is the match tried at each such word in the window, and C finds those. A match there
     depends on the text from the word to `start` alone, so the ones seen before need no match.
     """
-    cdef Py_ssize_t p, low = start - CUE_WINDOW if start > CUE_WINDOW else 0, core_end = start
+    cdef Py_ssize_t p, low = start - CUE_WINDOW if start > CUE_WINDOW else 0
     cdef Py_UCS4 c
     cdef const unsigned char *latin = <const unsigned char *>t.data
     cdef const unsigned char *newline
-    # a match ends in `["']?\s*[:#=]?\s*["'(]?`, none of which opens a cue word, after at most CUE_CORE_MOST
-    # characters from its word: no word further back can open one
-    while core_end > low:
-        c = at(t, core_end - 1)
-        if c == 10:
-            return False
-        if not (is_space(c) or c == 34 or c == 39 or c == 58 or c == 35 or c == 61 or c == 40):
-            break
-        core_end -= 1
-    # a match's cue word or suffix ends at core_end (its closing punctuation holds only what was passed over)
-    if core_end - 2 >= low and not cue_may_end(t, core_end):
-        return False
     if core_end - CUE_CORE_MOST > low:
         low = core_end - CUE_CORE_MOST
     # from the nearest word (the likeliest cue) back to the window's start or the line's
@@ -1165,9 +1205,11 @@ cdef bint date_shaped(const Text *t, Py_ssize_t s, Py_ssize_t e) noexcept:
 
 class AccountNumberRecogniser:
     def find(self, str text not None):
-        cdef list prefixed = [], tokens = []
+        # ACCOUNT_PREFIXED's findings, then ACCOUNT_TOKEN's: the first `prefixed` of them are the former
+        cdef list found = []
+        cdef Py_ssize_t prefixed = 0
         cdef Text t = text_of(text)
-        cdef Py_ssize_t i = 0, start, run_end, q, e, prefixed_end = 0, first_four, dd_start, dd_end
+        cdef Py_ssize_t i = 0, start, run_end, q, e, prefixed_end = 0, first_four, dd_start, dd_end, core_end
         cdef const unsigned char *latin = <const unsigned char *>t.data
         cdef bint one_byte = t.kind == PyUnicode_1BYTE_KIND
         while True:
@@ -1208,26 +1250,25 @@ class AccountNumberRecogniser:
                 e = prefixed_digits_end(&t, q + 1 if at(&t, q) == 45 else q)
                 if e == run_end and account_prefix(text, &t, start, q):
                     prefixed_end = e
-                    prefixed.append(finding(start, e, "ACCOUNT", 5))
-            # ACCOUNT_TOKEN
-            if (
-                5 <= run_end - start <= 33
-                and account_token(&t, start, run_end, first_four, dd_start, dd_end)
-                # a date holds only digits and '-', ten at most
-                and (
-                    run_end - start > 10
-                    or one_byte and (dd_start > start or dd_end < run_end)
-                    or not date_shaped(&t, start, run_end)
-                )
-                and cue_before(text, &t, start)
-            ):
-                tokens.append(finding(start, run_end, "ACCOUNT", 4))
+                    found.insert(prefixed, finding(start, e, "ACCOUNT", 5))
+                    prefixed += 1
+            # ACCOUNT_TOKEN; the cue's first test first, as it fails before most numbers
+            if 5 <= run_end - start <= 33:
+                core_end = cue_core_end(&t, start)
+                if (
+                    core_end >= 0
+                    and account_token(&t, start, run_end, first_four, dd_start, dd_end)
+                    # a date holds only digits and '-', ten at most
+                    and (
+                        run_end - start > 10
+                        or one_byte and (dd_start > start or dd_end < run_end)
+                        or not date_shaped(&t, start, run_end)
+                    )
+                    and cue_before(text, &t, start, core_end)
+                ):
+                    found.append(finding(start, run_end, "ACCOUNT", 4))
             i = run_end
-        if not tokens:
-            return prefixed
-        if not prefixed:
-            return tokens
-        return prefixed + tokens
+        return found
 
 
 TWINS = {

@@ -811,7 +811,8 @@ _SPACE_CLASS = [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]
 
 
 def _spelled(items):
-    """Every string the parsed `items` match (SPACE_MARK for `\s`), or None when they are not that simple."""
+    """Every string the parsed `items` match (SPACE_MARK for `\s`), in the order the regex prefers them, or None
+    when they are not that simple."""
     spelled = [""]
     for op, av in items:
         if op is _sre.LITERAL and av != SPACE_MARK:
@@ -831,7 +832,8 @@ def _spelled(items):
             options = _spelled(av[2])
             if options is None:
                 return None
-            options = [""] + options
+            # greedy: the piece before its absence; lazy: its absence first
+            options = options + [""] if op is _sre.MAX_REPEAT else [""] + options
         else:
             return None
         if options is None:
@@ -1382,37 +1384,15 @@ cdef Py_ssize_t self_cue_before(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t p, Py
     return -1
 
 
-def _spelled_in_order(items):
-    """Every string the parsed `items` match (SPACE_MARK for `\s`), in the order the regex prefers them."""
-    spelled = [""]
-    for op, av in items:
-        if op is _sre.LITERAL and av != SPACE_MARK:
-            options = [chr(av)]
-        elif op is _sre.IN and list(av) == _SPACE_CLASS:
-            options = [chr(SPACE_MARK)]
-        elif op is _sre.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
-            options = _spelled_in_order(av[3])
-        elif op is _sre.BRANCH:
-            options = []
-            for alternative in av[1]:
-                options += _spelled_in_order(alternative)
-        elif op is _sre.MAX_REPEAT and av[0] == 0 and av[1] == 1:
-            options = _spelled_in_order(av[2]) + [""]
-        else:
-            raise _Drift("a cue's words are not spelled out plainly")
-        spelled = [a + b for a in spelled for b in options]
-        if len(spelled) > 100:
-            raise _Drift("a cue's words are too many to spell out")
-    return spelled
-
-
 def _cue_words(pattern, head, tail):
     """The words of `pattern` (its source `head` (?:WORDS) `tail`), spelled out in the regex's order, lower-case."""
     source = pattern.pattern
     if not (source.startswith(head) and source.endswith(tail)) or pattern.flags != re.I | re.M | re.U:
         raise _Drift(f"{source[:40]!r} is not shaped as the compiled twin reads it")
     middle = source[len(head):len(source) - len(tail)]
-    words = _spelled_in_order(_sre_parser.parse(middle, pattern.flags).data)
+    words = _spelled(_sre_parser.parse(middle, pattern.flags).data)
+    if words is None:
+        raise _Drift(f"{source[:40]!r}'s words are not spelled out plainly")
     if not words or "" in words or any(w != w.lower() or w.startswith("<") or w[0].isspace() and len(w) < 2
                                        for w in words):
         raise _Drift(f"{source[:40]!r}'s words are not as the compiled twin reads them")
@@ -1594,6 +1574,31 @@ def _fill_line_tables():
                 letter != 0 and BUCKET[group][letter - 97] < BUCKET[group][letter - 96])
 
 
+# For SIGN_OFF_GROUP and LIST_GROUP (row group - SIGN_OFF_GROUP): whether a phrase of bucket 26 can match where
+# characters of codes a, b (pair_code without folding: OTHER_CODE beyond ASCII) stand first, as phrase_at tries
+# them (each opening with SPACE_MARK also without it)
+cdef unsigned char OTHER_PAIR[2][OTHER_CODE + 1][OTHER_CODE + 1]
+
+
+cdef void _allow_pairs(int row, Py_ssize_t at, Py_ssize_t length) noexcept:
+    cdef int a, b
+    for a in range(OTHER_CODE + 1):
+        if a < OTHER_CODE and length >= 1 and not char_fits(PHRASE_CHARS[at], a, True):
+            continue
+        for b in range(OTHER_CODE + 1):
+            if b == OTHER_CODE or length < 2 or char_fits(PHRASE_CHARS[at + 1], b, True):
+                OTHER_PAIR[row][a][b] = 1
+
+
+def _fill_other_pairs():
+    cdef int group, k
+    for group in (SIGN_OFF_GROUP, LIST_GROUP):
+        for k in range(BUCKET[group][26], BUCKET[group][27]):
+            _allow_pairs(group - SIGN_OFF_GROUP, PHRASE_AT[group][k], PHRASE_LENGTH[group][k])
+            if PHRASE_LENGTH[group][k] >= 1 and PHRASE_CHARS[PHRASE_AT[group][k]] == SPACE_MARK:
+                _allow_pairs(group - SIGN_OFF_GROUP, PHRASE_AT[group][k] + 1, PHRASE_LENGTH[group][k] - 1)
+
+
 cdef inline bint may_open(int group, Py_UCS4 c) noexcept:
     """phrase_at(t, i, group, True) can be true where c stands"""
     return c >= 128 or LINE_FIRST[group][c] != 0
@@ -1602,10 +1607,14 @@ cdef inline bint may_open(int group, Py_UCS4 c) noexcept:
 cdef inline bint may_phrase(const Text *t, Py_ssize_t i, int group) noexcept:
     """phrase_at(t, i, group, True) can be true: its first tests (the first three characters, by PAIR and THIRD,
     or a first character that opens a phrase of bucket 26) pass"""
-    cdef Py_UCS4 c = char_at(t, i)
+    cdef Py_UCS4 c = char_at(t, i), d
     cdef unsigned int letter
-    if c >= 128 or OTHER_FIRST[group][c]:
+    if c >= 128:
         return True
+    if OTHER_FIRST[group][c]:
+        d = char_at(t, i + 1)
+        if OTHER_PAIR[group - SIGN_OFF_GROUP][c][d if d < 128 else OTHER_CODE]:
+            return True
     letter = ascii_fold(c)
     return letter != 0 and (PAIR[group][letter - 97][pair_code(char_at(t, i + 1), True)] != 0
                             and THIRD[group][letter - 97][pair_code(char_at(t, i + 2), True)] != 0)
@@ -1614,6 +1623,7 @@ cdef inline bint may_phrase(const Text *t, Py_ssize_t i, int group) noexcept:
 if _drift is None:
     try:
         _fill_line_tables()
+        _fill_other_pairs()
         _fill_mention_tables()
     except _Drift as exc:
         _drift = str(exc)
@@ -1837,6 +1847,26 @@ cdef inline Py_ssize_t word_end_in(const unit *s, Py_ssize_t n, Py_ssize_t i) no
     return i
 
 
+cdef bint speaker_may_follow(const unit *s, Py_ssize_t n, Py_ssize_t k, Py_ssize_t e) noexcept:
+    """SPEAKER can match from the capital at k, whose \\w run ends at e: each TOKEN's letters are such a run, then
+    ':' and a blank, or a space and the next TOKEN's capital (three TOKENs at most), or a character that lets the
+    TOKEN go on ('-'; an apostrophe or '.' only right after its first capital), which speaker_at then reads"""
+    cdef Py_ssize_t words = 1
+    cdef Py_UCS4 d
+    while True:
+        d = unit_at(s, n, e)
+        if d == 58:
+            d = unit_at(s, n, e + 1)
+            return d == 32 or d == 9
+        if d == 45 or ((d == 39 or d == 0x2019 or d == 46) and e == k + 1):
+            return True
+        if d != 32 or words == 3 or not is_up(unit_at(s, n, e + 1)):
+            return False
+        k = e + 1
+        e = word_end_in(s, n, k + 1)
+        words += 1
+
+
 cdef list persons_in(str text, const Text *text_data, const unit *s):
     """find_persons over the text's code points as its kind stores them (`s`), read without testing the kind at
     each one."""
@@ -1910,10 +1940,11 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
             last_char = unit_at(s, n, next_i - 1)
             # MULTI_RUN: a capital after none of [\w@.-], two or more words
             # (a second word needs a space and a capital right after this TOKEN, which ends where this \w run
-            # does, or goes on with an apostrophe, '-' or '.')
+            # does, or goes on with '-', or with an apostrophe or '.' right after its first capital)
             d = unit_at(s, n, next_i)
             if (i >= multi_end and is_up(c) and prev != 64 and prev != 46 and prev != 45 and (
-                    (d == 32 and is_up(unit_at(s, n, next_i + 1))) or d == 39 or d == 0x2019 or d == 45 or d == 46)):
+                    (d == 32 and is_up(unit_at(s, n, next_i + 1))) or d == 45
+                    or ((d == 39 or d == 0x2019 or d == 46) and next_i == i + 1))):
                 end = run_end(&t, i, &words, run_starts, run_ends, RUN_ROOM)
                 if words >= 2:
                     multi_end = end
@@ -2081,8 +2112,7 @@ cdef list persons_in(str text, const Text *text_data, const unit *s):
                             # or a character that lets the TOKEN go on, else no speaker
                             e = word_end_in(s, n, k + 1)
                             d = unit_at(s, n, e)
-                            follows = (d == 58 or (d == 32 and is_up(unit_at(s, n, e + 1))) or d == 39
-                                       or d == 0x2019 or d == 45 or d == 46)
+                            follows = speaker_may_follow(s, n, k, e)
                         if follows:
                             speaker_found = speaker_at(speaker_found, &t, text, k, &speaker_end)
         prev = last_char

@@ -43,6 +43,8 @@ cdef extern from *:
        two to four bytes on (as the first '.' of every IPV4 match) */
     static inline unsigned long long doorman_network_dots64(const unsigned char *s) {
         unsigned long long p = doorman_eq64(s, '.'), d;
+        if (!p)
+            return 0;
         p &= (p >> 2) | (p >> 3) | (p >> 4);
         if (!p)  /* most text: no two '.' so close, and no digits to look at */
             return 0;
@@ -58,6 +60,8 @@ cdef extern from *:
     /* bit k: byte k of the sixty-four at s is ':' and so is one of the five after it (k < 59) */
     static inline unsigned long long doorman_network_colons64(const unsigned char *s) {
         unsigned long long c = doorman_eq64(s, ':');
+        if (!c)  /* most blocks */
+            return 0;
         return c & ((c >> 1) | (c >> 2) | (c >> 3) | (c >> 4) | (c >> 5));
     }
     static Py_ssize_t doorman_network_next_colon(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
@@ -65,8 +69,11 @@ cdef extern from *:
     }
     /* bit k (k < 62): s[k:k + 3] is "://" */
     static inline unsigned long long doorman_network_schemes64(const unsigned char *s) {
-        unsigned long long m = doorman_eq64(s, '/');
-        return doorman_eq64(s, ':') & (m >> 1) & (m >> 2);
+        unsigned long long c = doorman_eq64(s, ':'), m;
+        if (!c)  /* most blocks: no ':', no need to look for '/' */
+            return 0;
+        m = doorman_eq64(s, '/');
+        return c & (m >> 1) & (m >> 2);
     }
     static Py_ssize_t doorman_network_next_scheme_end(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
         return doorman_first_marked(s, i, n, doorman_network_schemes64, 62);
@@ -137,8 +144,9 @@ cdef inline Py_ssize_t find_scheme_end(str text, const Text *t, Py_ssize_t start
 
 
 cdef inline bint hex_digit(Py_UCS4 c) noexcept:
-    """`[0-9A-Fa-f]`"""
-    return 48 <= c <= 57 or 65 <= c <= 70 or 97 <= c <= 102
+    """`[0-9A-Fa-f]` (c | 32 folds 'A'-'F' onto 'a'-'f' and nothing else onto them)"""
+    cdef unsigned int u = c
+    return u - 48 < 10 or (u | 32) - 97 < 6
 
 
 cdef inline Py_ssize_t hex_from(const Text *t, Py_ssize_t p, Py_ssize_t most) noexcept:
@@ -151,7 +159,7 @@ cdef inline Py_ssize_t hex_from(const Text *t, Py_ssize_t p, Py_ssize_t most) no
 
 # ---- IPv4 ----
 
-cdef int octet_lengths(const Text *t, Py_ssize_t p, Py_ssize_t *lengths) noexcept:
+cdef inline int octet_lengths(const Text *t, Py_ssize_t p, Py_ssize_t *lengths) noexcept:
     """The lengths `(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)` can match at p, in the order `re` tries them."""
     cdef Py_UCS4 c0 = char_at(t, p), c1 = char_at(t, p + 1), c2 = char_at(t, p + 2)
     cdef int count = 0
@@ -468,7 +476,8 @@ class IpRecogniser:
                         end = e
                         if not version_context(text, t, i) and not not_identifying(t, i, e):
                             found.append(new_finding(Finding, i, e, "IP", 6))
-            k = next_dot(text, t, k + 1)
+            # a '.' before the last match's end starts nothing (its digits start before that end too)
+            k = next_dot(text, t, k + 1 if k + 1 > end else end)
         # Every IPV6 match opens with a ':', or with one to four hex digits and a ':': from each ':', the start of
         # the hex digits before it, then the ':' itself. Its matches count only where the text holds '::' or
         # three ':' (and _TWO_COLONS' match): every address found holds '::' or six ':' (see
@@ -498,7 +507,9 @@ class IpRecogniser:
                 e = ipv6_finding(t, k, &end)
                 if e >= 0:
                     found.append(new_finding(Finding, k, e, "IP", 6))
-            k = next_colon(text, t, k + 1)
+            # a ':' before the last match's end starts nothing (nor does the start of the hex digits before it);
+            # the runs skipped from such a ':' hold no address either, so visiting their ':' finds none
+            k = next_colon(text, t, k + 1 if k + 1 > end else end)
         return found
 
 
@@ -566,6 +577,16 @@ cdef bint PARAM_PORTED = (
 cdef bint PATH_PORTED = (
     network.URL_SECRET_PATH.pattern == r"hooks\.slack\.com/|discord(?:app)?\.com/api/webhooks/|/webhook/[A-Za-z0-9]{16,}"
     and network.URL_SECRET_PATH.flags == 34
+)
+# URL_USERINFO as ported (userinfo_shape), and DSN_PASSWORD as read when it was found to need that shape
+cdef bint INFO_PORTED = (
+    network.URL_USERINFO.pattern == r"^[a-z][a-z0-9+.\-]*://[^/?#@\s]+:[^/\s@]*@"
+    and network.URL_USERINFO.flags == 34
+    and network.DSN_PASSWORD.pattern == (
+        r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|jdbc:[a-z]+|"
+        r"clickhouse|cassandra|couchdb|neo4j|ldaps?|smtps?|imaps?|sftp|ssh)://[^/?#@\s:]+:([^/\s@]+)@"
+    )
+    and network.DSN_PASSWORD.flags == 34
 )
 cdef tuple _SECRET_KEYS = (b"token", b"key", b"secret", b"sig", b"signature", b"password", b"passwd", b"pwd", b"auth",
                 b"session", b"sid", b"code", b"credential")
@@ -677,6 +698,34 @@ cdef bint secret_path(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
     return False
 
 
+cdef bint userinfo_shape(const Text *t, Py_ssize_t p, Py_ssize_t end) noexcept:
+    """URL_USERINFO.match(url) for a url whose '://' ends at p and which ends at end: in the run from p up to
+    the first '/', '?', '#', '@' or space, a ':' after its first character, and then '@' before any '/' or
+    space. (The scheme before p is the URL's own; every ':' in that run leaves the same rest to match.)
+    DSN_PASSWORD.match needs this shape too: its '://' is the URL's first ':', and its `[^/?#@\\s:]+:` is such
+    a ':'."""
+    cdef Py_ssize_t r = p
+    cdef Py_UCS4 c
+    cdef bint colon = False
+    while r < end:
+        c = char_at(t, r)
+        if c == 47 or c == 63 or c == 35 or c == 64 or is_space(c):
+            break
+        if c == 58 and r > p:
+            colon = True
+        r += 1
+    if not colon:
+        return False
+    while r < end:
+        c = char_at(t, r)
+        if c == 64:
+            return True
+        if c == 47 or is_space(c):
+            return False
+        r += 1
+    return False
+
+
 cdef inline bint has_char(const Text *t, Py_ssize_t start, Py_ssize_t end, Py_UCS4 ch) noexcept:
     """text[start:end] holds the ASCII ch: memchr on a one-byte text."""
     cdef Py_ssize_t k
@@ -696,7 +745,7 @@ class SecretUrlRecogniser:
         cdef Text view = text_of(text)
         cdef const Text *t = &view
         cdef Py_ssize_t n = view.n, colon, start, end, url_end, pos = 0
-        cdef bint at_sign, equals, path, ported
+        cdef bint at_sign, equals, path, ported, userinfo
         colon = find_scheme_end(text, t, 0)
         while colon != -1:
             start = url_start(t, colon, pos)
@@ -717,13 +766,14 @@ class SecretUrlRecogniser:
                         # decided in C but for the '@' patterns; each pattern only says yes or no, so which of
                         # them is asked first does not matter
                         dsn = None
-                        if at_sign:
+                        userinfo = at_sign and (userinfo_shape(t, colon + 3, url_end) if INFO_PORTED else True)
+                        if userinfo:
                             url = text[start:url_end]
                             dsn = DSN_MATCH(url)
                         if dsn:
                             found.append(new_finding(Finding, start + dsn.start(1), start + dsn.end(1), "SECRET", 21))
                         elif (
-                            (at_sign and USERINFO_MATCH(url))
+                            (userinfo and (INFO_PORTED or USERINFO_MATCH(url)))
                             or (equals and secret_param(t, start, url_end))
                             or secret_path(t, start, url_end)
                         ):

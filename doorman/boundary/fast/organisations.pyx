@@ -5,7 +5,8 @@ One pass in C, word by word, finds the anchors the reference's windows come from
 after a space or comma, a connector between capitalised words, a type word) and the cue words, and (in a
 Latin-1 text, else in a second pass) the hyphens between names. Within the (rare) windows, ORG_PARTNERS and
 ORG_NAME are matched in C, and ORG_SUFFIXED's name too (its paths in the regex's order), the reference's own patterns confirming its suffixes
-(and reading any text cut at a window's end).
+(and reading any text cut at a window's end). name_words' look-ups (plain, is_surname, in_given) read a C hash table of
+the word lists for words of a Latin-1 text (or of ASCII), the Python sets for the rest.
 """
 
 import re
@@ -27,14 +28,18 @@ from doorman.boundary.fast.chars cimport (
 )
 from doorman.boundary.fast.chars cimport is_word as chars_is_word
 from doorman.boundary.fast.name_words cimport all_parts_in, is_surname, plain
+from doorman.boundary.fast.positions cimport Positions, positions_release, positions_start, push
 from doorman.boundary.fast.tokens cimport is_low as tokens_is_low, is_up as tokens_is_up, token_end, token_grammar_changed
 
 from libc.stdint cimport uint64_t
-from libc.string cimport memchr, memcpy, memset
+from libc.string cimport memchr, memcmp, memcpy, memset
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 
 cdef extern from *:
     """
+    /* The index of x's highest set bit (x not 0). */
+    static inline int org_highest_bit(unsigned int x) { return 31 - __builtin_clz(x); }
     #if defined(__SSE2__)
     #include <emmintrin.h>
     #define ORG_SIXTEEN_AT_ONCE 1
@@ -46,6 +51,11 @@ cdef extern from *:
         unsigned int letters = (unsigned int) _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-102), shifted));
         unsigned int ampersands = (unsigned int) _mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(38)));
         return letters | (ampersands << 16);
+    }
+    /* The bytes of s[0:16] that are spaces. */
+    static inline unsigned int org_spaces16(const unsigned char *s) {
+        __m128i block = _mm_loadu_si128((const __m128i *) s);
+        return (unsigned int) _mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(32)));
     }
     /* The bytes of s[0:16] that are ASCII capitals or from 0x80 on. */
     static inline unsigned int org_capitals16(const unsigned char *s) {
@@ -85,6 +95,7 @@ cdef extern from *:
         *wide = 0; return 0;
     }
     static inline unsigned int org_capitals16(const unsigned char *s) { return 0; }
+    static inline unsigned int org_spaces16(const unsigned char *s) { return 0; }
     #define ORG_SIXTEEN_AT_ONCE 0
     static inline unsigned int org_letters_and_ampersands16(const unsigned char *s) { return 0; }
     #endif
@@ -92,6 +103,8 @@ cdef extern from *:
     const bint SIXTEEN_AT_ONCE "ORG_SIXTEEN_AT_ONCE"
     unsigned int letters_and_ampersands16 "org_letters_and_ampersands16"(const unsigned char *s) noexcept nogil
     unsigned int capitals16 "org_capitals16"(const unsigned char *s) noexcept nogil
+    unsigned int spaces16 "org_spaces16"(const unsigned char *s) noexcept nogil
+    int highest_bit "org_highest_bit"(unsigned int x) noexcept nogil
     unsigned long long letters64 "org_letters64"(const unsigned char *s) noexcept nogil
     unsigned int ucs2_letters_and_ampersands16 "org_ucs2_letters_and_ampersands16"(
         const unsigned short *s, unsigned int *wide) noexcept nogil
@@ -168,6 +181,208 @@ cdef frozenset GIVEN = given_names()
 cdef frozenset SURNAMES = surnames()
 cdef frozenset COMMON = COMMON_WORDS
 
+
+# ---- the ASCII words of surnames(), COMMON_WORDS and given_names() in one C hash table ----
+# name_words' look-ups (plain, is_surname, in_given) read it for an ASCII word, whose fold is its lower case;
+# a word with any other character goes to the Python sets.
+
+cdef enum:
+    SURNAME_WORD = 1
+    COMMON_WORD = 2
+    GIVEN_WORD = 4
+    LISTED_ROOM = 64  # the longest listed word must be shorter
+
+cdef struct ListedSlot:  # twelve bytes: the table's 35K words take 1.5 MB
+    unsigned int hash  # the low half of listed_hash
+    unsigned int at  # its characters in LISTED_CHARS
+    unsigned char length  # 0: an empty slot
+    unsigned char flags
+
+cdef ListedSlot *LISTED = NULL
+cdef unsigned char *LISTED_CHARS = NULL
+cdef Py_ssize_t LISTED_MASK = 0, LISTED_LONGEST = 0
+
+
+cdef inline unsigned long long listed_hash(const unsigned char *word, Py_ssize_t length) noexcept:
+    cdef unsigned long long h = 14695981039346656037ULL ^ <unsigned long long>length
+    cdef Py_ssize_t k
+    for k in range(length):
+        h = (h ^ word[k]) * 1099511628211ULL
+    return h ^ (h >> 31)
+
+
+cdef inline int listed_flags(const unsigned char *word, Py_ssize_t length) noexcept:
+    """The lists (SURNAME_WORD, COMMON_WORD, GIVEN_WORD) holding the lower-case ASCII word[:length]."""
+    if length > LISTED_LONGEST or LISTED == NULL:
+        return 0
+    return hashed_flags(word, length, listed_hash(word, length))
+
+
+cdef int hashed_flags(const unsigned char *word, Py_ssize_t length, unsigned long long h) noexcept:
+    """listed_flags, given the word's listed_hash (length at most LISTED_LONGEST)."""
+    cdef Py_ssize_t slot
+    slot = <Py_ssize_t>(h & <unsigned long long>LISTED_MASK)
+    while LISTED[slot].length != 0:
+        if LISTED[slot].hash == <unsigned int> h and LISTED[slot].length == length and memcmp(
+                LISTED_CHARS + LISTED[slot].at, word, length) == 0:
+            return LISTED[slot].flags
+        slot = (slot + 1) & LISTED_MASK
+    return 0
+
+
+def _fill_listed():
+    global LISTED, LISTED_CHARS, LISTED_MASK, LISTED_LONGEST
+    cdef dict flags_of = {}
+    cdef Py_ssize_t size = 16, slot, used = 0, k
+    cdef unsigned long long h
+    cdef bytes raw
+    if "" in SURNAMES or "" in COMMON or "" in GIVEN:
+        raise Drift("a word list holds the empty word")
+    for words, flag in ((SURNAMES, SURNAME_WORD), (COMMON, COMMON_WORD), (GIVEN, GIVEN_WORD)):
+        for word in words:
+            if word.isascii() and word:
+                if len(word) >= LISTED_ROOM:
+                    raise Drift("a listed word is too long for this twin's table")
+                flags_of[word] = flags_of.get(word, 0) | flag
+    while size < len(flags_of) * 2:
+        size *= 2
+    slots = <ListedSlot *>PyMem_Malloc(size * sizeof(ListedSlot))
+    chars = <unsigned char *>PyMem_Malloc(sum(len(w) for w in flags_of) + 1)
+    if slots == NULL or chars == NULL:
+        raise MemoryError()
+    for slot in range(size):
+        slots[slot].length = 0
+    for word, flags in flags_of.items():
+        raw = (<str>word).encode("ascii")
+        h = listed_hash(<const unsigned char *>raw, len(raw))
+        slot = <Py_ssize_t>(h & <unsigned long long>(size - 1))
+        while slots[slot].length != 0:
+            slot = (slot + 1) & (size - 1)
+        slots[slot].hash = <unsigned int> h
+        slots[slot].at = used
+        slots[slot].length = len(raw)
+        slots[slot].flags = flags
+        memcpy(chars + used, <const unsigned char *>raw, len(raw))
+        used += len(raw)
+        LISTED_LONGEST = max(LISTED_LONGEST, len(raw))
+    LISTED_MASK = size - 1
+    LISTED_CHARS = chars
+    LISTED = slots
+
+
+cdef int lowered_flags(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """The lists holding text[start:end] lower-cased (its fold), when it is all ASCII; -1 when it is not."""
+    cdef unsigned char word[LISTED_ROOM]
+    cdef Py_ssize_t k, length = end - start
+    cdef Py_UCS4 c
+    cdef unsigned int code, seen = 0
+    cdef bint fits = length <= LISTED_LONGEST
+    cdef const unsigned char *latin1
+    cdef unsigned long long h
+    if t.kind == 1 and 0 <= start and end <= t.n and fits and LISTED != NULL:
+        # lowered and hashed in one pass (listed_hash's steps)
+        latin1 = <const unsigned char *>t.data + start
+        h = 14695981039346656037ULL ^ <unsigned long long>length
+        for k in range(length):
+            code = latin1[k]
+            seen |= code
+            code = code | 32 if 65 <= code <= 90 else code
+            word[k] = <unsigned char>code
+            h = (h ^ code) * 1099511628211ULL
+        if seen >= 128:
+            return -1
+        if length == 0:
+            return 0
+        return hashed_flags(word, length, h ^ (h >> 31))
+    for k in range(length):
+        c = char_at(t, start + k)
+        if c >= 128:
+            return -1
+        if fits:
+            code = <unsigned int>c
+            word[k] = <unsigned char>(code | 32 if 65 <= code <= 90 else code)
+    if not fits:
+        return 0
+    if length == 0:
+        return 0  # no listed word is empty
+    return listed_flags(word, length)
+
+
+# name_words.fold for each Latin-1 character: the ASCII it folds to (fold reads a word one character at a time:
+# it lowers each, decomposes each, and drops what is not ASCII)
+cdef unsigned char FOLD_LENGTH[256]
+cdef unsigned char FOLD_CHARS[256][4]
+
+
+def _prepare_folds():
+    for c in range(256):
+        folded = fold(chr(c))
+        if len(folded) > 4 or not folded.isascii():
+            raise Drift("a Latin-1 character folds to more than this twin's table holds")
+        FOLD_LENGTH[c] = len(folded)
+        for j, ch in enumerate(folded):
+            FOLD_CHARS[c][j] = ord(ch)
+    if fold("Ab\u00e9\u00df-\u00bd") != "abe-12":
+        raise Drift("name_words.fold does not fold a word one character at a time")
+
+
+cdef int folded_flags(const Text *t, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """The lists holding name_words.fold(text[start:end]); -1 when unknown here (a word beyond ASCII in a text
+    beyond Latin-1)."""
+    cdef unsigned char word[LISTED_ROOM + 4]
+    cdef const unsigned char *latin1
+    cdef Py_ssize_t k, m = 0, j
+    cdef unsigned char c
+    if t.kind != 1 or start < 0 or end > t.n:
+        return lowered_flags(t, start, end)
+    latin1 = <const unsigned char *>t.data
+    for k in range(start, end):
+        c = latin1[k]
+        if c < 128:
+            word[m] = c | 32 if 65 <= c <= 90 else c
+            m += 1
+        else:
+            for j in range(FOLD_LENGTH[c]):
+                word[m] = FOLD_CHARS[c][j]
+                m += 1
+        if m > LISTED_LONGEST:  # longer than every listed word, and folding more only adds
+            return 0
+    return listed_flags(word, m) if m else 0
+
+
+cdef bint plain_at(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
+    """name_words.plain(text[start:end])"""
+    cdef Py_ssize_t stripped = end
+    cdef int flags
+    while stripped > start and char_at(t, stripped - 1) == 46:
+        stripped -= 1
+    flags = lowered_flags(t, start, stripped)
+    if flags == -1:
+        return plain(text[start:end], COMMON)
+    return not flags & COMMON_WORD
+
+
+cdef bint surname_at(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
+    """name_words.is_surname(text[start:end])"""
+    cdef int flags = folded_flags(t, start, end)
+    cdef Py_ssize_t part_start, k
+    if flags == -1:
+        return is_surname(text[start:end], SURNAMES, fold)
+    if flags & SURNAME_WORD:
+        return True
+    part_start = start
+    for k in range(start, end):
+        if char_at(t, k) == 45:
+            break
+    else:
+        return False  # no '-'
+    for k in range(start, end + 1):
+        if k == end or char_at(t, k) == 45:
+            if not folded_flags(t, part_start, k) & SURNAME_WORD:
+                return False
+            part_start = k + 1
+    return True
+
 # The reference's windows: characters before and after each anchor match.
 cdef Py_ssize_t SUFFIX_BEFORE = 160, SUFFIX_AFTER = 60, HYPHEN_SIDE = 41
 # The most spaces from an ORG_SUFFIXED match's start to the space before its suffix: five tokens joined by four
@@ -183,27 +398,38 @@ cdef inline object org_finding(Py_ssize_t start, Py_ssize_t end, long priority):
     return new_finding(Finding, start, end, "ORG", priority)
 
 
-cdef bint all_surnames(list words) except -1:
-    for word in words:
-        if not is_surname(<str>word, SURNAMES, fold):
-            return False
-    return True
+cdef bint hyphen_pair_named(str text, const Text *t, Py_ssize_t a, Py_ssize_t a_end, Py_ssize_t b,
+                            Py_ssize_t b_end) except -1:
+    """The reference's test of an ORG_HYPHEN match, first = text[a:a_end], second = text[b:b_end]."""
+    return (surname_at(text, t, a, a_end) and surname_at(text, t, b, b_end)
+            and (plain_at(text, t, a, a_end) or plain_at(text, t, b, b_end))) or (
+        a_end - a > 2 and b_end - b > 2 and plain_at(text, t, a, a_end) and plain_at(text, t, b, b_end)
+        and (surname_at(text, t, a, a_end) or surname_at(text, t, b, b_end) or given_at(text, t, a, a_end))
+    )
 
 
-cdef bint all_plain(list words) except -1:
-    for word in words:
-        if not plain(<str>word, COMMON):
-            return False
-    return True
+cdef bint given_at(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
+    """name_words.in_given(text[start:end])"""
+    cdef int flags = folded_flags(t, start, end)
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        if char_at(t, k) == 45:
+            flags = -1
+    if flags == -1:
+        return all_parts_in(text[start:end], GIVEN, fold)
+    return flags & GIVEN_WORD != 0
 
 
-cdef Py_ssize_t skip_leading_common(str text, Py_ssize_t start, Py_ssize_t end) except -2:
+cdef Py_ssize_t skip_leading_common(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -2:
     """organisations._skip_leading_common for the name text[start:end]: where its first word that is not an
     ordinary word starts (split at each space, trailing commas stripped), or -1 for None."""
-    cdef Py_ssize_t word_start = start, i
+    cdef Py_ssize_t word_start = start, i, word_end
     for i in range(start, end + 1):
-        if i == end or text[i] == " ":
-            if plain(text[word_start:i].rstrip(","), COMMON):
+        if i == end or char_at(t, i) == 32:
+            word_end = i
+            while word_end > word_start and char_at(t, word_end - 1) == 44:
+                word_end -= 1
+            if plain_at(text, t, word_start, word_end):
                 return word_start
             word_start = i + 1
     return -1
@@ -514,6 +740,19 @@ cdef inline bint type_word_at(const Text *t, Py_ssize_t i, Py_UCS4 c) noexcept:
 
 cdef tuple CUE_WORDS = tuple(org._CUE_WORDS)
 cdef Words CUES
+cdef Py_ssize_t CUE_RUN[MAX_WORDS]  # for CUES word k: how long its first alphanumeric run is
+
+
+def _prepare_cue_runs():
+    cdef Py_ssize_t k, run
+    for k in range(CUES.count):
+        word = CUE_WORDS[CUES.order[k]]
+        run = 0
+        while run < len(word) and word[run].isalnum():
+            run += 1
+        if run < len(word) and word[run] != " ":
+            raise Drift("a cue word holds a character other than a space between its words")
+        CUE_RUN[k] = run
 
 
 def _has_border(str word):
@@ -552,8 +791,14 @@ cdef inline void released(PyObject **slot) noexcept:
 
 cdef inline void add_cue_hits(PyObject **hits, const Text *t, Py_ssize_t i, Py_UCS4 first, bint fold):
     """Append (cue index, i) for each cue word at i (an alphanumeric run's start) that ends a run."""
-    cdef Py_ssize_t k
+    cdef Py_ssize_t k, run = -1
     for k in range(CUES.first_start[first], CUES.first_start[<Py_ssize_t>first + 1]):
+        # a character lowering to an alphanumeric one (or to a space) is one too: the text's alphanumeric run
+        # from i is as long as the cue word's first
+        if run == -1:
+            run = alnum_end(t, i) - i
+        if CUE_RUN[k] != run:
+            continue
         if word_at(&CUES, k, t, i, fold) and not is_alnum(char_at(t, i + CUES.length[k])):
             grown(hits).append((CUES.order[k], i))
 
@@ -684,9 +929,12 @@ try:
     if any(not w[:1].isalnum() or _has_border(w) or w != w.lower() for w in CUE_WORDS):
         raise Drift("organisations' cue words are not all lower-case words without borders")
     fill_words(&CUES, list(CUE_WORDS))
+    _prepare_cue_runs()
     _runs = _prepare_suffixes()
     _prepare_kinds(_runs)
     _prepare_keys(_runs)
+    _fill_listed()
+    _prepare_folds()
     READY = True
 except Drift as drift:
     warnings.warn(f"doorman.boundary.organisations changed ({drift}): OrganisationRecogniser runs uncompiled",
@@ -695,17 +943,17 @@ except Drift as drift:
 
 # ---- windows ----
 
-cdef inline void add_window(PyObject **slot, Py_ssize_t n, Py_ssize_t match_start, Py_ssize_t match_end,
-                            Py_ssize_t before, Py_ssize_t after):
+cdef inline int add_window(Positions *spans, Py_ssize_t n, Py_ssize_t match_start, Py_ssize_t match_end,
+                           Py_ssize_t before, Py_ssize_t after) except -1:
     """findings.windows, one anchor match at a time: spans holds start, end, start, end, ..."""
     cdef Py_ssize_t start = match_start - before if match_start > before else 0
     cdef Py_ssize_t end = match_end + after if match_end + after < n else n
-    cdef list spans = grown(slot)
-    if spans and start <= <Py_ssize_t>spans[len(spans) - 1]:
-        spans[len(spans) - 1] = end
+    if spans.count and start <= spans.at[spans.count - 1]:
+        spans.at[spans.count - 1] = end
     else:
-        spans.append(start)
-        spans.append(end)
+        push(spans, start)
+        push(spans, end)
+    return 0
 
 
 cdef Py_ssize_t connector_end(const Text *t, Py_ssize_t i) noexcept:
@@ -729,7 +977,7 @@ cdef Py_ssize_t connector_end(const Text *t, Py_ssize_t i) noexcept:
     return -1
 
 
-cdef inline int latin1_hyphen_at(PyObject **spans, const Text *t, const unsigned char *latin1,
+cdef inline int latin1_hyphen_at(Positions *spans, const Text *t, const unsigned char *latin1,
                                  Py_ssize_t i) except -1:
     """The window around a '-' at i (0 < i < t.n - 1) of a Latin-1 text, when HYPHEN_ANCHOR matches there."""
     if CHAR_CLASS[latin1[i - 1]] & LOW_CLASS and CHAR_CLASS[latin1[i + 1]] & UP_CLASS:
@@ -737,7 +985,7 @@ cdef inline int latin1_hyphen_at(PyObject **spans, const Text *t, const unsigned
     return 0
 
 
-cdef void hyphen_windows(PyObject **spans, str text, const Text *t, Py_ssize_t i):
+cdef int hyphen_windows(Positions *spans, str text, const Text *t, Py_ssize_t i) except -1:
     """The windows around organisations.HYPHEN_ANCHOR's matches, `[LOW]-[UP]`, found from each '-' from i."""
     cdef const unsigned char *latin1
     cdef const void *hit
@@ -751,30 +999,39 @@ cdef void hyphen_windows(PyObject **spans, str text, const Text *t, Py_ssize_t i
             if is_low(char_at(t, i - 1)) and is_up(char_at(t, i + 1)):
                 add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
             i += 1
-        return
+        return 0
     i = PyUnicode_FindChar(text, 45, i, t.n, 1)
     while i >= 0:
         if is_low(char_at(t, i - 1)) and is_up(char_at(t, i + 1)):
             add_window(spans, t.n, i, i + 1, HYPHEN_SIDE, HYPHEN_SIDE)
         i = PyUnicode_FindChar(text, 45, i + 1, t.n, 1)
+    return 0
 
 
 # ---- the recogniser ----
 
-cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t window_end):
-    """Ascending positions in the window where organisations.ORG_SUFFIXED can match: a capital (or the 'd'/'v'
-    of de/van/von) after no word character or '-', followed, through name characters and at most NAME_SPACES
-    spaces, by a space before a suffix's opening."""
-    cdef list starts = []
+cdef int suffixed_starts(Positions *starts, const Text *t, Py_ssize_t window_start,
+                         Py_ssize_t window_end) except -1:
+    """Into starts (emptied first), descending: the positions in the window where organisations.ORG_SUFFIXED can
+    match: a capital (or the 'd'/'v' of de/van/von) after no word character or '-', followed, through name
+    characters and at most NAME_SPACES spaces, by a space before a suffix's opening."""
     cdef Py_ssize_t pos = window_end - 1, spaces = 0
+    cdef unsigned int bits
     cdef bint reaches = False
     cdef Py_UCS4 c
     cdef const unsigned char *latin1 = <const unsigned char *>t.data if t.kind == 1 and window_end <= t.n else NULL
     if window_start < 0:
         window_start = 0
     cdef Py_UCS4 opening
+    starts.count = 0
     while pos >= window_start:
         if latin1 != NULL and not reaches:  # only a space before a suffix's opening starts a reach: go to the next
+            while SIXTEEN_AT_ONCE and pos - 15 >= window_start:  # sixteen bytes back at a time
+                bits = spaces16(latin1 + pos - 15)
+                if bits:
+                    pos -= 15 - highest_bit(bits)
+                    break
+                pos -= 16
             while pos >= window_start and latin1[pos] != 32:
                 pos -= 1
             if pos < window_start:
@@ -792,10 +1049,9 @@ cdef list suffixed_starts(const Text *t, Py_ssize_t window_start, Py_ssize_t win
         if reaches and spaces > NAME_SPACES:
             reaches = False
         if reaches and (is_up(c) or c == 100 or c == 118) and not name_refused_before(t, pos):
-            starts.append(pos)
+            push(starts, pos)
         pos -= 1
-    starts.reverse()
-    return starts
+    return 0
 
 
 cdef inline bint name_joiner(const Text *t, Py_ssize_t i, Py_ssize_t j) noexcept:
@@ -916,6 +1172,38 @@ except Drift as drift:
     READY = False
     warnings.warn(f"doorman.boundary.organisations ({drift}): OrganisationRecogniser runs uncompiled", stacklevel=1)
 cdef Py_ssize_t SEPARATOR_COUNT = len(NAME_SEPARATORS), PREFIX_COUNT = len(NAME_PREFIXES)
+# The separators' openings: SEPARATOR_ONE[c] for a one-character separator c, SEPARATOR_TWO[c][c2] for the first
+# two characters of a longer one (all ASCII: checked)
+cdef bint SEPARATOR_ONE[128]
+cdef bint SEPARATOR_TWO[128][128]
+
+
+def _prepare_separator_openings():
+    for c in range(128):
+        SEPARATOR_ONE[c] = False
+        for c2 in range(128):
+            SEPARATOR_TWO[c][c2] = False
+    for separator in NAME_SEPARATORS:
+        if not separator.isascii() or "\0" in separator:
+            raise Drift("organisations' name separators are not all ASCII")
+        if len(separator) == 1:
+            SEPARATOR_ONE[ord(separator)] = True
+        else:
+            SEPARATOR_TWO[ord(separator[0])][ord(separator[1])] = True
+
+
+try:
+    _prepare_separator_openings()
+except Drift as drift:
+    READY = False
+    warnings.warn(f"doorman.boundary.organisations ({drift}): OrganisationRecogniser runs uncompiled", stacklevel=1)
+
+
+cdef inline bint separator_may_open(const Text *t, Py_ssize_t e, Py_ssize_t end) noexcept:
+    """Can a NAME_SEPARATORS literal match at e, in the text cut at end? (Its first one or two characters.)"""
+    cdef Py_UCS4 c = char_at(t, e) if e < end else 0
+    cdef Py_UCS4 c2 = char_at(t, e + 1) if e + 1 < end else 0
+    return c < 128 and (SEPARATOR_ONE[c] or (c2 < 128 and SEPARATOR_TWO[c][c2]))
 
 
 # ---- the suffix alternative `(?:&|and|...) (?:Sons|...|Co\.?)`, matched in C ----
@@ -1104,7 +1392,7 @@ cdef Py_ssize_t after_name(const Text *t, str text, Py_ssize_t e, Py_ssize_t end
             found = after_name_token(t, text, e + 1, end, count + 1, name_end)
             if found != -1:
                 return found
-        for k in range(SEPARATOR_COUNT):
+        for k in range(SEPARATOR_COUNT if separator_may_open(t, e, end) else 0):
             if literal_before(t, e, end, &SEPARATOR_LITERALS[k]):
                 found = after_name_token(t, text, e + SEPARATOR_LITERALS[k].length, end, count + 1, name_end)
                 if found != -1:
@@ -1147,7 +1435,7 @@ cdef Py_ssize_t name_run_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexce
         elif e < end and char_at(t, e) == 32:
             k = token_ends(t, e + 1, end, &before_hyphen)
         if k == -1:
-            for s in range(SEPARATOR_COUNT):
+            for s in range(SEPARATOR_COUNT if separator_may_open(t, e, end) else 0):
                 if literal_before(t, e, end, &SEPARATOR_LITERALS[s]):
                     k = token_ends(t, e + SEPARATOR_LITERALS[s].length, end, &before_hyphen)
                     if k != -1:
@@ -1240,23 +1528,38 @@ cdef Py_ssize_t partners_end(const Text *t, Py_ssize_t i, Py_ssize_t end) noexce
     return -1 if is_word(c) or c == 45 else k
 
 
-cdef list partner_names(str text, const Text *t, Py_ssize_t start, Py_ssize_t end):
-    """re.split(r",? (?:and|y|et|und|&) |, ", group) for an ORG_PARTNERS group: its capitalised tokens (no token
-    holds a space or comma, and no connector opens with a capital)."""
-    cdef list parts = []
-    cdef Py_ssize_t i = start, word_start
+cdef bint partners_named(str text, const Text *t, Py_ssize_t start, Py_ssize_t end) except -1:
+    """For an ORG_PARTNERS group text[start:end], with parts = re.split(r",? (?:and|y|et|und|&) |, ", group) (its
+    capitalised tokens: no token holds a space or comma, and no connector opens with a capital): `len(parts) >= 2
+    and all(is_surname(p) ...) or len(parts) >= 3 and all(plain(p) ...)`."""
+    cdef Py_ssize_t count = 0, i, word_start
+    cdef bint surnames_only = True, plain_only = True
     cdef Py_UCS4 c
-    while i < end:
-        word_start = i
+    cdef int step
+    for step in range(3):  # count, then surnames, then plain
+        if step == 1 and count < 2 or step == 2 and count < 3:
+            continue
+        i = start
         while i < end:
-            c = char_at(t, i)
-            if c == 32 or c == 44:
-                break
+            word_start = i
+            while i < end:
+                c = char_at(t, i)
+                if c == 32 or c == 44:
+                    break
+                i += 1
+            if i > word_start and is_up(char_at(t, word_start)):
+                if step == 0:
+                    count += 1
+                elif step == 1 and not surname_at(text, t, word_start, i):
+                    surnames_only = False
+                    break
+                elif step == 2 and not plain_at(text, t, word_start, i):
+                    plain_only = False
+                    break
             i += 1
-        if i > word_start and is_up(char_at(t, word_start)):
-            parts.append(text[word_start:i])
-        i += 1
-    return parts
+        if step == 1 and surnames_only:
+            return True
+    return count >= 3 and plain_only
 
 
 cdef Py_ssize_t after_cue(const Text *t, Py_ssize_t i) noexcept:
@@ -1310,11 +1613,11 @@ cdef inline Py_ssize_t alnum_end(const Text *t, Py_ssize_t i) noexcept:
 cdef struct Anchors:
     # the anchor pass's findings so far: lists of window spans and positions, and where each anchor pattern's
     # last match ended (finditer's next match starts there or after)
-    PyObject *suffix_spans
-    PyObject *connector_spans
-    PyObject *type_starts
+    Positions suffix_spans
+    Positions connector_spans
+    Positions type_starts
     PyObject *hits
-    PyObject *hyphen_spans
+    Positions hyphen_spans
     Py_ssize_t suffix_resume
     Py_ssize_t connector_resume
     bint fold_cues
@@ -1350,7 +1653,7 @@ cdef int open_anchors(str text, const Text *t, Py_ssize_t i, Py_UCS4 c, unsigned
             state.connector_resume = end
             add_window(&state.connector_spans, t.n, i - 1, end, SUFFIX_BEFORE, SUFFIX_AFTER)
     if opens & TYPE_OPENING and not name_refused_before(t, i) and type_word_at(t, i, c):
-        grown(&state.type_starts).append(i)
+        push(&state.type_starts, i)
     if opens & CUE_OPENING and state.fold_cues:
         add_cue_hits(&state.hits, t, i, lower_char(c), True)
     return 0
@@ -1553,152 +1856,154 @@ class OrganisationRecogniser:
     def find(self, str text):
         cdef Text t = text_of(text)
         cdef list found = []
-        cdef list suffix_spans, connector_spans, hyphen_spans, type_starts, hits
-        cdef Py_ssize_t n = t.n, i = 0, k, end
+        cdef list hits
+        cdef Py_ssize_t n = t.n, i = 0, k, j, end
         cdef Py_ssize_t window_start, window_end, last_end, start, first_end, second_end, name_start, name_end
         cdef Py_ssize_t first_start, match_end, run_end
         # İ lowers to two characters: the reference's offsets into text.lower() shift, and that text is searched
         cdef bint fold_cues = n == 0 or t.kind == 1 or PyUnicode_FindChar(text, 0x130, 0, n, 1) == -1
-        cdef str first, second
-        cdef list parts
         cdef Anchors state
-        state.suffix_spans = state.connector_spans = state.type_starts = state.hits = state.hyphen_spans = NULL
+        cdef Positions starts
+        positions_start(&state.suffix_spans)
+        positions_start(&state.connector_spans)
+        positions_start(&state.type_starts)
+        positions_start(&state.hyphen_spans)
+        positions_start(&starts)
+        state.hits = NULL
         state.suffix_resume = state.connector_resume = 0
         state.fold_cues = fold_cues
         state.hyphens_found = False
 
-        # the scratch lists are made when first needed (held by state until taken)
+        # the hits list is made when first needed (held by state until taken); the positions live until the end
         try:
-            # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma
-            if t.kind == 2 and SIXTEEN_AT_ONCE and LETTERS_OPEN:
-                SCAN_UCS2(text, &t, &state)
-            elif t.kind == 1 and n > 0 and LETTERS_OPEN:
-                SCAN_LATIN1(text, &t, &state)
-            else:
-                scan_any(text, &t, &state)
-            if not state.hyphens_found:
-                hyphen_windows(&state.hyphen_spans, text, &t, 0)
-            suffix_spans, connector_spans, hyphen_spans = (
-                taken(&state.suffix_spans), taken(&state.connector_spans), taken(&state.hyphen_spans))
-            type_starts, hits = taken(&state.type_starts), taken(&state.hits)
-        finally:
-            released(&state.suffix_spans)
-            released(&state.connector_spans)
-            released(&state.hyphen_spans)
-            released(&state.type_starts)
-            released(&state.hits)
-        if not fold_cues:
-            hits = cue_hits(text.lower())
-        elif len(hits) > 1:
-            hits.sort()
+            try:
+                # Every anchor but the hyphen's opens a word, or is a '&' after a space or comma
+                if t.kind == 2 and SIXTEEN_AT_ONCE and LETTERS_OPEN:
+                    SCAN_UCS2(text, &t, &state)
+                elif t.kind == 1 and n > 0 and LETTERS_OPEN:
+                    SCAN_LATIN1(text, &t, &state)
+                else:
+                    scan_any(text, &t, &state)
+                if not state.hyphens_found:
+                    hyphen_windows(&state.hyphen_spans, text, &t, 0)
+                hits = taken(&state.hits)
+            finally:
+                released(&state.hits)
+            if not fold_cues:
+                hits = cue_hits(text.lower())
+            elif len(hits) > 1:
+                hits.sort()
 
-        for k in range(0, len(suffix_spans), 2):
-            window_start, window_end = suffix_spans[k], suffix_spans[k + 1]
-            last_end = 0
-            for start in suffixed_starts(&t, window_start, window_end):
-                if start < last_end or not suffixed_can_match(&t, start, window_end):
-                    continue
-                match_end = suffixed_match(&t, text, start, window_end, &name_end)
-                if match_end == -2:  # a token reaches the window's end: the regex reads the cut text
-                    m = ORG_SUFFIXED_MATCH(text, start, window_end)
-                    if m is None:
+            for k in range(0, state.suffix_spans.count, 2):
+                window_start, window_end = state.suffix_spans.at[k], state.suffix_spans.at[k + 1]
+                last_end = 0
+                suffixed_starts(&starts, &t, window_start, window_end)
+                for j in range(starts.count - 1, -1, -1):
+                    start = starts.at[j]
+                    if start < last_end or not suffixed_can_match(&t, start, window_end):
                         continue
-                    match_end, name_end = m.end(), m.end(1)
-                if match_end == -1:
-                    continue
-                last_end = match_end
-                if last_end < window_end or window_end == n:
-                    name_start = start
-                    first_start = skip_leading_common(text, name_start, name_end)
-                    if first_start == -1:  # "Key Group", "May PLC": ordinary words, but the suffix says company
-                        first_start = text.rfind(" ", name_start, name_end) + 1
-                        if first_start == 0:
-                            first_start = name_start
-                    found.append(org_finding(first_start, last_end, 2))
+                    match_end = suffixed_match(&t, text, start, window_end, &name_end)
+                    if match_end == -2:  # a token reaches the window's end: the regex reads the cut text
+                        m = ORG_SUFFIXED_MATCH(text, start, window_end)
+                        if m is None:
+                            continue
+                        match_end, name_end = m.end(), m.end(1)
+                    if match_end == -1:
+                        continue
+                    last_end = match_end
+                    if last_end < window_end or window_end == n:
+                        name_start = start
+                        first_start = skip_leading_common(text, &t, name_start, name_end)
+                        if first_start == -1:  # "Key Group", "May PLC": ordinary words, but the suffix says company
+                            first_start = text.rfind(" ", name_start, name_end) + 1
+                            if first_start == 0:
+                                first_start = name_start
+                        found.append(org_finding(first_start, last_end, 2))
 
-        if type_starts:  # ORG_PREFIXED opens with a type word: it runs when one is found, and only there can match
-            last_end = 0
-            for start in type_starts:
-                if start >= last_end:
-                    m = ORG_PREFIXED_MATCH(text, start)
-                    if m is not None:
-                        last_end = m.end()
-                        found.append(org_finding(start, last_end, 2))
+            # ORG_PREFIXED opens with a type word: it runs when one is found, and only there can match
+            if state.type_starts.count:
+                last_end = 0
+                for j in range(state.type_starts.count):
+                    start = state.type_starts.at[j]
+                    if start >= last_end:
+                        m = ORG_PREFIXED_MATCH(text, start)
+                        if m is not None:
+                            last_end = m.end()
+                            found.append(org_finding(start, last_end, 2))
 
-        for k in range(0, len(connector_spans), 2):
-            window_start, window_end = connector_spans[k], connector_spans[k + 1]
-            last_end = 0
-            start = window_start - 1
-            while True:
-                start = next_up(&t, start + 1, window_end)  # the window lies inside the text
-                if start >= window_end:
-                    break
-                if start < last_end or name_refused_before(&t, start):
-                    continue
-                if not partners_can_start(&t, start, window_end):
-                    continue
-                name_end = partners_end(&t, start, window_end)
-                if name_end == -2:  # a token reaches past the window: the regex reads the cut text
-                    m = ORG_PARTNERS_MATCH(text, start, window_end)
-                    name_end = -1 if m is None else m.end()
-                if name_end == -1:
-                    continue
-                last_end = name_end
-                if last_end < window_end or window_end == n:
-                    name_start = start
-                    parts = partner_names(text, &t, name_start, name_end)
-                    if len(parts) >= 2 and all_surnames(parts) or len(parts) >= 3 and all_plain(parts):
-                        found.append(org_finding(name_start, name_end, 2))
+            for k in range(0, state.connector_spans.count, 2):
+                window_start, window_end = state.connector_spans.at[k], state.connector_spans.at[k + 1]
+                last_end = 0
+                start = window_start - 1
+                while True:
+                    start = next_up(&t, start + 1, window_end)  # the window lies inside the text
+                    if start >= window_end:
+                        break
+                    if start < last_end or name_refused_before(&t, start):
+                        continue
+                    if not partners_can_start(&t, start, window_end):
+                        continue
+                    name_end = partners_end(&t, start, window_end)
+                    if name_end == -2:  # a token reaches past the window: the regex reads the cut text
+                        m = ORG_PARTNERS_MATCH(text, start, window_end)
+                        name_end = -1 if m is None else m.end()
+                    if name_end == -1:
+                        continue
+                    last_end = name_end
+                    if last_end < window_end or window_end == n:
+                        name_start = start
+                        if partners_named(text, &t, name_start, name_end):
+                            found.append(org_finding(name_start, name_end, 2))
 
-        for k in range(0, len(hyphen_spans), 2):
-            window_start, window_end = hyphen_spans[k], hyphen_spans[k + 1]
-            start = window_start
-            while start < window_end:
-                # ORG_HYPHEN: (?<![\w\-])([UP][LOW]+)-([UP][LOW]+)(?![\w\-]), the text cut at the window's end
-                start = next_up(&t, start, window_end)  # the window lies inside the text
-                if start >= window_end:
-                    break
-                if name_refused_before(&t, start):
-                    start += 1
-                    continue
-                first_end = start + 1
-                while first_end < window_end and is_low(char_at(&t, first_end)):
-                    first_end += 1
-                if not (first_end > start + 1 and first_end + 1 < window_end
-                        and char_at(&t, first_end) == 45 and is_up(char_at(&t, first_end + 1))):
-                    start += 1
-                    continue
-                second_end = first_end + 2
-                while second_end < window_end and is_low(char_at(&t, second_end)):
-                    second_end += 1
-                if second_end == first_end + 2 or (
-                    second_end < window_end and (is_word(char_at(&t, second_end)) or char_at(&t, second_end) == 45)
-                ):
-                    start += 1
-                    continue
-                if second_end < window_end or window_end == n:
-                    first, second = text[start:first_end], text[first_end + 1:second_end]
-                    if (is_surname(first, SURNAMES, fold) and is_surname(second, SURNAMES, fold)
-                            and (plain(first, COMMON) or plain(second, COMMON))) or (
-                        len(first) > 2 and len(second) > 2 and plain(first, COMMON) and plain(second, COMMON)
-                        and (is_surname(first, SURNAMES, fold) or is_surname(second, SURNAMES, fold)
-                             or all_parts_in(first, GIVEN, fold))
+            for k in range(0, state.hyphen_spans.count, 2):
+                window_start, window_end = state.hyphen_spans.at[k], state.hyphen_spans.at[k + 1]
+                start = window_start
+                while start < window_end:
+                    # ORG_HYPHEN: (?<![\w\-])([UP][LOW]+)-([UP][LOW]+)(?![\w\-]), the text cut at the window's end
+                    start = next_up(&t, start, window_end)  # the window lies inside the text
+                    if start >= window_end:
+                        break
+                    if name_refused_before(&t, start):
+                        start += 1
+                        continue
+                    first_end = start + 1
+                    while first_end < window_end and is_low(char_at(&t, first_end)):
+                        first_end += 1
+                    if not (first_end > start + 1 and first_end + 1 < window_end
+                            and char_at(&t, first_end) == 45 and is_up(char_at(&t, first_end + 1))):
+                        start += 1
+                        continue
+                    second_end = first_end + 2
+                    while second_end < window_end and is_low(char_at(&t, second_end)):
+                        second_end += 1
+                    if second_end == first_end + 2 or (
+                        second_end < window_end and (is_word(char_at(&t, second_end)) or char_at(&t, second_end) == 45)
                     ):
-                        found.append(org_finding(start, second_end, 2))
-                start = second_end
+                        start += 1
+                        continue
+                    if second_end < window_end or window_end == n:
+                        if hyphen_pair_named(text, &t, start, first_end, first_end + 1, second_end):
+                            found.append(org_finding(start, second_end, 2))
+                    start = second_end
 
-        for k, i in hits:
-            end = after_cue(&t, i + len(<str>CUE_WORDS[k]))
-            if end != -1:
-                run_end = name_run_end(&t, end, end + 80 if end + 80 < n else n)
-                if run_end == -2:  # a token reaches the cut: the regex reads the cut text
-                    run = ORG_NAME_MATCH(text, end, end + 80)
-                    run_end = -1 if run is None else run.end()
-                if run_end != -1:
-                    first_end = text.find(" ", end, run_end)
-                    if plain(text[end:first_end if first_end != -1 else run_end], COMMON):
-                        found.append(org_finding(end, run_end, 1))
-        return found
+            for k, i in hits:
+                end = after_cue(&t, i + len(<str>CUE_WORDS[k]))
+                if end != -1:
+                    run_end = name_run_end(&t, end, end + 80 if end + 80 < n else n)
+                    if run_end == -2:  # a token reaches the cut: the regex reads the cut text
+                        run = ORG_NAME_MATCH(text, end, end + 80)
+                        run_end = -1 if run is None else run.end()
+                    if run_end != -1:
+                        first_end = text.find(" ", end, run_end)
+                        if plain_at(text, &t, end, first_end if first_end != -1 else run_end):
+                            found.append(org_finding(end, run_end, 1))
+            return found
+        finally:
+            positions_release(&state.suffix_spans)
+            positions_release(&state.connector_spans)
+            positions_release(&state.type_starts)
+            positions_release(&state.hyphen_spans)
+            positions_release(&starts)
 
 
 TWINS = {org.OrganisationRecogniser: OrganisationRecogniser} if READY else {}

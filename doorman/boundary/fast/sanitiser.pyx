@@ -24,18 +24,6 @@ cdef object LOOSE_MATCH = LOOSE.match
 cdef object SANITISED = reference.Sanitised
 
 
-cdef bint _map_holds_given():
-    """Whether PlaceholderMap keeps the containers it is given (a dataclass does), so the run may write its
-    dicts without reading them back from the mapping."""
-    reserved, by_value, by_key, counters = set(), {}, {}, {}
-    mapping = PlaceholderMap(reserved, by_value, by_key, counters)
-    return (mapping.reserved is reserved and mapping.by_value is by_value and mapping.by_key is by_key
-            and mapping.counters is counters)
-
-
-cdef bint MAP_HOLDS_GIVEN = _map_holds_given()
-
-
 cdef inline bint _is_ascii_letter(Py_UCS4 c) noexcept:
     return 65 <= <unsigned int> c <= 90 or 97 <= <unsigned int> c <= 122
 
@@ -86,7 +74,17 @@ cdef set _reserved(list texts):
     return reserved
 
 
-def sanitise_texts(list texts, list recognisers, steps):
+def sanitise_texts(list texts, list finds, steps):
+    written, kept, mapping, reserved, by_value, by_key, counters = request_run(texts, finds, steps)
+    if mapping is None:
+        mapping = PlaceholderMap(reserved, by_value, by_key, counters)
+    return SANITISED(written, mapping, texts, kept)
+
+
+cdef tuple request_run(list texts, list finds, steps):
+    """sanitise_texts before its result is made: (the written texts, each text's kept findings, the mapping (None
+    when the compiled replace wrote straight into its dicts), and its dicts: reserved, by_value, by_key,
+    counters)."""
     echo_terms, email_name_terms, find_terms, resolve_overlaps, replace_ = steps
     cdef list found = [], kept = [], written = []
     cdef list findings
@@ -95,8 +93,8 @@ def sanitise_texts(list texts, list recognisers, steps):
     cdef dict by_value, by_key, counters
     for i in range(count):
         findings = []
-        for r in recognisers:
-            findings.extend(r.find(texts[i]))
+        for find in finds:
+            findings.extend(find(texts[i]))
         found.append(findings)
     for i in range(count):
         more = echo_terms(texts[i], found[i])
@@ -116,17 +114,14 @@ def sanitise_texts(list texts, list recognisers, steps):
     # the mapping's dicts made at their final size: at most one value (and key) per finding kept
     by_value, by_key = _PyDict_NewPresized(values), _PyDict_NewPresized(values)
     counters = _PyDict_NewPresized(values // 2)  # about two findings kept per label
+    if replace_ is replace:
+        for i in range(count):
+            written.append(_replace(<str?> texts[i], <list?> kept[i], by_value, by_key, counters, reserved))
+        return written, kept, None, reserved, by_value, by_key, counters
     mapping = PlaceholderMap(reserved, by_value, by_key, counters)
-    if replace_ is replace and MAP_HOLDS_GIVEN:
-        for i in range(count):
-            if type(kept[i]) is list:
-                written.append(_replace(<str?> texts[i], <list> kept[i], by_value, by_key, counters, reserved))
-            else:
-                written.append(replace_(texts[i], kept[i], mapping))
-    else:
-        for i in range(count):
-            written.append(replace_(texts[i], kept[i], mapping))
-    return SANITISED(written, mapping, texts, kept)
+    for i in range(count):
+        written.append(replace_(texts[i], kept[i], mapping))
+    return written, kept, mapping, mapping.reserved, mapping.by_value, mapping.by_key, mapping.counters
 
 
 cdef enum:

@@ -11,7 +11,7 @@ import re
 
 from libc.stdint cimport uint64_t
 from libc.string cimport memchr, memcmp, memcpy
-from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 from doorman.boundary import secrets
 from doorman.boundary.findings import Finding, mentions
@@ -40,6 +40,7 @@ from doorman.boundary.fast.chars cimport (
     unsafe_fold,
     written_at,
 )
+from doorman.boundary.fast.positions cimport Positions, positions_release, positions_start, push
 
 
 cdef object PEM_FINDITER = secrets.PEM.finditer
@@ -119,52 +120,6 @@ cdef tuple CUE_WORDS = (
 )
 cdef list CUE_NAMES_BY_FIRST = [tuple(w for w in CUE_NAMES if ord(w[0]) == _code) for _code in range(128)]
 cdef list CUE_WORDS_BY_FIRST = [tuple(w for w in CUE_WORDS if ord(w[0]) == _code) for _code in range(128)]
-
-
-# Where a pattern can match, in ascending order: kept in C (the first few in place, the rest in memory taken
-# as needed and given back by `release`)
-cdef enum:
-    STARTS_IN_PLACE = 32
-cdef struct Starts:
-    Py_ssize_t n
-    Py_ssize_t room
-    Py_ssize_t *at
-    Py_ssize_t in_place[STARTS_IN_PLACE]
-
-
-cdef inline void starts_init(Starts *s) noexcept:
-    s.n = 0
-    s.room = STARTS_IN_PLACE
-    s.at = s.in_place
-
-
-cdef int more_room(Starts *s) except -1:
-    cdef Py_ssize_t *more
-    if s.at == s.in_place:
-        more = <Py_ssize_t *> PyMem_Malloc(2 * s.room * sizeof(Py_ssize_t))
-        if more != NULL:
-            memcpy(more, s.in_place, s.room * sizeof(Py_ssize_t))
-    else:
-        more = <Py_ssize_t *> PyMem_Realloc(s.at, 2 * s.room * sizeof(Py_ssize_t))
-    if more == NULL:
-        raise MemoryError()
-    s.at = more
-    s.room *= 2
-    return 0
-
-
-cdef inline int push(Starts *s, Py_ssize_t p) except -1:
-    if s.n == s.room:
-        more_room(s)
-    s.at[s.n] = p
-    s.n += 1
-    return 0
-
-
-cdef inline void release(Starts *s) noexcept:
-    if s.at != s.in_place:
-        PyMem_Free(s.at)
-    s.at = s.in_place
 
 
 cdef bint holds_any(const Text *t, Py_ssize_t p, tuple words) noexcept:
@@ -288,7 +243,7 @@ cdef enum:  # what scan says of the text
     DASHED = 2
 
 
-cdef int scan(const unit *data, const Text *t, str text, Starts *tokens, Starts *assigned, Starts *env) except -1:
+cdef int scan(const unit *data, const Text *t, str text, Positions *tokens, Positions *assigned, Positions *env) except -1:
     """Where TOKENS, ASSIGNED and SECRET_ENV_KEY can match, into the lists; returns REFUSED when findings.folded
     refuses the text (`assigned` is then incomplete), with DASHED when it holds "---", else 0. `data` is t's
     code points (read below t.n).
@@ -437,8 +392,8 @@ cdef inline bint starts_any(const Py_UCS1 *data, Py_ssize_t n, Py_ssize_t p, con
     return False
 
 
-cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned long long hit, Starts *tokens,
-                    Starts *assigned) except -1:
+cdef int opening_at(const Py_UCS1 *data, const Text *t, Py_ssize_t p, unsigned long long hit, Positions *tokens,
+                    Positions *assigned) except -1:
     """scan's test of a hit at p, an ASCII letter, in a one-byte text."""
     cdef unsigned int first = data[p]
     if hit & TOKEN_BITS and starts_any(data, t.n, p, &TOKEN_WORDS, first, False):
@@ -460,8 +415,8 @@ cdef inline unsigned int word_starts16(const Py_UCS1 *s, unsigned int *carry) no
     return starts
 
 
-cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, Starts *tokens,
-                            Starts *assigned) except -1:
+cdef inline int try_opening(const Py_UCS1 *data, const Text *t, Py_ssize_t p, Positions *tokens,
+                            Positions *assigned) except -1:
     """opening_at p, an ASCII letter after none, where an opening can be there."""
     cdef unsigned long long hit
     if p + 1 < t.n and OPENS[data[p] * 256 + data[p + 1]]:
@@ -485,8 +440,8 @@ cdef extern from *:
     Py_ssize_t first_three_dashes "doorman_secrets_first_three_dashes"(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil
 
 
-cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, Starts *tokens, Starts *assigned,
-                    Starts *env) except -1:
+cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, Positions *tokens, Positions *assigned,
+                    Positions *env) except -1:
     """scan for a one-byte text: its line breaks and "---" found with memchr, and its openings (each an ASCII
     letter after none) eight characters at a time, then tested one by one."""
     cdef Py_ssize_t i = 0, n = t.n, p
@@ -542,6 +497,120 @@ cdef int scan_bytes(const Py_UCS1 *data, const Text *t, str text, Starts *tokens
     if first_three_dashes(data, 0, n) < n:
         return DASHED
     return 0
+
+
+cdef extern from *:
+    """
+    /* s[0:count] (count <= 64) as bytes into out[0:64], NUL-padded: each unit up to 255 as itself, a larger one as
+       255 or 0 (neither an ASCII letter, a line break nor a dash). Returns bit 0 when a unit is at least 0x130,
+       bit 1 when one is one of the six below (the two-byte unsafe_fold characters, as UNSAFE_LISTED checks) */
+    static inline int doorman_secrets_narrow64(const Py_UCS2 *s, Py_ssize_t count, unsigned char *out) {
+        int k, wide = 0;
+    #if defined(__SSE2__)
+        if (count == 64) {
+            __m128i high = _mm_setzero_si128(), unsafe = _mm_setzero_si128();
+            for (k = 0; k < 64; k += 8) {
+                __m128i a = _mm_loadu_si128((const __m128i *) (s + k));
+                high = _mm_or_si128(high, _mm_subs_epu16(a, _mm_set1_epi16(0x12F)));
+                unsafe = _mm_or_si128(unsafe, _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi16(a, _mm_set1_epi16(0x130)), _mm_cmpeq_epi16(a, _mm_set1_epi16(0x131))),
+                    _mm_or_si128(
+                        _mm_or_si128(_mm_cmpeq_epi16(a, _mm_set1_epi16(0x17F)), _mm_cmpeq_epi16(a, _mm_set1_epi16(0x1E9E))),
+                        _mm_or_si128(_mm_cmpeq_epi16(a, _mm_set1_epi16(0x212A)), _mm_cmpeq_epi16(a, _mm_set1_epi16(0x212B))))));
+                if (k & 8)
+                    _mm_storeu_si128((__m128i *) (out + k - 8),
+                                     _mm_packus_epi16(_mm_loadu_si128((const __m128i *) (s + k - 8)), a));
+            }
+            return (_mm_movemask_epi8(_mm_cmpeq_epi8(high, _mm_setzero_si128())) != 0xFFFF)
+                | (_mm_movemask_epi8(unsafe) != 0) << 1;
+        }
+    #endif
+        for (k = 0; k < 64; k++) {
+            unsigned int c = k < count ? s[k] : 0;
+            if (c >= 0x130) wide = 1;
+            if (c == 0x130 || c == 0x131 || c == 0x17F || c == 0x1E9E || c == 0x212A || c == 0x212B) wide |= 2;
+            out[k] = (unsigned char) (c > 255 ? 255 : c);
+        }
+        return wide;
+    }
+    """
+    int narrow64 "doorman_secrets_narrow64"(const Py_UCS2 *s, Py_ssize_t count, Py_UCS1 *out) noexcept nogil
+
+
+# narrow64's bit 1 names every two-byte unsafe_fold character: else bit 0 (any unit from 0x130) sends a block to
+# unsafe_fold
+cdef int UNSAFE_BIT = 2 if [_code for _code in range(0x10000) if unsafe_fold(_code)] == [0x130, 0x131, 0x17F, 0x1E9E, 0x212A, 0x212B] else 1
+
+
+cdef inline unsigned int stand_in(Py_UCS4 c) noexcept:
+    """scan's code for a character: itself in Latin-1, else a Latin-1 character of its class."""
+    if c < 256:
+        return c
+    return 0xC0 if Py_UNICODE_ISALNUM(c) else 32
+
+
+cdef int scan_ucs2(const Py_UCS2 *data, const Text *t, str text, Positions *tokens, Positions *assigned,
+                   Positions *env) except -1:
+    """scan for a two-byte text, 64 characters at a time narrowed to bytes: its line breaks, "---" and word starts
+    (an ASCII letter after none) found there, each start then judged as scan judges it."""
+    cdef Py_ssize_t i = 0, n = t.n, k, p, count
+    cdef unsigned long long letters, starts, lines, dashes, last_dashes = 0, carry = 0, hit
+    cdef bint refused = False, dashed = False
+    cdef unsigned int first, third
+    cdef Py_UCS1 block[64]
+    cdef Py_UCS4 c
+    if env_line_may_match(t, text, 0):
+        push(env, 0)
+    while i < n:
+        count = n - i if n - i < 64 else 64
+        if narrow64(data + i, count, block) & UNSAFE_BIT and not refused:
+            for k in range(i, i + count):
+                if unsafe_fold(data[k]):
+                    refused = True
+                    break
+        lines = eq64(block, 10)
+        while lines:
+            p = i + lowest_bit(lines) + 1
+            lines &= lines - 1
+            c = char_at(t, p)  # as scan: the line opens with \\s, "export" or [A-Z0-9_]{2,}
+            if (
+                (key_class(c) and key_class(char_at(t, p + 1)) or c == 101 or is_space(c))
+                and env_line_may_match(t, text, p)
+            ):
+                push(env, p)
+        if not dashed:
+            dashes = eq64(block, 45)
+            dashed = (dashes & ((dashes << 1) | (last_dashes >> 63)) & ((dashes << 2) | (last_dashes >> 62))) != 0
+            last_dashes = dashes
+        letters = (
+            <unsigned long long> folded_in16(block, b"a", b"z")
+            | <unsigned long long> folded_in16(block + 16, b"a", b"z") << 16
+            | <unsigned long long> folded_in16(block + 32, b"a", b"z") << 32
+            | <unsigned long long> folded_in16(block + 48, b"a", b"z") << 48
+        )
+        starts = letters & ~((letters << 1) | carry)
+        carry = letters >> 63
+        while starts:
+            p = i + lowest_bit(starts)
+            starts &= starts - 1
+            if p + 2 >= n:
+                break
+            third = data[p + 2]
+            if third == 10:  # (scan gives that hit to the line)
+                continue
+            first = data[p]
+            if not OPENS[first * 256 + stand_in(data[p + 1])]:
+                continue
+            hit = (
+                MASKS[(stand_in(data[p - 1]) if p > 0 else 32) * 4 + BEFORE] & MASKS[first * 4 + FIRST]
+                & MASKS[stand_in(data[p + 1]) * 4 + SECOND] & MASKS[stand_in(third) * 4 + THIRD]
+            )
+            if hit & TOKEN_BITS and holds_any(t, p, TOKEN_PREFIXES[first]):
+                push(tokens, p)
+            if hit & CUE_BITS and lowered_any(t, p, ASSIGNED_STARTS[lower_char(first)]) and cue_at(t, p):
+                push(assigned, p)
+        i += 64
+    return (REFUSED if refused else 0) | (DASHED if dashed else 0)
 
 
 # _opaque, in C where its constants are found: the plain words it refuses and the symbols that make a secret
@@ -861,6 +930,7 @@ cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcep
     tried at its longest only: given back, it leaves a space where the value would start, which no path past it
     can take (each later piece then matches nothing or what the longest had tried)."""
     cdef Py_ssize_t after_quote, after_space, after_sign, start, k
+    cdef Py_ssize_t run_from = -1, run_to = -1  # the last value run measured whole: [run_from, run_to)
     cdef int quote, sign, opening
     cdef Py_UCS4 c
     if is_word(char_at(t, e)):
@@ -885,8 +955,11 @@ cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcep
                 after_sign = after_space + 2
             elif sign == 2 or sign == 3:
                 k = 2 if sign == 2 else 3
-                if is_word(char_at(t, after_space - 1)) or not ci_at(t, after_space, "is" if sign == 2 else "was") \
-                        or is_word(char_at(t, after_space + k)):
+                if is_word(char_at(t, after_space - 1)) or not (
+                    same_letter(c, 105) and same_letter(char_at(t, after_space + 1), 115) if sign == 2
+                    else same_letter(c, 119) and same_letter(char_at(t, after_space + 1), 97)
+                    and same_letter(char_at(t, after_space + 2), 115)
+                ) or is_word(char_at(t, after_space + k)):
                     continue
                 after_sign = after_space + k
             else:
@@ -899,9 +972,15 @@ cdef bint assigned_value(const Text *t, Py_ssize_t e, Py_ssize_t *value) noexcep
                     start = after_sign + 1
                 else:
                     start = after_sign
-                k = start
-                while k < t.n and k - start < 512 and in_value(char_at(t, k)):
-                    k += 1
+                if 0 <= run_from <= start <= run_to:  # within a run measured whole (under 512): it ends there
+                    k = run_to
+                else:
+                    k = start
+                    while k < t.n and k - start < 512 and in_value(char_at(t, k)):
+                        k += 1
+                    if k - start < 512:
+                        run_from = start
+                        run_to = k
                 if k - start >= 8:
                     value[0] = start
                     value[1] = k
@@ -1062,13 +1141,28 @@ cdef Py_ssize_t after_label(const Text *t, Py_ssize_t p, bint block) noexcept:
     return p if written_at(t, p, "-----") else -1
 
 
+cdef Py_ssize_t find_begin(const Text *t, str text, Py_ssize_t i) except -2:
+    """text.find("-----BEGIN ", i): in a one-byte text, from one "---" to the next."""
+    cdef const Py_UCS1 *data = <const Py_UCS1 *> t.data
+    if t.kind != 1:
+        return text.find("-----BEGIN ", i)
+    while i + 11 <= t.n:
+        i = first_three_dashes(data, i, t.n)
+        if i + 11 > t.n:
+            break
+        if memcmp(data + i, b"-----BEGIN ", 11) == 0:
+            return i
+        i += 1
+    return -1
+
+
 cdef int pem_findings(const Text *t, str text, list found) except -1:
     """PEM.finditer's group 2 spans, into found. At each "-----BEGIN ": the label's `(?:[A-Z0-9]+ )*` words
     (each run must take all its characters, a space following), most first, then `PRIVATE KEY(?: BLOCK)?`;
     `-----\\s*\\n` ends at the last line break of the spaces after it (the greedy \\s* gives back to it, and
     a break further back adds only spaces before the END line, which holds none); `(.*?)\\n?\\s*` then ends
     where the first "-----END <label>-----" from there opens, less the spaces before it."""
-    cdef Py_ssize_t begin = text.find("-----BEGIN "), label, unit, run, k, label_end, spaces, body, end, close
+    cdef Py_ssize_t begin = find_begin(t, text, 0), label, unit, run, k, label_end, spaces, body, end, close
     cdef int block
     cdef list units
     while begin != -1:
@@ -1110,15 +1204,79 @@ cdef int pem_findings(const Text *t, str text, list found) except -1:
                 break
             if close >= 0:
                 break
-        begin = text.find("-----BEGIN ", close if close >= 0 else begin + 1)
+        begin = find_begin(t, text, close if close >= 0 else begin + 1)
     return 0
 
 
-cdef list match_from(object match, str text, const Starts *starts):
+# SECRET_ENV_KEY, in C as env_at ports it (else the pattern decides)
+cdef bint ENV_AS_PORTED = (
+    changed_patterns(secrets, {"SECRET_ENV_KEY": 4122136952}) is None
+    and secrets.SECRET_ENV_KEY.flags == re.UNICODE | re.MULTILINE
+)
+cdef tuple ENV_PATTERN_WORDS = (
+    "SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY",
+)
+
+
+cdef bint env_key_value(const Text *t, Py_ssize_t q, Py_ssize_t *value) noexcept:
+    """SECRET_ENV_KEY from its key's first character q: `[A-Z0-9_]*(?:SECRET|...)[A-Z0-9_]*\s*[:=]\s*["']?`
+    then the value, `[^\s"']{6,512}`. The key's run is taken whole (its end does not depend on where the word
+    is), and each `\s*` and the quote at their longest: given back, they leave a space or a quote where the
+    next piece must start, which it cannot take."""
+    cdef Py_ssize_t r = q, j, a, k
+    cdef bint word = False
+    cdef Py_UCS4 c
+    cdef str w
+    while key_class(char_at(t, r)):
+        r += 1
+    for j in range(q, r):
+        c = char_at(t, j)
+        if c == 83 or c == 84 or c == 80 or c == 65:  # S T P A: each word's first
+            for w in ENV_PATTERN_WORDS:
+                if written_at(t, j, w):
+                    word = True
+                    break
+            if word:
+                break
+    if not word:
+        return False
+    a = spaces_end(t, r)
+    c = char_at(t, a)
+    if not (c == 58 or c == 61):
+        return False
+    a = spaces_end(t, a + 1)
+    if is_quote(char_at(t, a)):
+        a += 1
+    k = a
+    while k < t.n and k - a < 512:
+        c = char_at(t, k)
+        if is_space(c) or is_quote(c):
+            break
+        k += 1
+    if k - a < 6:
+        return False
+    value[0] = a
+    value[1] = k
+    return True
+
+
+cdef bint env_at(const Text *t, Py_ssize_t p, Py_ssize_t *value) noexcept:
+    """SECRET_ENV_KEY.match(text, p) at a line start p: `\s*` (at its longest: given back, it leaves a space
+    where the key must start) and `(?:export\s+)?` (with it first; without it the key would start at 'e', which
+    no key character is), then env_key_value."""
+    cdef Py_ssize_t q = spaces_end(t, p), e
+    if written_at(t, q, "export") and is_space(char_at(t, q + 6)):
+        e = spaces_end(t, q + 6)
+        if env_key_value(t, e, value):
+            return True
+    return env_key_value(t, q, value)
+
+
+cdef list match_from(object match, str text, const Positions *starts):
     """findings.match_at: the pattern's matches tried at ascending `starts`, none overlapping the last."""
     cdef list found = []
     cdef Py_ssize_t k, start, end = 0, stop
-    for k in range(starts.n):
+    for k in range(starts.count):
         start = starts.at[k]
         if start >= end:
             m = match(text, start)
@@ -1129,7 +1287,7 @@ cdef list match_from(object match, str text, const Starts *starts):
     return found
 
 
-cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Starts *env):
+cdef list find_in(str text, const Text *t, Positions *tokens, Positions *assigned, Positions *env):
     """SecretRecogniser.find, with where its patterns can match kept in the given places."""
     cdef list found = []
     cdef int state
@@ -1139,6 +1297,8 @@ cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Sta
         state = scan_bytes(<const Py_UCS1 *> t.data, t, text, tokens, assigned, env)
     elif t.kind == 1:
         state = scan(<const Py_UCS1 *> t.data, t, text, tokens, assigned, env)
+    elif t.kind == 2 and SIXTEEN_AT_ONCE:
+        state = scan_ucs2(<const Py_UCS2 *> t.data, t, text, tokens, assigned, env)
     elif t.kind == 2:
         state = scan(<const Py_UCS2 *> t.data, t, text, tokens, assigned, env)
     else:
@@ -1150,7 +1310,7 @@ cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Sta
             found.append(new_finding(Finding, m.start(2), m.end(2), "SECRET", 10))
     if TOKENS_AS_PORTED:
         end = 0
-        for k in range(tokens.n):
+        for k in range(tokens.count):
             start = tokens.at[k]
             if start >= end:
                 stop = token_end(t, start)
@@ -1165,7 +1325,7 @@ cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Sta
     elif ASSIGNED_AS_PORTED:
         matches = ()
         end = 0
-        for k in range(assigned.n):
+        for k in range(assigned.count):
             start = assigned.at[k]
             if start >= end and assigned_at(t, start, value):
                 end = value[1]
@@ -1177,7 +1337,16 @@ cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Sta
         start, end = m.span("value")
         if opaque_at(t, text, start, end):
             found.append(new_finding(Finding, start, end, "SECRET", 8))
-    for m in match_from(ENV_MATCH, text, env) if env.n else ():
+    if ENV_AS_PORTED:
+        end = 0
+        for k in range(env.count):
+            start = env.at[k]
+            if start >= end and env_at(t, start, value):
+                end = value[1] if value[1] > start else start + 1
+                if opaque_at(t, text, value[0], value[1]):
+                    found.append(new_finding(Finding, value[0], value[1], "SECRET", 8))
+        return found
+    for m in match_from(ENV_MATCH, text, env) if env.count else ():
         start, end = m.span("value")
         if opaque_at(t, text, start, end):
             found.append(new_finding(Finding, start, end, "SECRET", 8))
@@ -1186,17 +1355,17 @@ cdef list find_in(str text, const Text *t, Starts *tokens, Starts *assigned, Sta
 
 class SecretRecogniser:
     def find(self, str text):
-        cdef Starts tokens, assigned, env
+        cdef Positions tokens, assigned, env
         cdef Text t = text_of(text)
-        starts_init(&tokens)
-        starts_init(&assigned)
-        starts_init(&env)
+        positions_start(&tokens)
+        positions_start(&assigned)
+        positions_start(&env)
         try:
             return find_in(text, &t, &tokens, &assigned, &env)
         finally:
-            release(&tokens)
-            release(&assigned)
-            release(&env)
+            positions_release(&tokens)
+            positions_release(&assigned)
+            positions_release(&env)
 
 
 TWINS = {secrets.SecretRecogniser: SecretRecogniser}

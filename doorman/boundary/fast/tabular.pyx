@@ -120,6 +120,8 @@ def _prepare_pairs():
     if "\\" in "".join(pattern.pattern for pattern, _ in tabular._COLUMN_LABELS):
         raise Drift("tabular's column patterns hold an escape")
     for pattern, label in tabular._COLUMN_LABELS:
+        if not isinstance(label, str) or not label:  # find tests a label against None only
+            raise Drift(f"tabular's column label {label!r} is not a non-empty string")
         for alternative in _top_alternatives(pattern.pattern):
             pair = _letter_pair(alternative)
             if pair is None or not pair.islower() or max(map(ord, pair)) > 255 or len(ALTERNATIVE_LABELS) >= 64:
@@ -654,7 +656,7 @@ class TableRecogniser:
                     label = labels[k]
                     k += 1
                     strip_span(text, &t, &a, &b)
-                    if label and a < b and has_alnum(&t, a, b):
+                    if label is not None and a < b and has_alnum(&t, a, b):  # a label is None or a non-empty str
                         found.append(new_finding(Finding, a, b, label, 3))
             else:
                 # tabular._header: the first delimiter found twice on the line decides

@@ -8,7 +8,8 @@ side); at an entry with other characters the reference's own pattern decides.
 """
 
 cimport cython
-from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
+from libc.string cimport memcpy
 from cpython.unicode cimport Py_UCS1, Py_UCS2, Py_UNICODE_ISALNUM
 
 import re
@@ -30,6 +31,7 @@ from doorman.boundary.fast.chars cimport (
     unit,
     unsafe_fold,
 )
+from doorman.boundary.fast.positions cimport Positions, positions_release, positions_start, push
 
 
 cdef inline bint not_folded_alone(Py_UCS4 c) noexcept:
@@ -134,6 +136,32 @@ cdef extern from *:
         const Py_UCS1 *s, const unsigned char *tables, unsigned int *carry) noexcept nogil
     int vault_has_ssse3 "doorman_vault_has_ssse3"() noexcept nogil
     int vault_has_avx2 "doorman_vault_has_avx2"() noexcept nogil
+
+# Copies the UCS-2 units s[i:n] to out[i:n] while they are below 256, sixteen at a time where SSE2 is there; returns
+# where it stopped (n, or the first unit past Latin-1).
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    static Py_ssize_t doorman_vault_narrow(const Py_UCS2 *s, Py_ssize_t i, Py_ssize_t n, unsigned char *out) {
+    #if defined(__SSE2__)
+        const __m128i high = _mm_set1_epi16((short)0xFF00);
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i y = _mm_loadu_si128((const __m128i *)(s + i + 8));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(_mm_or_si128(x, y), high), _mm_setzero_si128()))
+                    != 0xFFFF)
+                break;
+            _mm_storeu_si128((__m128i *)(out + i), _mm_packus_epi16(x, y));
+        }
+    #endif
+        for (; i < n && s[i] < 256; i++)
+            out[i] = (unsigned char)s[i];
+        return i;
+    }
+    """
+    Py_ssize_t vault_narrow "doorman_vault_narrow"(const Py_UCS2 *s, Py_ssize_t i, Py_ssize_t n, Py_UCS1 *out) noexcept nogil
 
 cdef bint HAS_SSSE3 = vault_has_ssse3()
 cdef bint HAS_AVX2 = vault_has_avx2()
@@ -314,43 +342,14 @@ cdef class Prefixes:
         return False
 
 
-cdef list scan(const unit *data, const Text *t, Prefixes first_words):
+cdef int scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words, Positions *starts,
+                     bint copied=False) except -1:
     """findings.word_starts(text.lower(), first_words) by the tables: ascending positions where a first word
-    starts after no lower-cased alphanumeric nor '_'; None for a text holding a character that lower_char
-    cannot stand for. Each character is judged with the three before it, the first of which must allow a
-    start; a character past Latin-1 counts as its lower case, or one of the same class."""
-    cdef list starts = []
-    cdef unsigned int z = 32, a = 32, b = 32, code  # a space stands for what is before the text
-    cdef Py_ssize_t i
-    cdef Py_UCS4 c
-    cdef const unsigned char *openings = first_words.openings
-    cdef const unsigned char *triples = first_words.triples
-    for i in range(t.n):
-        c = data[i]
-        code = c
-        if c >= 256:
-            if not_folded_alone(c):
-                return None
-            code = lower_char(c)
-            if code >= 256:
-                code = 0xC0 if Py_UNICODE_ISALNUM(code) else 32
-        if ALLOWED[z] and triples[openings[a * 256 + b] * 256 + code] and first_words.at(t, i - 2):
-            starts.append(i - 2)
-        z = a
-        a = b
-        b = code
-    # a two-character word at the text's end, which no third character follows
-    if first_words.pairs and t.n >= 2 and ALLOWED[z] and openings[a * 256 + b] and first_words.at(t, t.n - 2):
-        starts.append(t.n - 2)
-    return starts
-
-
-cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
-    """`scan` for a text of Latin-1 characters alone (none of which lower_char refuses): a start needs a
-    character allowing it before (or none) and a word's first character, one small table telling both. Where
-    every word opens with an ASCII letter or digit, only those after no ASCII letter or digit are looked at,
-    sixteen characters at a time."""
-    cdef list starts = []
+    starts after no lower-cased alphanumeric nor '_'. `data` is the text of Latin-1 characters alone (none of
+    which lower_char refuses) or `latin1_copy`'s copy of a wider one (`copied`: `at` then decides on its words).
+    A start needs a character allowing it before (or none) and a word's first character, one small table
+    telling both. Where every word opens with an ASCII letter or digit, only those after no ASCII letter or
+    digit are looked at, sixty-four or sixteen characters at a time."""
     cdef Py_ssize_t p = 0, n = t.n, i = 0
     cdef unsigned int a, flag, before = 2  # bit 1: a start is allowed at p
     cdef unsigned int alnum, wanted, carry = 1  # carry: the character before the block is no ASCII alnum
@@ -371,8 +370,9 @@ cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
                 marks &= marks - 1
                 if flags[data[p]] & 2 and (p == 0 or ALLOWED[data[p - 1]]):
                     number = openings[data[p] * 256 + data[p + 1]]
-                    if triples[number * 256 + data[p + 2]] and first_words.at_latin1(data, n, p, number):
-                        starts.append(p)
+                    if triples[number * 256 + data[p + 2]] and (
+                            first_words.at(t, p) if copied else first_words.at_latin1(data, n, p, number)):
+                        push(starts, p)
             i += 64
     if first_words.ascii_openings:
         while i + 18 <= n:  # every p below is at most n - 3
@@ -386,7 +386,7 @@ cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
                         and flags[data[p]] & 2 and (p == 0 or ALLOWED[data[p - 1]])
                         and triples[openings[data[p] * 256 + data[p + 1]] * 256 + data[p + 2]]
                         and first_words.at(t, p)):
-                    starts.append(p)
+                    push(starts, p)
             i += 16
         if i > 0:
             before = ALLOWED[data[i - 1]] << 1
@@ -395,31 +395,56 @@ cdef list scan_latin1(const Py_UCS1 *data, const Text *t, Prefixes first_words):
         flag = flags[a]
         if flag & before:
             if triples[openings[a * 256 + data[p + 1]] * 256 + data[p + 2]] and first_words.at(t, p):
-                starts.append(p)
+                push(starts, p)
         before = (flag & 1) << 1
     # a two-character word at the text's end, which no third character follows
     if (first_words.pairs and n >= 2 and (n == 2 or ALLOWED[data[n - 3]])
             and openings[data[n - 2] * 256 + data[n - 1]] and first_words.at(t, n - 2)):
-        starts.append(n - 2)
-    return starts
+        push(starts, n - 2)
+    return 0
 
 
-cdef list entry_starts(const Text *t, Prefixes first_words):
-    """What `scan` finds, where its tables do not hold the first words: each start after no lower-cased
-    alphanumeric nor '_' is tried."""
-    cdef list starts = []
+cdef bint latin1_copy(const unit *data, Py_ssize_t n, Py_UCS1 *copy) noexcept:
+    """Writes each character of a wider text as scan_latin1's tables judge it: its code below 256; past Latin-1
+    its lower case there, else 0xC0 for an alphanumeric (a superset of the starts there: `at` decides) and a
+    space for any other. False for a text holding a character that lower_char cannot stand for."""
+    cdef Py_ssize_t i = 0
+    cdef Py_UCS4 c
+    cdef unsigned int code
+    while i < n:
+        if unit is Py_UCS2:
+            i = vault_narrow(data, i, n, copy)
+            if i == n:
+                break
+        c = data[i]
+        if c < 256:
+            copy[i] = <Py_UCS1> c
+        else:
+            if not_folded_alone(c):
+                return False
+            code = lower_char(c)
+            if code >= 256:
+                code = 0xC0 if Py_UNICODE_ISALNUM(code) else 32
+            copy[i] = <Py_UCS1> code
+        i += 1
+    return True
+
+
+cdef int entry_starts(const Text *t, Prefixes first_words, Positions *starts) except -1:
+    """What scan_latin1 finds, where its tables do not hold the first words: each start after no lower-cased
+    alphanumeric nor '_' is tried. 1 for a text holding a character that lower_char cannot stand for."""
     cdef Py_ssize_t i
     cdef Py_UCS4 c
     cdef bint start = True  # can a word start at i?
     for i in range(t.n):
         c = char_at(t, i)
         if not_folded_alone(c):
-            return None
+            return 1
         if start and first_words.at(t, i):
-            starts.append(i)
+            push(starts, i)
         c = lower_char(c)
         start = not (c == 95 or Py_UNICODE_ISALNUM(c))
-    return starts
+    return 0
 
 
 cdef Py_ssize_t words_end(const Text *t, Py_ssize_t p, tuple words) except -2:
@@ -498,54 +523,74 @@ cdef class Matcher:
         return new_finding(Finding, m.start(), m.end(), self.labels.get(key, "VAULT"), 20)
 
     cdef list find(self, str text):
-        cdef list found = [], starts
+        cdef list found = []
         cdef Text t = text_of(text)
-        cdef Py_ssize_t start, end = 0, stop
+        cdef Py_ssize_t k, start, end = 0, stop
         cdef Prefixes first_words = self.starts
         cdef tuple entries, words
         cdef Py_UCS4 c
+        cdef Py_UCS1 *copy
+        cdef bint refused = False
+        cdef Positions starts
         if self.pattern is None:
             return found
         if not self.in_c:
             return list(self.reference.find(text))
-        if not first_words.in_tables:
-            starts = entry_starts(&t, first_words)
-        elif t.kind == 1:
-            starts = scan_latin1(<const Py_UCS1 *> t.data, &t, first_words)
-        elif t.kind == 2:
-            starts = scan(<const Py_UCS2 *> t.data, &t, first_words)
-        else:
-            starts = scan(<const Py_UCS4 *> t.data, &t, first_words)
-        if starts is None:
-            return list(self.reference.find(text))
-        for start in starts:
-            if start < end or is_word(char_at(&t, start - 1)):
-                continue
-            c = char_at(&t, start)
-            if c < 128:
-                entries = <tuple> self.by_first[<Py_ssize_t> c]
-            else:  # not kept: the key would be a character of the text
-                entries = self.entries_at(c)
-            for words, ascii, label in entries:
-                stop = words_end(&t, start, words)
-                if stop < 0:
+        positions_start(&starts)
+        try:
+            if not first_words.in_tables:
+                refused = entry_starts(&t, first_words, &starts)
+            elif t.kind == 1:
+                scan_latin1(<const Py_UCS1 *> t.data, &t, first_words, &starts)
+            else:
+                copy = <Py_UCS1 *> PyMem_Malloc(t.n + 1)
+                if copy == NULL:
+                    raise MemoryError()
+                try:
+                    if t.kind == 2:
+                        refused = not latin1_copy(<const Py_UCS2 *> t.data, t.n, copy)
+                    else:
+                        refused = not latin1_copy(<const Py_UCS4 *> t.data, t.n, copy)
+                    if not refused:
+                        scan_latin1(copy, &t, first_words, &starts, True)
+                finally:
+                    PyMem_Free(copy)
+            if refused:
+                return list(self.reference.find(text))
+            for k in range(starts.count):
+                start = starts.at[k]
+                if start < end or is_word(char_at(&t, start - 1)):
                     continue
-                if ascii:
-                    if not is_word(char_at(&t, stop)):  # the pattern's (?![\w])
-                        found.append(new_finding(Finding, start, stop, label, 20))
-                        end = stop if stop > start else start + 1
+                c = char_at(&t, start)
+                if c < 128:
+                    entries = <tuple> self.by_first[<Py_ssize_t> c]
+                else:  # not kept: the key would be a character of the text
+                    entries = self.entries_at(c)
+                for words, ascii, label in entries:
+                    stop = words_end(&t, start, words)
+                    if stop < 0:
+                        continue
+                    if ascii:
+                        if not is_word(char_at(&t, stop)):  # the pattern's (?![\w])
+                            found.append(new_finding(Finding, start, stop, label, 20))
+                            end = stop if stop > start else start + 1
+                            break
+                    else:
+                        m = self.pattern.match(text, start)
+                        if m is not None:
+                            found.append(self.finding(m))
+                            end = m.end() if m.end() > start else start + 1
                         break
-                else:
-                    m = self.pattern.match(text, start)
-                    if m is not None:
-                        found.append(self.finding(m))
-                        end = m.end() if m.end() > start else start + 1
-                    break
+        finally:
+            positions_release(&starts)
         return found
 
 
-class VaultRecogniser:
+cdef class VaultRecogniser:
     """Case-insensitive whole-word matches; a line break or run of spaces may stand for any space of a name."""
+
+    cdef readonly object reference, pattern, labels, first_words
+    cdef Matcher _matcher  # a C field: no attribute look-up per call
 
     def __init__(self, entries):
         self.reference = vault.VaultRecogniser(entries)
@@ -563,7 +608,7 @@ class VaultRecogniser:
         self._matcher = Matcher(self.reference, Prefixes(self.first_words), entries_in_order, in_c)
 
     def find(self, str text):
-        return (<Matcher> self._matcher).find(text)
+        return self._matcher.find(text)
 
 
 TWINS = {vault.VaultRecogniser: VaultRecogniser}

@@ -1,0 +1,1 @@
+cdef tuple request_run(list texts, list finds, steps)
