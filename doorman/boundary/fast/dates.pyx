@@ -271,25 +271,33 @@ cdef inline bint month_char(Py_UCS4 c, Py_UCS4 lower, Py_UCS4 upper) noexcept:
     return c == lower or c == upper
 
 
+cdef inline bint spelled_at(const Text *t, Py_ssize_t p, const Py_UCS4 (*chars)[4], const Py_UCS4 (*upper)[4],
+                            Py_ssize_t k, Py_ssize_t length) noexcept:
+    """A spelling's characters k.. (chars[k], upper[k]: what each may be, as MONTH_CHARS holds them) at p + k.."""
+    cdef Py_ssize_t j
+    cdef Py_UCS4 c
+    while k < length:
+        c = char_at(t, p + k)
+        for j in range(4):
+            if month_char(c, chars[k][j], upper[k][j]):
+                break
+        else:
+            return False
+        k += 1
+    return True
+
+
 cdef int month_ends(const Text *t, Py_ssize_t u, Py_ssize_t *ends) except -1:
     """Where DATE's month name may end when it starts at u, in the order the pattern tries them, each once:
     their count, written to ends (MONTH_MAX at most)."""
-    cdef Py_ssize_t count = 0, k, e, index, j
+    cdef Py_ssize_t count = 0, e, index
     cdef unsigned int first = ascii_fold(char_at(t, u))
     cdef int m
-    cdef Py_UCS4 c
     cdef bint repeated
     if first == 0 or not MONTHS_FIT:
         return 0
     for m in MONTH_ORDER[first - 97]:
-        for k in range(MONTH_LENGTHS[m]):
-            c = char_at(t, u + k)
-            for j in range(4):
-                if month_char(c, MONTH_CHARS[m][k][j], MONTH_UPPER[m][k][j]):
-                    break
-            else:
-                break
-        else:
+        if spelled_at(t, u, MONTH_CHARS[m], MONTH_UPPER[m], 0, MONTH_LENGTHS[m]):
             e = u + MONTH_LENGTHS[m]
             repeated = False
             for index in range(count):
@@ -438,9 +446,8 @@ cdef Py_ssize_t birth_cue_end(const Text *t, Py_ssize_t p, Py_ssize_t high) noex
     """The end of BIRTH_CUE.match(text, p, high), or -1 (CUE_PORTED): its first spelling, in order, that
     matches at p with a \\b on either side, the text read as ending at high."""
     cdef Text window = t[0]
-    cdef Py_ssize_t m, k, j, e
+    cdef Py_ssize_t m, e
     cdef unsigned int first
-    cdef Py_UCS4 c
     window.n = high
     if p >= high or is_word(char_at(&window, p - 1)) == is_word(char_at(&window, p)):
         return -1
@@ -448,14 +455,7 @@ cdef Py_ssize_t birth_cue_end(const Text *t, Py_ssize_t p, Py_ssize_t high) noex
     for m in range(CUE_COUNT):
         if CUE_FIRST[m] != first:
             continue
-        for k in range(1, CUE_LENGTHS[m]):
-            c = char_at(&window, p + k)
-            for j in range(4):
-                if month_char(c, CUE_CHARS[m][k][j], CUE_UPPER[m][k][j]):
-                    break
-            else:
-                break
-        else:
+        if spelled_at(&window, p, CUE_CHARS[m], CUE_UPPER[m], 1, CUE_LENGTHS[m]):
             e = p + CUE_LENGTHS[m]
             if is_word(char_at(&window, e - 1)) != is_word(char_at(&window, e)):
                 return e
